@@ -62,3 +62,51 @@ export interface ClusterState {
 export interface Clock {
   now(): Date;
 }
+
+/** How a served resource behaves: its names, scope, verbs and subresources (what discovery reports). */
+export interface ResourceType {
+  readonly group: string;
+  /** Served versions, the storage version first. Objects are stored once and read back under any served version. */
+  readonly versions: readonly string[];
+  /** Plural, lower case: `deployments`. */
+  readonly resource: string;
+  readonly singular: string;
+  readonly kind: string;
+  readonly listKind: string;
+  readonly namespaced: boolean;
+  readonly shortNames?: readonly string[];
+  /** `true` when `/status` is served and the main endpoint keeps the stored status. */
+  readonly status: boolean;
+  /** Present when `/scale` is served; JSON paths as in a CRD's `subresources.scale`. */
+  readonly scale?: { readonly specReplicasPath: string; readonly statusReplicasPath: string; readonly labelSelectorPath?: string };
+  /** Clients may only read it (pods and replica sets are made by the workload simulation). @default false */
+  readonly readOnly?: boolean;
+  /** Defined by a CustomResourceDefinition: strategic merge patch is not supported, as on a real server. */
+  readonly custom?: boolean;
+}
+
+/** Options of `ClusterState.delete`, as in a `DeleteOptions` body. */
+export interface DeleteOptions {
+  /** @default 'Background' */
+  readonly propagationPolicy?: 'Background' | 'Foreground' | 'Orphan';
+  /** The delete fails with 409 Conflict unless the stored object still has this uid / resourceVersion. */
+  readonly preconditions?: { readonly uid?: string; readonly resourceVersion?: string };
+}
+
+/** What `ClusterState.delete` did: the object after the call, and whether it is gone or waits for finalizers. */
+export interface DeleteResult {
+  readonly object: KubeObject;
+  readonly removed: boolean;
+}
+
+/** `ClusterState` plus what the HTTP layer needs: the resource registry and the global resourceVersion. */
+export interface EmulatorState extends ClusterState {
+  delete(gvr: GroupVersionResource, namespace: string | undefined, name: string, options?: DeleteOptions): DeleteResult;
+  /** The served resource for `gvr`, or `undefined`. */
+  resourceType(gvr: GroupVersionResource): ResourceType | undefined;
+  /** Every served resource, built-in ones first. */
+  resourceTypes(): ResourceType[];
+  /** The resourceVersion of the last committed write (a list's `metadata.resourceVersion`). */
+  resourceVersion(): string;
+  readonly clock: Clock;
+}
