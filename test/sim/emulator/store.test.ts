@@ -33,11 +33,11 @@ function errorOf(fn: () => unknown): ApiError {
   throw new Error('expected an ApiError');
 }
 
-function owned(name: string, owner: KubeObject, gvr = RS, extra: Partial<KubeObject['metadata']['ownerReferences'] & object>[number] = {}): [typeof gvr, KubeObject] {
+function owned(name: string, owner: KubeObject, gvr = RS, extra: { blockOwnerDeletion?: boolean } = {}): [typeof gvr, KubeObject] {
   return [
     gvr,
     {
-      apiVersion: 'apps/v1',
+      apiVersion: gvr === RS ? 'apps/v1' : 'v1',
       kind: gvr === RS ? 'ReplicaSet' : 'Pod',
       metadata: { name, namespace: 'default', ownerReferences: [{ apiVersion: owner.apiVersion, kind: owner.kind, name: owner.metadata.name, uid: owner.metadata.uid ?? '', controller: true, ...extra }] },
     },
