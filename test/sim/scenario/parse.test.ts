@@ -1,0 +1,207 @@
+import { describe, expect, it } from 'vitest';
+import { formatIssue, parseScenario } from '../../../sim/scenario/parse.ts';
+import type { ScenarioFile } from '../../../sim/scenario/types.ts';
+import { DEPLOYMENT, canary, file, scenario } from './fixtures.ts';
+
+function messages(text: string): string[] {
+  const result = parseScenario(text, 'scenario.yaml');
+  if (result.ok) throw new Error('expected the FILE to be invalid');
+  return result.issues.map(formatIssue);
+}
+
+function parsed(text: string): ScenarioFile {
+  const result = parseScenario(text, 'scenario.yaml');
+  if (!result.ok) throw new Error(result.issues.map(formatIssue).join('\n'));
+  return result.file;
+}
+
+describe('parseScenario', () => {
+  it('collects Kubernetes objects, the Canary and the Scenario with its defaults', () => {
+    const result = parsed(file(DEPLOYMENT, canary(), scenario('  timeline: []')));
+
+    expect(result.objects.map((o) => `${o.kind}/${o.metadata.namespace}/${o.metadata.name}`)).toEqual([
+      'Deployment/test/podinfo',
+      'Canary/test/podinfo',
+    ]);
+    expect(result.canary.metadata.name).toBe('podinfo');
+    expect(result.scenario).toEqual({
+      name: 'test-scenario',
+      maxTicks: 100,
+      timeline: [],
+      world: { images: {}, primary: { neverReadyAfterPromotion: false }, metrics: {}, webhooks: {} },
+    });
+  });
+
+  it('puts namespaced objects without a namespace in default and leaves cluster-scoped ones alone', () => {
+    const result = parsed(
+      file(
+        'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: config}\ndata: {a: b}',
+        'apiVersion: v1\nkind: Namespace\nmetadata: {name: test}',
+        DEPLOYMENT,
+        canary(),
+        scenario('  maxTicks: 5'),
+      ),
+    );
+
+    expect(result.objects.map((o) => [o.kind, o.metadata.namespace])).toEqual([
+      ['Namespace', undefined],
+      ['ConfigMap', 'default'],
+      ['Deployment', 'test'],
+      ['Canary', 'test'],
+    ]);
+  });
+
+  it('sorts the timeline by tick, keeping file order within a tick, and resolves namespaces and containers', () => {
+    const result = parsed(
+      file(
+        DEPLOYMENT,
+        canary(),
+        scenario(`  timeline:
+    - {tick: 3, run: promote}
+    - {tick: 2, setImage: {target: podinfo, image: podinfo:2}}
+    - {tick: 2, patch: {apiVersion: v1, kind: ConfigMap, name: cfg, mergePatch: {data: {color: blue}}}}
+    - {tick: 4, delete: {apiVersion: flagger.app/v1beta1, kind: Canary, name: podinfo}}
+    - {tick: 4, apply: {apiVersion: v1, kind: ConfigMap, metadata: {name: other}, data: {}}}`),
+      ),
+    );
+
+    expect(result.scenario.timeline).toEqual([
+      { tick: 2, index: 1, action: { type: 'setImage', target: 'podinfo', namespace: 'test', container: 'podinfod', image: 'podinfo:2' } },
+      {
+        tick: 2,
+        index: 2,
+        action: { type: 'patch', object: { apiVersion: 'v1', kind: 'ConfigMap', name: 'cfg', namespace: 'test' }, mergePatch: { data: { color: 'blue' } } },
+      },
+      { tick: 3, index: 0, action: { type: 'run', control: 'promote' } },
+      { tick: 4, index: 3, action: { type: 'delete', object: { apiVersion: 'flagger.app/v1beta1', kind: 'Canary', name: 'podinfo', namespace: 'test' } } },
+      {
+        tick: 4,
+        index: 4,
+        action: { type: 'apply', object: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'other', namespace: 'test' }, data: {} } },
+      },
+    ]);
+  });
+
+  it('applies image defaults and keeps scripted answers in order, a single answer as a list of one', () => {
+    const result = parsed(
+      file(
+        DEPLOYMENT,
+        canary(),
+        scenario(`  world:
+    images:
+      podinfo:bad: {neverReady: true}
+      podinfo:slow: {readyAfterTicks: 2, errorRate: 0.25, latencyMs: 400}
+    primary: {neverReadyAfterPromotion: true}
+    metrics:
+      request-duration: [120, nodata, error]
+      error-rate: 0.5
+    webhooks:
+      gate: [fail, 503, pass]`),
+      ),
+    );
+
+    expect(result.scenario.world).toEqual({
+      images: {
+        'podinfo:bad': { readyAfterTicks: 0, errorRate: 0, latencyMs: 50, neverReady: true },
+        'podinfo:slow': { readyAfterTicks: 2, errorRate: 0.25, latencyMs: 400, neverReady: false },
+      },
+      primary: { neverReadyAfterPromotion: true },
+      metrics: { 'request-duration': [120, 'nodata', 'error'], 'error-rate': [0.5] },
+      webhooks: { gate: ['fail', 503, 'pass'] },
+    });
+  });
+
+  it.each([
+    {
+      name: 'a wrong type names the field and the value received',
+      spec: '  maxTicks: ten',
+      expected: ['Scenario test-scenario: spec.maxTicks: expected an integer, got "ten"'],
+    },
+    {
+      name: 'an unknown field is reported with the known ones',
+      spec: '  maxTick: 5',
+      expected: ['Scenario test-scenario: spec.maxTick: unknown field; expected one of maxTicks, timeline, world'],
+    },
+    {
+      name: 'a timeline entry needs exactly one action',
+      spec: '  timeline:\n    - {tick: 1, run: abort, setImage: {target: podinfo, image: x}}\n    - {tick: 2}',
+      expected: [
+        'Scenario test-scenario: spec.timeline[0]: expected exactly one of setImage, patch, run, apply, delete, got setImage and run',
+        'Scenario test-scenario: spec.timeline[1]: expected exactly one of setImage, patch, run, apply, delete, got none',
+      ],
+    },
+    {
+      name: 'a runtime control must be one the CLI knows',
+      spec: '  timeline:\n    - {tick: 1, run: promot}',
+      expected: ['Scenario test-scenario: spec.timeline[0].run: expected one of promote, abort, pause, resume, retry, got "promot"'],
+    },
+    {
+      name: 'a tick after maxTicks never runs',
+      spec: '  maxTicks: 3\n  timeline:\n    - {tick: 4, run: abort}',
+      expected: ['Scenario test-scenario: spec.timeline[0].tick: tick 4 never runs: spec.maxTicks is 3'],
+    },
+    {
+      name: 'setImage names a container of the target',
+      spec: '  timeline:\n    - {tick: 1, setImage: {target: podinfo, container: app, image: x}}',
+      expected: [
+        'Scenario test-scenario: spec.timeline[0].setImage.container: expected one of the containers of Deployment podinfo (podinfod), got "app"',
+      ],
+    },
+    {
+      name: 'world answers are checked one by one',
+      spec: '  world:\n    metrics: {request-duration: [1, nothing]}\n    webhooks: {gate: [700]}\n    images: {x: {errorRate: 2}}',
+      expected: [
+        'Scenario test-scenario: spec.world.images["x"].errorRate: expected a number between 0 and 1, got 2',
+        'Scenario test-scenario: spec.world.metrics.request-duration[1]: expected a number, nodata or error, got "nothing"',
+        'Scenario test-scenario: spec.world.webhooks.gate[0]: expected pass, fail or an HTTP status code (100-599), got 700',
+      ],
+    },
+  ])('$name', ({ spec, expected }) => {
+    expect(messages(file(DEPLOYMENT, canary(), scenario(spec)))).toEqual(expected);
+  });
+
+  it('rejects a metric that is neither builtin nor scripted, naming the Canary field', () => {
+    const metrics = `    metrics:
+      - {name: request-success-rate, thresholdRange: {min: 99}}
+      - {name: error-rate, templateRef: {name: error-rate}, thresholdRange: {max: 1}}`;
+
+    expect(messages(file(DEPLOYMENT, canary(metrics), scenario('  maxTicks: 5')))).toEqual([
+      'Canary podinfo: spec.analysis.metrics[1].name: metric "error-rate" is not builtin (request-success-rate, request-duration), so the Scenario must list its answers under spec.world.metrics',
+    ]);
+    expect(parsed(file(DEPLOYMENT, canary(metrics), scenario('  world: {metrics: {error-rate: [0.5]}}'))).canary.metadata.name).toBe('podinfo');
+  });
+
+  it('requires exactly one Scenario and exactly one Canary', () => {
+    expect(messages(file(DEPLOYMENT))).toEqual([
+      'scenario.yaml: expected exactly one Scenario (apiVersion fledge.dev/v1alpha1), found none',
+      'scenario.yaml: expected exactly one Canary (apiVersion flagger.app/v1beta1), found none',
+    ]);
+    const second = canary().replace('name: podinfo, namespace: test', 'name: other, namespace: test');
+    expect(messages(file(DEPLOYMENT, canary(), second, scenario('  maxTicks: 1')))).toEqual([
+      'Canary other: a scenario plays exactly one Canary; Canary podinfo came first',
+    ]);
+  });
+
+  it('names documents without kind and name by position and line, and reports YAML errors', () => {
+    expect(messages(file(DEPLOYMENT, '- just\n- a list', canary(), scenario('  maxTicks: 1')))).toEqual([
+      'document 2 (line 17): expected a Kubernetes object (a mapping with apiVersion, kind and metadata), got a list',
+    ]);
+    expect(messages(file(DEPLOYMENT, 'apiVersion: v1\nkind: ConfigMap\nmetadata: {}', canary(), scenario('  maxTicks: 1')))).toEqual([
+      'document 2 (line 17): metadata.name: required',
+    ]);
+    expect(messages(file('a: [1, 2', canary(), scenario('  maxTicks: 1')))[0]).toMatch(/^document 1 \(line 1\): /);
+  });
+
+  it('rejects the same object defined twice', () => {
+    expect(messages(file(DEPLOYMENT, DEPLOYMENT, canary(), scenario('  maxTicks: 1')))).toEqual([
+      'Deployment podinfo: metadata.name: defined twice in FILE (first in document 1 (line 2))',
+    ]);
+  });
+
+  it('lets apply replace the played Canary but not add another', () => {
+    const other = '{apiVersion: flagger.app/v1beta1, kind: Canary, metadata: {name: other}, spec: {targetRef: {apiVersion: apps/v1, kind: Deployment, name: podinfo}, analysis: {}}}';
+    expect(messages(file(DEPLOYMENT, canary(), scenario(`  timeline:\n    - {tick: 1, apply: ${other}}`)))).toEqual([
+      'Scenario test-scenario: spec.timeline[0].apply.metadata.name: a scenario plays one Canary (podinfo.test); apply may replace it, not add other.test',
+    ]);
+  });
+});
