@@ -1,0 +1,111 @@
+import { describe, expect, it } from 'vitest';
+import { RecordingNotifier, WorldHooks, WorldMetrics } from '../../../sim/scenario/answers.ts';
+import type { HookType, WebhookCall } from '../../../shared/hooks/index.ts';
+import type { MetricCheckRequest } from '../../../shared/metrics/index.ts';
+import type { WorldSpec } from '../../../sim/scenario/types.ts';
+
+const WORLD: WorldSpec = {
+  images: {
+    'podinfo:bad': { readyAfterTicks: 0, errorRate: 0.35, latencyMs: 900, neverReady: false },
+  },
+  primary: { neverReadyAfterPromotion: false },
+  metrics: { 'error-rate': [0.1, 'nodata', 'error', 0.2], 'request-duration': [120] },
+  webhooks: { gate: ['fail', 403, 'pass'], check: [503] },
+};
+
+function request(name: string): MetricCheckRequest {
+  return {
+    name,
+    source: name.startsWith('request-') ? 'builtin' : 'template',
+    metric: { name, interval: '1m' },
+    model: { name: 'podinfo', namespace: 'test', target: 'podinfo', service: 'podinfo', ingress: 'podinfo', interval: '1m', variables: {} },
+  };
+}
+
+function call(name: string, type: HookType): WebhookCall {
+  return { name, type, url: 'http://hooks/', timeout: '10s', payload: { name: 'podinfo', namespace: 'test', phase: 'Progressing', checksum: 'abc' } };
+}
+
+describe('WorldMetrics', () => {
+  it('computes the builtin success rate from the canary pods\' image', async () => {
+    const images: string[] = [];
+    const metrics = new WorldMetrics(WORLD, async (namespace, target) => {
+      images.push(`${namespace}/${target}`);
+      return 'podinfo:bad';
+    });
+
+    const observation = await metrics.check(request('request-success-rate'));
+
+    expect(observation.result).toEqual({ kind: 'value', value: 65 });
+    expect(images).toEqual(['test/podinfo']);
+  });
+
+  it('uses the image defaults for an unlisted image', async () => {
+    const metrics = new WorldMetrics({ ...WORLD, metrics: {} }, async () => 'podinfo:unlisted');
+
+    expect((await metrics.check(request('request-success-rate'))).result).toEqual({ kind: 'value', value: 100 });
+    expect((await metrics.check(request('request-duration'))).result).toEqual({ kind: 'value', value: 50 });
+  });
+
+  it('answers scripted metrics one per check, the last repeating, builtins included', async () => {
+    const metrics = new WorldMetrics(WORLD, async () => 'podinfo:bad');
+
+    const results = [];
+    for (let i = 0; i < 5; i++) results.push((await metrics.check(request('error-rate'))).result.kind);
+
+    expect(results).toEqual(['value', 'noData', 'error', 'value', 'value']);
+    expect((await metrics.check(request('request-duration'))).result).toEqual({ kind: 'value', value: 120 });
+  });
+
+  it('finds no data when the canary workload does not exist', async () => {
+    const metrics = new WorldMetrics({ ...WORLD, metrics: {} }, async () => undefined);
+
+    expect((await metrics.check(request('request-duration'))).result.kind).toBe('noData');
+  });
+});
+
+describe('WorldHooks', () => {
+  it('passes unlisted webhooks and answers listed ones in order, recording each call', async () => {
+    const hooks = new WorldHooks(WORLD);
+
+    const kinds = [
+      (await hooks.call(call('acceptance', 'pre-rollout'))).kind,
+      (await hooks.call(call('gate', 'confirm-promotion'))).kind,
+      (await hooks.call(call('gate', 'confirm-promotion'))).kind,
+      (await hooks.call(call('gate', 'confirm-promotion'))).kind,
+      (await hooks.call(call('check', 'rollout'))).kind,
+    ];
+
+    expect(kinds).toEqual(['passed', 'pending', 'pending', 'passed', 'failed']);
+    expect(hooks.drain()).toEqual([
+      { name: 'acceptance', type: 'pre-rollout', phase: 'Progressing', result: 'pass' },
+      { name: 'gate', type: 'confirm-promotion', phase: 'Progressing', result: 'fail' },
+      { name: 'gate', type: 'confirm-promotion', phase: 'Progressing', result: 'fail' },
+      { name: 'gate', type: 'confirm-promotion', phase: 'Progressing', result: 'pass' },
+      { name: 'check', type: 'rollout', phase: 'Progressing', result: 'fail' },
+    ]);
+    expect(hooks.drain()).toEqual([]);
+  });
+
+  it('reports the scripted HTTP status code', async () => {
+    const result = await new WorldHooks(WORLD).call(call('check', 'rollout'));
+
+    expect(result.statusCode).toBe(503);
+  });
+});
+
+describe('RecordingNotifier', () => {
+  it('records alerts in order until drained', async () => {
+    const notifier = new RecordingNotifier();
+    const canary = { cluster: 'sim', namespace: 'test', name: 'podinfo' };
+
+    await notifier.post({ canary, severity: 'info', message: 'one', fields: [] });
+    await notifier.post({ canary, severity: 'error', message: 'two', fields: [] });
+
+    expect(notifier.drain()).toEqual([
+      { severity: 'info', message: 'one' },
+      { severity: 'error', message: 'two' },
+    ]);
+    expect(notifier.drain()).toEqual([]);
+  });
+});
