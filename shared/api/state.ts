@@ -197,6 +197,36 @@ export interface CanaryState {
    * a value passed in is ignored.
    */
   readonly version: number;
+  /**
+   * Tracked config hashes of the revision last promoted (the `trackedConfigs` twin of `lastPromotedSpec`), so
+   * that going back to the promoted configs never starts a run.
+   */
+  readonly lastPromotedConfigs?: Readonly<Record<string, string>>;
+  /** The pod template copied to the primary by the promotion in flight; it becomes `lastPromotedTemplate` on success. */
+  readonly promotingTemplate?: JsonObject;
+  /** Set while a failed promotion is being resolved (traffic on the canary); see {@link PromotionFailure}. */
+  readonly promotionFailure?: PromotionFailure;
+  /**
+   * Since when the canary has been seen not ready during the current run (set when it is scaled up, cleared when
+   * it is ready): the hard `progressDeadlineSeconds` deadline for a canary that never becomes ready counts from here.
+   */
+  readonly canaryNotReadySince?: IsoTime;
+  /** The idle phase (Initialized, Succeeded or Failed) the current run started from, returned to if it is cancelled. */
+  readonly idlePhase?: Phase;
+}
+
+/**
+ * A promotion whose primary did not become ready. Traffic was moved to the canary; with `restore` the primary is
+ * being rolled back to the last promoted template and traffic returns to it once it is ready; with `hold`
+ * (annotation `fledge.dev/promotion-failure: hold`, Flagger's behaviour) traffic stays on the canary.
+ */
+export interface PromotionFailure {
+  readonly mode: 'restore' | 'hold';
+  readonly at: IsoTime;
+  /** Why, e.g. the primary's readiness message. */
+  readonly reason: string;
+  /** The error alert that the restored primary missed its own deadline was sent. */
+  readonly restoreOverdueAlerted?: boolean;
 }
 
 /** The state of a canary the engine has just started to initialize. */
