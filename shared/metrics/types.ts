@@ -56,9 +56,9 @@ export interface MetricTemplateModel {
  * How a metric is resolved:
  * - `builtin`: `request-success-rate` or `request-duration`, Flagger's per-provider Prometheus queries;
  * - `template`: a `templateRef` to a MetricTemplate (any provider);
- * - `inline`: a deprecated inline Prometheus `query`.
+ * - `query`: a deprecated inline Prometheus `query` (the name `shared/api`'s defaults use too).
  */
-export type MetricSource = 'builtin' | 'template' | 'inline';
+export type MetricSource = 'builtin' | 'template' | 'query';
 
 /**
  * One metric check the engine asks for. The metrics room resolves it (reads the template and its secret,
