@@ -192,7 +192,7 @@ function readWorld(value: unknown, sink: IssueSink): WorldSpec {
   for (const [image, raw] of Object.entries(imageMap)) {
     const path = `spec.world.images[${JSON.stringify(image)}]`;
     const body = readOptionalMapping(raw, path, sink) ?? {};
-    rejectUnknown(body, path, ['readyAfterTicks', 'errorRate', 'latencyMs', 'neverReady'], sink);
+    rejectUnknown(body, path, ['readyAfterTicks', 'errorRate', 'latencyMs', 'neverReady', 'crashLoop'], sink);
     images[image] = {
       readyAfterTicks:
         readOptionalInteger(body['readyAfterTicks'], join(path, 'readyAfterTicks'), sink, { min: 0 }) ??
@@ -202,6 +202,7 @@ function readWorld(value: unknown, sink: IssueSink): WorldSpec {
       latencyMs:
         readOptionalNumber(body['latencyMs'], join(path, 'latencyMs'), sink, { min: 0 }) ?? DEFAULT_IMAGE_BEHAVIOUR.latencyMs,
       neverReady: readOptionalBoolean(body['neverReady'], join(path, 'neverReady'), sink) ?? DEFAULT_IMAGE_BEHAVIOUR.neverReady,
+      crashLoop: readOptionalBoolean(body['crashLoop'], join(path, 'crashLoop'), sink) ?? DEFAULT_IMAGE_BEHAVIOUR.crashLoop,
     };
   }
 

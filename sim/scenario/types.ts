@@ -48,6 +48,8 @@ export interface ImageBehaviour {
   readonly latencyMs: number;
   /** Pods never become ready. @default false */
   readonly neverReady: boolean;
+  /** Containers exit at once and restart with back-off (never ready, `CrashLoopBackOff`). @default false */
+  readonly crashLoop: boolean;
 }
 
 /** The image defaults of `SCENARIOS.md`. */
@@ -56,6 +58,7 @@ export const DEFAULT_IMAGE_BEHAVIOUR: ImageBehaviour = Object.freeze({
   errorRate: 0,
   latencyMs: 50,
   neverReady: false,
+  crashLoop: false,
 });
 
 /** One scripted metric answer: a value, "the provider finds no values", or "the query fails". */

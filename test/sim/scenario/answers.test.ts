@@ -6,7 +6,7 @@ import type { WorldSpec } from '../../../sim/scenario/types.ts';
 
 const WORLD: WorldSpec = {
   images: {
-    'podinfo:bad': { readyAfterTicks: 0, errorRate: 0.35, latencyMs: 900, neverReady: false },
+    'podinfo:bad': { readyAfterTicks: 0, errorRate: 0.35, latencyMs: 900, neverReady: false, crashLoop: false },
   },
   primary: { neverReadyAfterPromotion: false },
   metrics: { 'error-rate': [0.1, 'nodata', 'error', 0.2], 'request-duration': [120] },

@@ -90,7 +90,7 @@ describe('parseScenario', () => {
         scenario(`  world:
     images:
       podinfo:bad: {neverReady: true}
-      podinfo:slow: {readyAfterTicks: 2, errorRate: 0.25, latencyMs: 400}
+      podinfo:slow: {readyAfterTicks: 2, errorRate: 0.25, latencyMs: 400, crashLoop: true}
     primary: {neverReadyAfterPromotion: true}
     metrics:
       request-duration: [120, nodata, error]
@@ -102,8 +102,8 @@ describe('parseScenario', () => {
 
     expect(result.scenario.world).toEqual({
       images: {
-        'podinfo:bad': { readyAfterTicks: 0, errorRate: 0, latencyMs: 50, neverReady: true },
-        'podinfo:slow': { readyAfterTicks: 2, errorRate: 0.25, latencyMs: 400, neverReady: false },
+        'podinfo:bad': { readyAfterTicks: 0, errorRate: 0, latencyMs: 50, neverReady: true, crashLoop: false },
+        'podinfo:slow': { readyAfterTicks: 2, errorRate: 0.25, latencyMs: 400, neverReady: false, crashLoop: true },
       },
       primary: { neverReadyAfterPromotion: true },
       metrics: { 'request-duration': [120, 'nodata', 'error'], 'error-rate': [0.5] },
