@@ -1,2 +1,13 @@
 export * from './types.ts';
 export * from './state.ts';
+export * from './paths.ts';
+export * from './errors.ts';
+export * from './duration.ts';
+export * from './parse.ts';
+export * from './manifests.ts';
+export * from './defaults.ts';
+export * from './ladder.ts';
+export * from './strategy.ts';
+export * from './annotations.ts';
+export { SCHEMAS, STATUS_PHASES, analysisSchema, canarySchema, metricTemplateSchema, alertProviderSchema } from './schema.ts';
+export type { Schema } from './schema-common.ts';
