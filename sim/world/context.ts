@@ -1,0 +1,61 @@
+import type { KubeObject } from '../emulator/types.ts';
+import type { Cluster } from './cluster.ts';
+import { nameSuffix } from './hash.ts';
+import type { ImageBook } from './images.ts';
+import type { ResolvedNode } from './nodes.ts';
+import type { PrimaryTemplates } from './primary.ts';
+
+/** What every controller of the world sees during one pass. */
+export interface WorldContext {
+  readonly cluster: Cluster;
+  /** Virtual time of the current tick. */
+  readonly now: Date;
+  /** Number of the current tick (the first is 1). */
+  readonly tick: number;
+  readonly nodes: readonly ResolvedNode[];
+  readonly images: ImageBook;
+  readonly primaries: PrimaryTemplates;
+  readonly pods: PodBook;
+  readonly neverReadyAfterPromotion: boolean;
+}
+
+/**
+ * The kubelets' memory of pods: the tick each pod was first seen in (what `readyAfterTicks` counts from) and
+ * the IP it was given, plus deterministic name and address allocation.
+ */
+export class PodBook {
+  private readonly births = new Map<string, number>();
+  private readonly ips = new Map<string, string>();
+  private seq = 0;
+
+  /** The tick `pod` was created in; a pod seen for the first time is born now. */
+  birthTick(pod: KubeObject, tick: number): number {
+    const uid = pod.metadata.uid ?? pod.metadata.name;
+    let born = this.births.get(uid);
+    if (born === undefined) {
+      born = tick;
+      this.births.set(uid, born);
+    }
+    return born;
+  }
+
+  /** The pod IP of `pod`, allocated from 10.244.0.0/16 on first use. */
+  podIp(pod: KubeObject): string {
+    const uid = pod.metadata.uid ?? pod.metadata.name;
+    let ip = this.ips.get(uid);
+    if (ip === undefined) {
+      const n = this.ips.size + 2;
+      ip = `10.244.${(n >> 8) & 255}.${n & 255}`;
+      this.ips.set(uid, ip);
+    }
+    return ip;
+  }
+
+  /** A fresh pod name `<prefix>-<5 chars>` that `taken` does not report as used. */
+  podName(prefix: string, taken: (name: string) => boolean): string {
+    for (;;) {
+      const name = `${prefix}-${nameSuffix(`${prefix}/${this.seq++}`)}`;
+      if (!taken(name)) return name;
+    }
+  }
+}
