@@ -1,0 +1,29 @@
+import { TARGET_KINDS, type TargetKind } from '../api/types.ts';
+import { DaemonSetWorkload } from './daemonset.ts';
+import { DeploymentWorkload } from './deployment.ts';
+import { WorkloadError } from './errors.ts';
+import { ServiceWorkload } from './service.ts';
+import type { Workload, WorkloadOptions } from './types.ts';
+
+/**
+ * The Workload for a Canary's `spec.targetRef.kind`.
+ *
+ * @example
+ * const workload = createWorkload(canary.spec.targetRef.kind, { kube });
+ * const { revision } = await workload.initialize(canary);
+ */
+export function createWorkload(kind: TargetKind | string, options: WorkloadOptions): Workload {
+  const known = kind as TargetKind;
+  switch (known) {
+    case 'Deployment':
+      return new DeploymentWorkload(options);
+    case 'DaemonSet':
+      return new DaemonSetWorkload(options);
+    case 'Service':
+      return new ServiceWorkload(options);
+    default: {
+      const unreachable: never = known;
+      throw new WorkloadError(`spec.targetRef.kind: expected one of ${TARGET_KINDS.join(', ')}, got "${String(unreachable)}"`);
+    }
+  }
+}

@@ -1,0 +1,136 @@
+/**
+ * The Workload port (DESIGN §4): everything the controller does to a Canary's target and its primary copy.
+ * One implementation per target kind (Deployment, DaemonSet, Service). Every write is idempotent — it sets
+ * a state ("replicas to 3"), never a delta — so re-running any method after a partial failure converges.
+ */
+import type { Canary, TargetKind } from '../api/types.ts';
+import type { KubeClient } from '../kube/types.ts';
+import type { PodTemplateSpec } from './objects.ts';
+
+/** Readiness as Flagger judges it: ready, wait and retry next tick, or failed for good (deadline exceeded). */
+export type Readiness = { readonly kind: 'ready' } | { readonly kind: 'wait'; readonly reason: string } | { readonly kind: 'failed'; readonly reason: string };
+
+/** What readiness needs from outside the object: the time, and when the current phase started. */
+export interface ReadinessContext {
+  readonly now: Date;
+  /**
+   * When the phase being judged began (state's last transition). DaemonSets have no progress deadline of
+   * their own, so Flagger measures `progressDeadlineSeconds` from here. @default no deadline for DaemonSets
+   */
+  readonly since?: Date;
+}
+
+/**
+ * Fledge's hard check, independent of the workload's own conditions: has it reached the state it was asked
+ * for (current generation observed, every desired replica updated and available, no old replica left, and
+ * — when a revision is given — running that revision's template)? The engine applies its own deadline to it.
+ */
+export type ExpectedState = { readonly kind: 'reached' } | { readonly kind: 'pending'; readonly reason: string };
+
+/** A Secret of a promoted revision: kept by checksum only, its data never leaves the cluster. */
+export interface RevisionSecret {
+  readonly kind: 'Secret';
+  readonly checksum: string;
+}
+
+/** A ConfigMap of a promoted revision, with its contents so it can be restored. */
+export interface RevisionConfigMap {
+  readonly kind: 'ConfigMap';
+  readonly checksum: string;
+  readonly data?: Record<string, string>;
+  readonly binaryData?: Record<string, string>;
+}
+
+/**
+ * What the primary runs after an initialization or a promotion: enough to put it back (`restorePrimary`).
+ * Plain JSON, stored in the state store as the last promoted revision.
+ */
+export interface PromotedRevision {
+  /** Hash of the target template this revision came from (Flagger's `lastPromotedSpec`). */
+  readonly targetHash: string;
+  /** `trackedConfigs` at that time. */
+  readonly trackedConfigs: Record<string, string>;
+  /** The primary's pod template exactly as written. */
+  readonly template: PodTemplateSpec;
+  /** The workload spec fields copied with it (strategy, minReadySeconds, progressDeadlineSeconds, …). */
+  readonly settings: Record<string, unknown>;
+  /** `configmap/<name>` / `secret/<name>` → the primary copy's contents (ConfigMaps) or checksum (Secrets). */
+  readonly configs: Record<string, RevisionConfigMap | RevisionSecret>;
+}
+
+/** What `restorePrimary` did. */
+export interface RestoreResult {
+  /** Things that could not be put back, e.g. a Secret whose old contents Fledge never stored. */
+  readonly warnings: readonly string[];
+}
+
+/** What `initialize` did. */
+export interface InitializeResult {
+  /** `true` when this call created the primary workload (it did not exist). */
+  readonly created: boolean;
+  /** The primary's revision now, to store as the last promoted one. */
+  readonly revision: PromotedRevision;
+}
+
+/** Service metadata the routers need from the target: selector label and value, and discovered ports. */
+export interface TargetMetadata {
+  readonly label: string;
+  readonly labelValue: string;
+  /** Extra container ports (`portDiscovery`), name → port. Empty unless discovery is on. */
+  readonly ports: Readonly<Record<string, number>>;
+}
+
+/** The facts the engine needs about a target and its primary, read in one parallel batch. */
+export interface WorkloadObservation {
+  readonly targetHash: string;
+  readonly trackedConfigs: Record<string, string>;
+  readonly primary: { readonly readiness: Readiness; readonly expected: ExpectedState; readonly replicas: number };
+  readonly canary: { readonly readiness: Readiness; readonly expected: ExpectedState; readonly replicas: number };
+}
+
+/** The Workload port. */
+export interface Workload {
+  readonly kind: TargetKind;
+  /** Selector label, value and discovered ports of the target (the routers' input). */
+  metadata(canary: Canary): Promise<TargetMetadata>;
+  /**
+   * Creates what the primary needs if missing: `<config>-primary` copies, `<target>-primary`, and the
+   * primary HPA / ScaledObject. An existing primary is left as it is. Does not scale anything.
+   */
+  initialize(canary: Canary): Promise<InitializeResult>;
+  isPrimaryReady(canary: Canary, context: ReadinessContext): Promise<Readiness>;
+  isCanaryReady(canary: Canary, context: ReadinessContext): Promise<Readiness>;
+  /** The hard check on the primary; with `revision`, the primary must also run that revision's template. */
+  primaryExpectedState(canary: Canary, revision?: PromotedRevision): Promise<ExpectedState>;
+  /** The hard check on the target (the canary pods). */
+  canaryExpectedState(canary: Canary): Promise<ExpectedState>;
+  /** Stable hash of the target's pod template. */
+  targetHash(canary: Canary): Promise<string>;
+  /** `configmap/<name>` / `secret/<name>` → checksum, for the configs the target tracks. */
+  trackedConfigs(canary: Canary): Promise<Record<string, string>>;
+  /** Everything above in one batch of parallel reads. */
+  observe(canary: Canary, context: ReadinessContext, revision?: PromotedRevision): Promise<WorkloadObservation>;
+  /** Copies the target's template, settings and configs to the primary (and its autoscaler); returns what was written. */
+  promote(canary: Canary): Promise<PromotedRevision>;
+  /** Puts `revision` back on the primary: template, settings and ConfigMap contents. */
+  restorePrimary(canary: Canary, revision: PromotedRevision): Promise<RestoreResult>;
+  /** Takes the target's pods away (replicas 0, or the DaemonSet's no-node selector); pauses a KEDA scaler. */
+  scaleToZero(canary: Canary): Promise<void>;
+  /**
+   * Brings the target's pods back and returns the replica count set: `replicas` when given (e.g. recorded
+   * by the controller), else the target's own if > 0, else the count it had before `scaleToZero`, else the
+   * primary's (without autoscaler), else the autoscaler's minimum, else 1.
+   */
+  scaleFromZero(canary: Canary, replicas?: number): Promise<number>;
+  /** Reverts the target on Canary deletion (`revertOnDeletion`): its pods back at the primary's scale. */
+  finalize(canary: Canary): Promise<void>;
+}
+
+/** Options shared by every workload implementation. */
+export interface WorkloadOptions {
+  readonly kube: KubeClient;
+  /** Flagger's `-selector-labels`. @default ['app', 'name', 'app.kubernetes.io/name'] */
+  readonly selectorLabels?: readonly string[];
+  /** Flagger's `-include-label-prefix`: target labels/annotations copied to the primary. @default [] (none) */
+  readonly includeLabelPrefixes?: readonly string[];
+}
