@@ -1,0 +1,82 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { formatIssue, readManifests } from '../../shared/api/index.ts';
+import { createAjv } from '../../shared/api/schema-validate.ts';
+import { corpusFiles, FLAGGER_DIR, readYamlDocuments, referenceSchemas } from './helpers.ts';
+
+function read(kind: 'valid' | 'invalid', file: string) {
+  return readManifests(readFileSync(join(FLAGGER_DIR, kind, file), 'utf8'));
+}
+
+const FLAGGER_KINDS = ['Canary', 'MetricTemplate', 'AlertProvider'];
+const isFlagger = (doc: unknown) =>
+  typeof doc === 'object' && doc !== null && FLAGGER_KINDS.includes(String((doc as { kind?: unknown }).kind));
+
+describe('the documentation corpus', () => {
+  it('has the 45 valid and 19 invalid files the reference describes', () => {
+    expect([corpusFiles('valid').length, corpusFiles('invalid').length]).toEqual([45, 19]);
+  });
+
+  it.each(corpusFiles('valid'))('accepts every Flagger object of valid/%s', (file) => {
+    const { documents, syntaxErrors } = read('valid', file);
+    const flagger = documents.filter((doc) => doc.flagger);
+    expect(syntaxErrors).toEqual([]);
+    expect(flagger.length).toBeGreaterThan(0);
+    const errors = flagger.flatMap((doc) => (doc.flagger?.ok === false ? doc.flagger.errors.map(formatIssue) : []));
+    expect(errors).toEqual([]);
+  });
+
+  // The first error each invalid file must produce; all errors carry a field path.
+  const INVALID: Record<string, string> = {
+    'alerting-01.yaml': 'spec: must set only one of address, secretRef (found address and secretRef)',
+    'faq-01.yaml': 'spec.analysis: is required (or its deprecated alias canaryAnalysis)',
+    'faq-02.yaml': 'spec.targetRef: is required',
+    'faq-03.yaml': 'spec.targetRef: is required',
+    'faq-04.yaml': 'spec.targetRef: is required',
+    'faq-06.yaml': 'spec.targetRef: is required',
+    'faq-07.yaml': 'spec.service.port: is required',
+    'faq-08.yaml': 'spec.service.port: is required',
+    'gatewayapi-progressive-delivery-06.yaml': 'spec.service.port: is required',
+    'gatewayapi-progressive-delivery-07.yaml': 'spec.service.port: is required',
+    'gatewayapi-progressive-delivery-08.yaml': 'spec.service.port: is required',
+    'gatewayapi-progressive-delivery-09.yaml': 'spec.service.port: is required',
+    'gatewayapi-progressive-delivery-10.yaml': 'spec.service.port: is required',
+    'istio-progressive-delivery-03.yaml': 'spec.targetRef: is required',
+    'istio-progressive-delivery-04.yaml': 'spec.analysis: is required (or its deprecated alias canaryAnalysis)',
+    'metrics-01.yaml': 'spec.provider.type: is required',
+    'metrics-05.yaml': 'spec.query: is required',
+    'metrics-10.yaml': 'spec.query: is required',
+    'zero-downtime-deployments-01.yaml': 'spec.targetRef: is required',
+  };
+
+  it('has an expectation for every invalid file', () => {
+    expect(Object.keys(INVALID).sort()).toEqual(corpusFiles('invalid'));
+  });
+
+  it.each(corpusFiles('invalid'))('rejects invalid/%s with field-path errors', (file) => {
+    const flagger = read('invalid', file).documents.filter((doc) => doc.flagger);
+    const errors = flagger.flatMap((doc) => (doc.flagger?.ok === false ? doc.flagger.errors : []));
+    expect(errors.map(formatIssue)).toContain(INVALID[file]);
+    expect(errors.every((issue) => issue.path !== '')).toBe(true);
+  });
+});
+
+describe("Flagger's own CRD schema (sanity check of the corpus)", () => {
+  const ajv = createAjv({ strict: false });
+  const validators = Object.fromEntries(
+    Object.entries(referenceSchemas()).map(([kind, schema]) => [kind, ajv.compile(schema)]),
+  );
+  const verdicts = (kind: 'valid' | 'invalid', file: string) =>
+    readYamlDocuments(join(FLAGGER_DIR, kind, file))
+      .filter(isFlagger)
+      .map((doc) => validators[(doc as { kind: string }).kind]?.(doc));
+
+  it.each(corpusFiles('valid'))('accepts valid/%s', (file) => {
+    expect(verdicts('valid', file).every(Boolean)).toBe(true);
+  });
+
+  it.each(corpusFiles('invalid'))('rejects invalid/%s', (file) => {
+    expect(verdicts('invalid', file).some((ok) => !ok)).toBe(true);
+  });
+});
