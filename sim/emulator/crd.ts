@@ -67,6 +67,7 @@ export function crdResourceType(crd: KubeObject): ResourceType {
       ? { scale: { specReplicasPath: scale.specReplicasPath as string, statusReplicasPath: scale.statusReplicasPath as string, ...(str(scale.labelSelectorPath) ? { labelSelectorPath: scale.labelSelectorPath } : {}) } }
       : {}),
     custom: true,
+    schemas: Object.fromEntries(versions.filter((v) => v.served !== false && v.schema?.openAPIV3Schema !== undefined).map((v) => [v.name as string, v.schema?.openAPIV3Schema])),
   };
 }
 

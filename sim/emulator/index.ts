@@ -4,3 +4,8 @@ export { createClusterState } from './store.ts';
 export type { ClusterStateOptions } from './store.ts';
 export { BUILTIN_RESOURCES, ResourceRegistry, apiVersionOf, parseApiVersion } from './resources.ts';
 export { wallClock, timestamp, deterministicUids } from './meta.ts';
+export { startEmulator, kubeconfigFor } from './server.ts';
+export type { Emulator, EmulatorOptions } from './server.ts';
+export { Counters, Faults } from './instrument.ts';
+export type { Fault, FaultAction, FaultMatcher, RequestRecord } from './instrument.ts';
+export type { Admission } from './handlers.ts';

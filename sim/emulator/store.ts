@@ -137,6 +137,8 @@ class MemoryClusterState implements EmulatorState {
     if (options.subresource === 'status') {
       next = clone(current);
       setOrDelete(next, 'status', clone(object['status']));
+      // Field ownership of status writes is kept too (server-side apply bookkeeping, not part of the status).
+      if (object.metadata.managedFields !== undefined) next.metadata.managedFields = clone(object.metadata.managedFields);
     } else {
       next = clone(object);
       if (type.status) setOrDelete(next, 'status', clone(current['status']));

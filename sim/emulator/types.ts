@@ -83,6 +83,8 @@ export interface ResourceType {
   readonly readOnly?: boolean;
   /** Defined by a CustomResourceDefinition: strategic merge patch is not supported, as on a real server. */
   readonly custom?: boolean;
+  /** For custom resources: the `openAPIV3Schema` of each served version, used for pruning, defaulting and validation. */
+  readonly schemas?: Readonly<Record<string, unknown>>;
 }
 
 /** Options of `ClusterState.delete`, as in a `DeleteOptions` body. */
