@@ -59,6 +59,10 @@ export class DaemonSetWorkload extends PodWorkload<DaemonSet> {
     return daemonSetExpectedState(object);
   }
 
+  protected availableOf(object: DaemonSet): number {
+    return object.status?.numberAvailable ?? 0;
+  }
+
   protected replicasOf(object: DaemonSet): number {
     return object.status?.desiredNumberScheduled ?? 0;
   }

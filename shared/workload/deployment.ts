@@ -53,6 +53,10 @@ export class DeploymentWorkload extends PodWorkload<Deployment> {
     return deploymentExpectedState(object);
   }
 
+  protected availableOf(object: Deployment): number {
+    return object.status?.availableReplicas ?? 0;
+  }
+
   protected replicasOf(object: Deployment): number {
     return object.spec.replicas ?? 1;
   }

@@ -6,7 +6,7 @@
 import type { Canary, TargetKind } from '../api/types.ts';
 import { KubeConflictError } from '../kube/errors.ts';
 import type { KubeClient, ObjectRef } from '../kube/types.ts';
-import { reconcilePrimaryAutoscaler } from './autoscaler.ts';
+import { autoscalerMinimum, reconcilePrimaryAutoscaler } from './autoscaler.ts';
 import { configKey, configReferences, readTrackedConfigs, syncPrimaryConfigs, trackedConfigMap, upsert, type TrackedConfig } from './configs.ts';
 import { WorkloadError } from './errors.ts';
 import { canonicalJson, configChecksum, normalizeTemplate, templateHash } from './hash.ts';
@@ -36,7 +36,13 @@ import type {
   Workload,
   WorkloadObservation,
   WorkloadOptions,
+  WorkloadState,
 } from './types.ts';
+
+/** Tells a stored {@link PromotedRevision} from a bare pod template. */
+export function isRevision(value: PromotedRevision | PodTemplateSpec): value is PromotedRevision {
+  return 'targetHash' in value && 'settings' in value && 'template' in value;
+}
 
 /** Annotations of the target that are the API server's or kubectl's own and must not be copied. */
 const SYSTEM_ANNOTATIONS = ['kubectl.kubernetes.io/last-applied-configuration', 'deployment.kubernetes.io/revision', 'deprecated.daemonset.template.generation'];
@@ -73,6 +79,8 @@ export abstract class PodWorkload<T extends Deployment | DaemonSet> implements W
   protected abstract expectedOf(object: T): ExpectedState;
   /** Desired pods of the object (spec.replicas, or the DaemonSet's scheduled count). */
   protected abstract replicasOf(object: T): number;
+  /** Pods available on the current template. */
+  protected abstract availableOf(object: T): number;
   abstract scaleToZero(canary: Canary): Promise<void>;
   abstract scaleFromZero(canary: Canary, replicas?: number): Promise<number>;
   abstract finalize(canary: Canary): Promise<void>;
@@ -221,7 +229,8 @@ export abstract class PodWorkload<T extends Deployment | DaemonSet> implements W
     return this.revision(canary, target, written, configs);
   }
 
-  async restorePrimary(canary: Canary, revision: PromotedRevision): Promise<RestoreResult> {
+  async restorePrimary(canary: Canary, revision: PromotedRevision | PodTemplateSpec): Promise<RestoreResult> {
+    if (!isRevision(revision)) return this.restoreFromTemplate(canary, revision);
     const namespace = canaryNamespace(canary);
     const warnings: string[] = [];
     await Promise.all(
@@ -245,6 +254,16 @@ export abstract class PodWorkload<T extends Deployment | DaemonSet> implements W
       return { ...primary, spec } as T;
     });
     return { warnings };
+  }
+
+  /** Rebuilds the primary's template from a target template, as its promotion did; config copies keep their contents. */
+  private async restoreFromTemplate(canary: Canary, template: PodTemplateSpec): Promise<RestoreResult> {
+    const target = await this.readTarget(canary);
+    const source = { ...target, spec: { ...target.spec, template } } as T;
+    const configs = await this.readConfigs(canary, source);
+    const rebuilt = this.primaryTemplateOf(canary, source, configs);
+    await this.updatePrimary(canary, (primary) => ({ ...primary, spec: { ...primary.spec, template: rebuilt } }) as T);
+    return { warnings: [] };
   }
 
   /** Read-modify-write of the primary with its resourceVersion, retried on conflict (Flagger's RetryOnConflict). */
@@ -323,16 +342,30 @@ export abstract class PodWorkload<T extends Deployment | DaemonSet> implements W
   }
 
   async observe(canary: Canary, context: ReadinessContext, revision?: PromotedRevision): Promise<WorkloadObservation> {
-    const [target, primary] = await Promise.all([this.readTarget(canary), this.readPrimary(canary)]);
-    const configs = await this.readConfigs(canary, target);
-    const missing = `${this.kind.toLowerCase()} ${this.label(canary, primaryName(canary))} not found`;
+    const [target, primary, autoscalerMinReplicas] = await Promise.all([
+      this.kube.get<T>(this.ref(canary, canary.spec.targetRef.name)),
+      this.readPrimary(canary),
+      autoscalerMinimum(this.kube, canary),
+    ]);
+    const configs = target ? await this.readConfigs(canary, target) : [];
+    const missing = (name: string): WorkloadState => {
+      const reason = `${this.kind.toLowerCase()} ${this.label(canary, name)} not found`;
+      return { exists: false, readiness: { kind: 'wait', reason }, expected: { kind: 'pending', reason }, replicas: 0, availableReplicas: 0 };
+    };
+    const observed = (object: T, role: Role, expected: ExpectedState): WorkloadState => ({
+      exists: true,
+      readiness: this.readiness(object, role, canary, context),
+      expected,
+      replicas: this.replicasOf(object),
+      availableReplicas: this.availableOf(object),
+    });
     return {
-      targetHash: templateHash(target.spec.template),
+      target: target
+        ? { ...observed(target, 'canary', this.expectedOf(target)), templateHash: templateHash(target.spec.template), template: target.spec.template }
+        : { ...missing(canary.spec.targetRef.name), templateHash: '' },
+      primary: primary ? observed(primary, 'primary', this.primaryExpected(primary, revision)) : missing(primaryName(canary)),
       trackedConfigs: trackedConfigMap(configs),
-      primary: primary
-        ? { readiness: this.readiness(primary, 'primary', canary, context), expected: this.primaryExpected(primary, revision), replicas: this.replicasOf(primary) }
-        : { readiness: { kind: 'wait', reason: missing }, expected: { kind: 'pending', reason: missing }, replicas: 0 },
-      canary: { readiness: this.readiness(target, 'canary', canary, context), expected: this.expectedOf(target), replicas: this.replicasOf(target) },
+      ...(autoscalerMinReplicas !== undefined ? { autoscalerMinReplicas } : {}),
     };
   }
 }

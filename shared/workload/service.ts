@@ -8,7 +8,8 @@ import type { KubeClient, ObjectRef } from '../kube/types.ts';
 import { WorkloadError } from './errors.ts';
 import { canonicalJson, shortHash } from './hash.ts';
 import { canaryNamespace, canaryOwnerReferences, primaryName } from './labels.ts';
-import type { Service } from './objects.ts';
+import type { PodTemplateSpec, Service } from './objects.ts';
+import { isRevision } from './pod-workload.ts';
 import type { ExpectedState, InitializeResult, PromotedRevision, Readiness, RestoreResult, TargetMetadata, Workload, WorkloadObservation, WorkloadOptions } from './types.ts';
 
 const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
@@ -114,11 +115,15 @@ export class ServiceWorkload implements Workload {
   }
 
   async observe(canary: Canary): Promise<WorkloadObservation> {
+    const [target, primary] = await Promise.all([
+      this.kube.get<Service>(this.ref(canary, canary.spec.targetRef.name)),
+      this.kube.get<Service>(this.ref(canary, primaryName(canary))),
+    ]);
+    const state = (exists: boolean) => ({ exists, readiness: { kind: 'ready' as const }, expected: { kind: 'reached' as const }, replicas: 0, availableReplicas: 0 });
     return {
-      targetHash: await this.targetHash(canary),
+      target: { ...state(target !== undefined), templateHash: target ? shortHash(canonicalJson(withoutAssigned(target.spec))) : '' },
+      primary: state(primary !== undefined),
       trackedConfigs: {},
-      primary: { readiness: { kind: 'ready' }, expected: { kind: 'reached' }, replicas: 0 },
-      canary: { readiness: { kind: 'ready' }, expected: { kind: 'reached' }, replicas: 0 },
     };
   }
 
@@ -129,7 +134,8 @@ export class ServiceWorkload implements Workload {
     return this.revision(target, written);
   }
 
-  async restorePrimary(canary: Canary, revision: PromotedRevision): Promise<RestoreResult> {
+  async restorePrimary(canary: Canary, revision: PromotedRevision | PodTemplateSpec): Promise<RestoreResult> {
+    if (!isRevision(revision)) return { warnings: ['a Service target has no pod template; the primary Service was left as it is'] };
     const primary = await this.kube.get<Service>(this.ref(canary, primaryName(canary)));
     if (!primary) throw new WorkloadError(`service ${primaryName(canary)}.${canaryNamespace(canary)} not found; initialize the canary first`);
     const stored = revision.settings.service as Service['spec'] | undefined;

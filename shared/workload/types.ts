@@ -80,12 +80,33 @@ export interface TargetMetadata {
   readonly ports: Readonly<Record<string, number>>;
 }
 
-/** The facts the engine needs about a target and its primary, read in one parallel batch. */
+/** One workload (the target or `<target>-primary`) as observed. */
+export interface WorkloadState {
+  readonly exists: boolean;
+  readonly readiness: Readiness;
+  readonly expected: ExpectedState;
+  /** Desired pods: `spec.replicas`, or a DaemonSet's desired number scheduled. 0 when absent. */
+  readonly replicas: number;
+  /** Pods available on the current template; 0 means no ready pod at all (e.g. mid-Recreate). */
+  readonly availableReplicas: number;
+}
+
+/** The target as observed, with what identifies its revision. */
+export interface TargetState extends WorkloadState {
+  /** {@link templateHash} of the target's pod template (empty when the target does not exist). */
+  readonly templateHash: string;
+  /** The target's pod template (`spec.template`), for the controller to keep as the promoted one. */
+  readonly template?: PodTemplateSpec;
+}
+
+/** The facts the engine needs about a target and its primary, read in one batch of parallel requests. */
 export interface WorkloadObservation {
-  readonly targetHash: string;
+  readonly target: TargetState;
+  readonly primary: WorkloadState;
+  /** `configmap/<name>` / `secret/<name>` → checksum of the target's tracked configs. */
   readonly trackedConfigs: Record<string, string>;
-  readonly primary: { readonly readiness: Readiness; readonly expected: ExpectedState; readonly replicas: number };
-  readonly canary: { readonly readiness: Readiness; readonly expected: ExpectedState; readonly replicas: number };
+  /** The target autoscaler's minimum replicas when above 1 (HPA or ScaledObject). */
+  readonly autoscalerMinReplicas?: number;
 }
 
 /** The Workload port. */
@@ -108,12 +129,20 @@ export interface Workload {
   targetHash(canary: Canary): Promise<string>;
   /** `configmap/<name>` / `secret/<name>` → checksum, for the configs the target tracks. */
   trackedConfigs(canary: Canary): Promise<Record<string, string>>;
-  /** Everything above in one batch of parallel reads. */
+  /**
+   * Everything the engine needs in one batch of parallel reads (target, primary, autoscaler; then configs).
+   * A missing target or primary is reported (`exists: false`), not thrown.
+   */
   observe(canary: Canary, context: ReadinessContext, revision?: PromotedRevision): Promise<WorkloadObservation>;
   /** Copies the target's template, settings and configs to the primary (and its autoscaler); returns what was written. */
   promote(canary: Canary): Promise<PromotedRevision>;
-  /** Puts `revision` back on the primary: template, settings and ConfigMap contents. */
-  restorePrimary(canary: Canary, revision: PromotedRevision): Promise<RestoreResult>;
+  /**
+   * Puts an earlier revision back on the primary. Given a {@link PromotedRevision}: its template, settings and
+   * ConfigMap contents. Given the target's pod template as it was promoted (`spec.template`, what the state
+   * store keeps): the primary template is rebuilt from it exactly as a promotion would have built it; the
+   * primary's settings and config copies stay as they are.
+   */
+  restorePrimary(canary: Canary, revision: PromotedRevision | PodTemplateSpec): Promise<RestoreResult>;
   /** Takes the target's pods away (replicas 0, or the DaemonSet's no-node selector); pauses a KEDA scaler. */
   scaleToZero(canary: Canary): Promise<void>;
   /**
