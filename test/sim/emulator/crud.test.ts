@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { V1Deployment } from '@kubernetes/client-node';
 import { configMap, deployment, failure, startCluster } from './harness.ts';
 import type { Cluster } from './harness.ts';
 
@@ -13,7 +12,7 @@ afterAll(async () => {
 
 describe('emulator CRUD through client-node', () => {
   it('creates an object with server-set uid, creationTimestamp, generation and resourceVersion', async () => {
-    const made = await cluster.apps.createNamespacedDeployment({ namespace: 'default', body: deployment('crud-a') as V1Deployment });
+    const made = await cluster.apps.createNamespacedDeployment({ namespace: 'default', body: deployment('crud-a') });
     expect(made.metadata?.uid).toMatch(/^[0-9a-f-]{36}$/);
     expect(made.metadata?.creationTimestamp?.toISOString()).toBe('2026-01-01T00:00:00.000Z');
     expect(made.metadata?.generation).toBe(1);
@@ -54,7 +53,7 @@ describe('emulator CRUD through client-node', () => {
 
   it.each([
     ['get', () => cluster.apps.readNamespacedDeployment({ name: 'nope', namespace: 'default' })],
-    ['replace', () => cluster.apps.replaceNamespacedDeployment({ name: 'nope', namespace: 'default', body: deployment('nope') as V1Deployment })],
+    ['replace', () => cluster.apps.replaceNamespacedDeployment({ name: 'nope', namespace: 'default', body: deployment('nope') })],
     ['delete', () => cluster.apps.deleteNamespacedDeployment({ name: 'nope', namespace: 'default' })],
   ])('answers %s of an unknown object with 404 NotFound', async (_verb, call) => {
     const { code, status } = await failure(call());
@@ -69,14 +68,14 @@ describe('emulator CRUD through client-node', () => {
   });
 
   it('bumps generation on spec changes only', async () => {
-    const made = await cluster.apps.createNamespacedDeployment({ namespace: 'default', body: deployment('crud-gen') as V1Deployment });
+    const made = await cluster.apps.createNamespacedDeployment({ namespace: 'default', body: deployment('crud-gen') });
     const labelled = await cluster.apps.replaceNamespacedDeployment({ name: 'crud-gen', namespace: 'default', body: { ...made, metadata: { ...made.metadata, labels: { x: 'y' } } } });
     const respecced = await cluster.apps.replaceNamespacedDeployment({ name: 'crud-gen', namespace: 'default', body: { ...labelled, spec: { ...labelled.spec!, replicas: 5 } } });
     expect([made, labelled, respecced].map((d) => d.metadata?.generation)).toEqual([1, 1, 2]);
   });
 
   it('ignores status on the main endpoint and writes only status through /status', async () => {
-    const made = await cluster.apps.createNamespacedDeployment({ namespace: 'default', body: { ...(deployment('crud-status') as V1Deployment), status: { replicas: 7 } } });
+    const made = await cluster.apps.createNamespacedDeployment({ namespace: 'default', body: { ...(deployment('crud-status')), status: { replicas: 7 } } });
     expect(made.status).toBeUndefined();
     const withStatus = await cluster.apps.replaceNamespacedDeploymentStatus({ name: 'crud-status', namespace: 'default', body: { ...made, spec: { ...made.spec!, replicas: 9 }, status: { replicas: 2 } } });
     expect(withStatus.status?.replicas).toBe(2);

@@ -1,5 +1,5 @@
 import { AppsV1Api, ApiException, CoreV1Api, CustomObjectsApi, KubeConfig, KubernetesObjectApi, setHeaderOptions } from '@kubernetes/client-node';
-import type { ConfigurationOptions } from '@kubernetes/client-node';
+import type { ConfigurationOptions, V1ConfigMap, V1Deployment } from '@kubernetes/client-node';
 import { startEmulator } from '../../../sim/emulator/index.ts';
 import type { Emulator, EmulatorOptions, KubeObject } from '../../../sim/emulator/index.ts';
 
@@ -46,7 +46,7 @@ export async function failure(call: Promise<unknown>): Promise<{ code: number; s
   throw new Error('expected the call to fail');
 }
 
-export function deployment(name: string, image = 'ghcr.io/stefanprodan/podinfo:6.0.0', namespace = 'default'): KubeObject & { spec: Record<string, unknown> } {
+export function deployment(name: string, image = 'ghcr.io/stefanprodan/podinfo:6.0.0', namespace = 'default'): V1Deployment & KubeObject {
   return {
     apiVersion: 'apps/v1',
     kind: 'Deployment',
@@ -62,6 +62,6 @@ export function deployment(name: string, image = 'ghcr.io/stefanprodan/podinfo:6
   };
 }
 
-export function configMap(name: string, data: Record<string, string> = {}, namespace = 'default'): KubeObject {
+export function configMap(name: string, data: Record<string, string> = {}, namespace = 'default'): V1ConfigMap & KubeObject {
   return { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace }, data };
 }
