@@ -1,0 +1,334 @@
+import { describe, expect, it } from 'vitest';
+import { formatIssue, InvalidObjectError, parseAlertProvider, parseCanary, parseCanaryOrThrow, parseMetricTemplate } from '../../shared/api/index.ts';
+
+type Patch = (canary: Record<string, any>) => void; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+function canary(patch: Patch = () => {}): Record<string, unknown> {
+  const object = {
+    apiVersion: 'flagger.app/v1beta1',
+    kind: 'Canary',
+    metadata: { name: 'podinfo', namespace: 'test' },
+    spec: {
+      provider: 'istio',
+      targetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'podinfo' },
+      service: { port: 9898 },
+      analysis: {
+        interval: '1m',
+        threshold: 5,
+        maxWeight: 50,
+        stepWeight: 10,
+        metrics: [{ name: 'request-success-rate', thresholdRange: { min: 99 }, interval: '1m' }],
+        webhooks: [{ name: 'load-test', url: 'http://flagger-loadtester.test/', timeout: '5s' }],
+      },
+    },
+  };
+  patch(object);
+  return object;
+}
+
+function errorsOf(object: unknown): string[] {
+  const result = parseCanary(object);
+  return result.ok ? [] : result.errors.map(formatIssue);
+}
+
+function warningsOf(object: unknown): string[] {
+  return parseCanary(object).warnings.map(formatIssue);
+}
+
+describe('parseCanary', () => {
+  it('accepts a complete canary and returns it typed', () => {
+    const result = parseCanary(canary());
+    expect(result.ok && result.value.spec.analysis.stepWeight).toBe(10);
+  });
+
+  it.each<{ name: string; patch: Patch; error: string }>([
+    {
+      name: 'a webhook timeout that is not a duration',
+      patch: (c) => c.spec.analysis.webhooks.push({ name: 'b', url: 'http://b/' }, { name: 'c', url: 'http://c/', timeout: '5' }),
+      error: 'spec.analysis.webhooks[2].timeout: must match ^[0-9]+(m|s) (got "5")',
+    },
+    {
+      name: 'an unknown provider',
+      patch: (c) => (c.spec.provider = 'envoy'),
+      error: 'spec.provider: must be one of apisix, appmesh, appmesh:v1beta2, contour, gatewayapi:v1, gatewayapi:v1beta1, gloo, istio, knative, kubernetes, kuma, linkerd, nginx, osm, skipper, smi:v1alpha1, smi:v1alpha2, smi:v1alpha3, traefik (got "envoy")',
+    },
+    {
+      name: 'an unknown target kind',
+      patch: (c) => (c.spec.targetRef.kind = 'StatefulSet'),
+      error: 'spec.targetRef.kind: must be one of DaemonSet, Deployment, Service (got "StatefulSet")',
+    },
+    {
+      name: 'an unknown autoscaler kind',
+      patch: (c) => (c.spec.autoscalerRef = { apiVersion: 'autoscaling/v2', kind: 'VerticalPodAutoscaler', name: 'x' }),
+      error: 'spec.autoscalerRef.kind: must be one of HorizontalPodAutoscaler, ScaledObject (got "VerticalPodAutoscaler")',
+    },
+    {
+      name: 'an unknown webhook type',
+      patch: (c) => (c.spec.analysis.webhooks[0].type = 'pre-promotion'),
+      error: 'spec.analysis.webhooks[0].type: must be one of "", confirm-rollout, pre-rollout, rollout, confirm-promotion, post-rollout, event, rollback, confirm-traffic-increase (got "pre-promotion")',
+    },
+    {
+      name: 'an unknown alert severity',
+      patch: (c) => (c.spec.analysis.alerts = [{ name: 'a', severity: 'critical', providerRef: { name: 'slack' } }]),
+      error: 'spec.analysis.alerts[0].severity: must be one of "", info, warn, error (got "critical")',
+    },
+    {
+      name: 'an interval that does not match the pattern',
+      patch: (c) => (c.spec.analysis.interval = '1h'),
+      error: 'spec.analysis.interval: must match ^[0-9]+(m|s) (got "1h")',
+    },
+    {
+      name: 'an interval that matches the pattern but is no duration',
+      patch: (c) => (c.spec.analysis.interval = '5min'),
+      error: 'spec.analysis.interval: must be a duration such as 30s, 1m or 1m30s (got "5min")',
+    },
+    {
+      name: 'an analysis without interval',
+      patch: (c) => delete c.spec.analysis.interval,
+      error: 'spec.analysis.interval: is required',
+    },
+    {
+      name: 'an analysis without threshold',
+      patch: (c) => delete c.spec.analysis.threshold,
+      error: 'spec.analysis.threshold: is required',
+    },
+    {
+      name: 'an analysis with neither iterations, stepWeight nor stepWeights',
+      patch: (c) => delete c.spec.analysis.stepWeight,
+      error: 'spec.analysis: must set one of iterations, stepWeight, stepWeights',
+    },
+    {
+      name: 'an analysis with both iterations and stepWeight',
+      patch: (c) => (c.spec.analysis.iterations = 10),
+      error: 'spec.analysis: must set only one of iterations, stepWeight, stepWeights (found iterations and stepWeight)',
+    },
+    {
+      name: 'a header match with two operators',
+      patch: (c) => (c.spec.analysis.match = [{ headers: { 'x-canary': { exact: 'a', prefix: 'b' } } }]),
+      error: 'spec.analysis.match[0].headers.x-canary: must set only one of exact, prefix, suffix, regex (found exact and prefix)',
+    },
+    {
+      name: 'a header match with no operator',
+      patch: (c) => (c.spec.analysis.match = [{ headers: { cookie: {} } }]),
+      error: 'spec.analysis.match[0].headers.cookie: must set one of exact, prefix, suffix, regex',
+    },
+    {
+      name: 'a query parameter match with two operators',
+      patch: (c) => (c.spec.analysis.match = [{ queryParams: { user: { exact: 'a', regex: 'b' } } }]),
+      error: 'spec.analysis.match[0].queryParams.user: must set only one of exact, prefix, regex (found exact and regex)',
+    },
+    {
+      name: 'equal session affinity cookie names',
+      patch: (c) => (c.spec.analysis.sessionAffinity = { cookieName: 'flagger', primaryCookieName: 'flagger' }),
+      error: 'spec.analysis.sessionAffinity.primaryCookieName: must differ from cookieName (both "flagger")',
+    },
+    {
+      name: 'a mirror weight above 100',
+      patch: (c) => Object.assign(c.spec.analysis, { mirror: true, mirrorWeight: 150 }),
+      error: 'spec.analysis.mirrorWeight: must be between 0 and 100 (got 150)',
+    },
+    {
+      name: 'a fractional step weight (Flagger decodes it into a Go int)',
+      patch: (c) => (c.spec.analysis.stepWeight = 2.5),
+      error: 'spec.analysis.stepWeight: must be a whole number (got 2.5)',
+    },
+    {
+      name: 'a step weight of zero (the canary would never advance)',
+      patch: (c) => (c.spec.analysis.stepWeight = 0),
+      error: 'spec.analysis.stepWeight: must be between 1 and 100 (got 0)',
+    },
+    {
+      name: 'step weights that go down',
+      patch: (c) => {
+        delete c.spec.analysis.stepWeight;
+        c.spec.analysis.stepWeights = [10, 30, 20];
+      },
+      error: 'spec.analysis.stepWeights[2]: must be greater than the step before it (30 then 20)',
+    },
+    {
+      name: 'a metric that is neither builtin nor templated',
+      patch: (c) => c.spec.analysis.metrics.push({ name: 'error-rate', thresholdRange: { max: 1 } }),
+      error: 'spec.analysis.metrics[1]: needs templateRef or query: only request-success-rate and request-duration are builtin (got name "error-rate")',
+    },
+    {
+      name: 'a threshold range upside down',
+      patch: (c) => (c.spec.analysis.metrics[0].thresholdRange = { min: 10, max: 1 }),
+      error: 'spec.analysis.metrics[0].thresholdRange: min (10) must not exceed max (1)',
+    },
+    {
+      name: 'a webhook URL that is not absolute',
+      patch: (c) => (c.spec.analysis.webhooks[0].url = 'flagger-loadtester/'),
+      error: 'spec.analysis.webhooks[0].url: must be an absolute http(s) URL (got "flagger-loadtester/")',
+    },
+    {
+      name: 'a webhook without url',
+      patch: (c) => delete c.spec.analysis.webhooks[0].url,
+      error: 'spec.analysis.webhooks[0].url: is required',
+    },
+    {
+      name: 'a service without port',
+      patch: (c) => (c.spec.service = { portName: 'http' }),
+      error: 'spec.service.port: is required',
+    },
+    {
+      name: 'a canary without name',
+      patch: (c) => delete c.metadata.name,
+      error: 'metadata.name: is required (got nothing)',
+    },
+    {
+      name: 'a mirror filter to a Service without port',
+      patch: (c) => (c.spec.service.mirror = [{ backendRef: { name: 'shadow' } }]),
+      error: 'spec.service.mirror[0].backendRef.port: is required for a Service backend',
+    },
+    {
+      name: 'a load balancer with both simple and consistentHash',
+      patch: (c) => (c.spec.service.trafficPolicy = { loadBalancer: { simple: 'RANDOM', consistentHash: { useSourceIp: true } } }),
+      error: 'spec.service.trafficPolicy.loadBalancer: must set only one of simple, consistentHash (found simple and consistentHash)',
+    },
+    {
+      name: 'a consistent hash without a hash key',
+      patch: (c) => (c.spec.service.trafficPolicy = { loadBalancer: { consistentHash: { minimumRingSize: 1024 } } }),
+      error: 'spec.service.trafficPolicy.loadBalancer.consistentHash: must set one of httpHeaderName, httpCookie, useSourceIp, httpQueryParameterName',
+    },
+    {
+      name: 'an invalid fledge.dev annotation',
+      patch: (c) => (c.metadata.annotations = { 'fledge.dev/promotion-failure': 'retry' }),
+      error: 'metadata.annotations["fledge.dev/promotion-failure"]: must be one of restore, hold (got "retry")',
+    },
+    {
+      name: 'a wrong apiVersion group',
+      patch: (c) => (c.apiVersion = 'argoproj.io/v1alpha1'),
+      error: 'apiVersion: must be flagger.app/v1beta1 (got "argoproj.io/v1alpha1")',
+    },
+  ])('rejects $name', ({ patch, error }) => {
+    expect(errorsOf(canary(patch))).toContain(error);
+  });
+
+  it('reports every error together, not only the first', () => {
+    const errors = errorsOf(
+      canary((c) => {
+        delete c.spec.targetRef;
+        c.spec.provider = 'envoy';
+        c.spec.analysis.webhooks[0].timeout = 'soon';
+        c.spec.analysis.mirrorWeight = 101;
+      }),
+    );
+    expect(errors).toEqual(
+      expect.arrayContaining([
+        'spec.targetRef: is required',
+        expect.stringMatching(/^spec\.provider: must be one of/),
+        'spec.analysis.webhooks[0].timeout: must match ^[0-9]+(m|s) (got "soon")',
+        'spec.analysis.mirrorWeight: must be between 0 and 100 (got 101)',
+      ]),
+    );
+  });
+
+  it('accepts blue/green with iterations, as Flagger does', () => {
+    const result = parseCanary(
+      canary((c) => {
+        delete c.spec.analysis.stepWeight;
+        delete c.spec.analysis.maxWeight;
+        c.spec.analysis.iterations = 10;
+      }),
+    );
+    expect(result.ok).toBe(true);
+  });
+
+  it('reads the deprecated spec.canaryAnalysis as spec.analysis, with a warning', () => {
+    const object = canary((c) => {
+      c.spec.canaryAnalysis = c.spec.analysis;
+      delete c.spec.analysis;
+    });
+    const result = parseCanary(object);
+    expect(result.ok && result.value.spec.analysis.stepWeight).toBe(10);
+    expect(result.ok && 'canaryAnalysis' in result.value.spec).toBe(false);
+    expect(result.warnings.map(formatIssue)).toContain('spec.canaryAnalysis: is deprecated; read as spec.analysis');
+  });
+
+  it('still validates an analysis given as spec.canaryAnalysis', () => {
+    const object = canary((c) => {
+      c.spec.canaryAnalysis = { ...c.spec.analysis, interval: 'never' };
+      delete c.spec.analysis;
+    });
+    expect(errorsOf(object)).toContain('spec.analysis.interval: must match ^[0-9]+(m|s) (got "never")');
+  });
+
+  it('does not modify its input', () => {
+    const object = canary((c) => {
+      c.spec.canaryAnalysis = c.spec.analysis;
+      delete c.spec.analysis;
+    });
+    const before = structuredClone(object);
+    parseCanary(object);
+    expect(object).toEqual(before);
+  });
+
+  it.each<{ name: string; patch: Patch; warning: string }>([
+    { name: 'a field the schema does not know', patch: (c) => (c.spec.analysis.stepWeigth = 5), warning: 'spec.analysis.stepWeigth: is not a field of this kind; Kubernetes drops it' },
+    { name: 'an interval below 10s', patch: (c) => (c.spec.analysis.interval = '5s'), warning: "spec.analysis.interval: is below Flagger's minimum of 10s; runs every 10s (got 5s)" },
+    { name: 'a threshold of zero', patch: (c) => (c.spec.analysis.threshold = 0), warning: 'spec.analysis.threshold: is not positive; Flagger uses 1 (got 0)' },
+    { name: 'a mirror weight without mirroring', patch: (c) => (c.spec.analysis.mirrorWeight = 50), warning: 'spec.analysis.mirrorWeight: has no effect without mirror: true' },
+    { name: 'a metric without threshold', patch: (c) => delete c.spec.analysis.metrics[0].thresholdRange, warning: 'spec.analysis.metrics[0]: has no threshold or thresholdRange: the check never fails' },
+    { name: 'an unknown fledge.dev annotation', patch: (c) => (c.metadata.annotations = { 'fledge.dev/promoton-failure': 'hold' }), warning: 'metadata.annotations["fledge.dev/promoton-failure"]: is not a Fledge setting; ignored (known: fledge.dev/promotion-failure: restore | hold (default restore))' },
+    { name: 'an explicit null', patch: (c) => (c.spec.skipAnalysis = null), warning: 'spec.skipAnalysis: is empty (null) and is dropped' },
+    { name: 'A/B matches with the kubernetes provider', patch: (c) => Object.assign(c.spec, { provider: 'kubernetes' }) && Object.assign(c.spec.analysis, { match: [{ headers: { x: { exact: 'y' } } }] }), warning: 'spec.analysis.match: A/B testing is not supported by the kubernetes provider; ignored' },
+  ])('warns about $name', ({ patch, warning }) => {
+    expect(warningsOf(canary(patch))).toContain(warning);
+  });
+
+  it('throws an InvalidObjectError listing every problem from parseCanaryOrThrow', () => {
+    const bad = canary((c) => {
+      delete c.spec.targetRef;
+      c.spec.analysis.stepWeight = 0;
+    });
+    expect(() => parseCanaryOrThrow(bad)).toThrow(InvalidObjectError);
+    expect(() => parseCanaryOrThrow(bad)).toThrow(/spec\.targetRef: is required; spec\.analysis\.stepWeight: must be between 1 and 100/);
+  });
+});
+
+describe('parseMetricTemplate', () => {
+  const template = (spec: Record<string, unknown>) => ({
+    apiVersion: 'flagger.app/v1beta1',
+    kind: 'MetricTemplate',
+    metadata: { name: 'latency' },
+    spec,
+  });
+
+  it('accepts a template and keeps its provider headers', () => {
+    const result = parseMetricTemplate(template({ provider: { type: 'prometheus', headers: { 'X-Scope-OrgID': ['tenant'] } }, query: 'up' }));
+    expect(result.ok && result.value.spec.provider.headers).toEqual({ 'X-Scope-OrgID': ['tenant'] });
+  });
+
+  it('rejects an unknown provider type and a missing query', () => {
+    const result = parseMetricTemplate(template({ provider: { type: 'victoriametrics' } }));
+    expect(result.ok ? [] : result.errors.map(formatIssue)).toEqual([
+      'spec.query: is required',
+      'spec.provider.type: must be one of prometheus, influxdb, datadog, externalmetrics, stackdriver, cloudwatch, newrelic, graphite, dynatrace, keptn, splunk (got "victoriametrics")',
+    ]);
+  });
+});
+
+describe('parseAlertProvider', () => {
+  const provider = (spec: Record<string, unknown>) => ({
+    apiVersion: 'flagger.app/v1beta1',
+    kind: 'AlertProvider',
+    metadata: { name: 'on-call' },
+    spec,
+  });
+
+  it.each([
+    [{ type: 'slack', address: 'https://hooks.slack.test/x' }],
+    [{ type: 'msteams', secretRef: { name: 'teams-url' } }],
+  ])('accepts a provider with address or secretRef: %j', (spec) => {
+    expect(parseAlertProvider(provider(spec)).ok).toBe(true);
+  });
+
+  it.each([
+    [{ type: 'slack' }, 'spec: must set one of address, secretRef'],
+    [{ address: 'https://x.test/' }, 'spec.type: is required'],
+    [{ type: 'pagerduty', address: 'https://x.test/' }, 'spec.type: must be one of slack, msteams, discord, rocket, gchat (got "pagerduty")'],
+  ])('rejects %j', (spec, error) => {
+    const result = parseAlertProvider(provider(spec));
+    expect(result.ok ? [] : result.errors.map(formatIssue)).toContain(error);
+  });
+});
