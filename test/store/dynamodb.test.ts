@@ -6,9 +6,12 @@ import {
   GetItemCommand,
   PutItemCommand,
   TransactionCanceledException,
+  type AttributeValue,
 } from '@aws-sdk/client-dynamodb';
+import type { CanaryId } from '../../shared/api/index.ts';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import {
+  CorruptItemError,
   createTable,
   DynamoDbCanaryStore,
   InvalidStoreInputError,
@@ -47,6 +50,23 @@ function cancellingClient(times: number, codes: string[]): DynamoDBClient {
     { step: 'initialize', name: 'cancelTransactions' },
   );
   return client;
+}
+
+/** A state item as an older (or broken) writer might have left it, at version 3. */
+function rawStateItem(id: CanaryId, stateJson: string): Record<string, AttributeValue> {
+  return {
+    PK: { S: `CANARY#${id.cluster}#${id.namespace}#${id.name}` },
+    SK: { S: 'STATE' },
+    GSI1PK: { S: `CLUSTER#${id.cluster}` },
+    GSI1SK: { S: `${id.namespace}#${id.name}` },
+    cluster: { S: id.cluster },
+    namespace: { S: id.namespace },
+    name: { S: id.name },
+    phase: { S: 'Succeeded' },
+    version: { N: '3' },
+    updatedAt: { S: at(0) },
+    state: { S: stateJson },
+  };
 }
 
 async function freshTable(client: DynamoDBClient): Promise<string> {
@@ -101,11 +121,20 @@ describe('DynamoDbCanaryStore on DynamoDB Local', () => {
     expect(hist.Item?.expiresAt).toEqual({ N: '1800000000' });
   });
 
-  it('measures string items exactly as DynamoDB Local does: it accepts our limit and rejects one byte more', async () => {
+  it.each<{ value: string | number }>([
+    { value: 'é€😀 multi-byte UTF-8' },
+    { value: 0 },
+    { value: 1_800_000_000 },
+    { value: 12345 },
+    { value: 1.5 },
+    { value: -123.456 },
+    { value: 1e21 },
+    { value: 1.5e-7 },
+  ])('measures an item holding $value exactly as DynamoDB Local does: it accepts our limit and rejects one byte more', async ({ value }) => {
     const put = async (extra: number): Promise<string> => {
-      const item = { PK: `size-${extra}`, SK: 'STATE', state: '' };
+      const item = { PK: `size-${randomUUID()}`, SK: 'STATE', 'attribute-ü': value, state: '' };
       item.state = 'x'.repeat(MAX_ITEM_BYTES - itemSize(item) + extra);
-      const Item = Object.fromEntries(Object.entries(item).map(([k, v]) => [k, { S: v }]));
+      const Item = Object.fromEntries(Object.entries(item).map(([k, v]) => [k, typeof v === 'string' ? { S: v } : { N: String(v) }]));
       return client.send(new PutItemCommand({ TableName: tableName, Item })).then(() => 'accepted', (e: Error) => e.name);
     };
     expect(await put(0)).toBe('accepted');
@@ -131,6 +160,27 @@ describe('DynamoDbCanaryStore on DynamoDB Local', () => {
   it('reports other cancellation reasons as a StoreError, not as a conflict', async () => {
     const store = new DynamoDbCanaryStore({ tableName, client: cancellingClient(1, ['ValidationError', 'None']) });
     await expect(store.commit(uniqueId(), 0, stateIn('Initialized'), historyAt(at(0)))).rejects.toThrow(StoreError);
+  });
+
+  it('reads a state stored before the newer fields existed with their defaults, and keeps fields it does not know', async () => {
+    const id = uniqueId();
+    const older = { phase: 'Succeeded', canaryWeight: 0, failedChecks: 0, iterations: 0, lastTransitionTime: at(0), fromTheFuture: { kept: true } };
+    await client.send(new PutItemCommand({ TableName: tableName, Item: rawStateItem(id, JSON.stringify(older)) }));
+
+    const loaded = await new DynamoDbCanaryStore({ tableName, client }).load(id);
+
+    expect(loaded?.state).toEqual({ ...older, trackedConfigs: {}, conditions: [], controls: [], paused: false, version: 3 });
+  });
+
+  it.each([
+    { case: 'not JSON', json: '{"phase":', message: /attribute "state" is not JSON/ },
+    { case: 'an unknown phase', json: JSON.stringify({ ...stateIn('Succeeded'), phase: 'Done' }), message: /stored state of canary .* is unreadable: state\.phase: expected one of Flagger's phases, got "Done"/ },
+  ])('refuses a stored state that is $case with a CorruptItemError', async ({ json, message }) => {
+    const id = uniqueId();
+    await client.send(new PutItemCommand({ TableName: tableName, Item: rawStateItem(id, json) }));
+    const error = await new DynamoDbCanaryStore({ tableName, client }).load(id).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(CorruptItemError);
+    expect((error as Error).message).toMatch(message);
   });
 
   it('takes its client from config when none is given', async () => {
