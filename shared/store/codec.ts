@@ -12,7 +12,7 @@ import {
   type CanaryState,
   type HistoryItem,
   type JsonObject,
-} from '../api/index.ts';
+} from '../api/state.ts';
 import { CorruptItemError, InvalidStoreInputError, ItemTooLargeError } from './errors.ts';
 import { canaryPk, clusterGsiPk, clusterGsiSk, historySk, Keys, STATE_SK } from './table.ts';
 import { MAX_ITEM_BYTES, type CanaryStateSummary, type ListedCanary, type LoadedCanary } from './types.ts';

@@ -1,4 +1,4 @@
-import { CONTROL_ACTIONS, type CanaryId, type ControlRequest, type HistoryItem } from '../api/index.ts';
+import { CONTROL_ACTIONS, type CanaryId, type ControlRequest, type HistoryItem } from '../api/state.ts';
 import { assertCanaryId, normalizeTime } from './codec.ts';
 import { InvalidStoreInputError } from './errors.ts';
 import { DEFAULT_HISTORY_TTL_SECONDS, type CanaryStore } from './types.ts';

@@ -10,7 +10,7 @@ import {
   type Put,
   type TransactWriteItemsCommandInput,
 } from '@aws-sdk/client-dynamodb';
-import { canaryKey, type CanaryId, type CanaryState, type HistoryItem } from '../api/index.ts';
+import { canaryKey, type CanaryId, type CanaryState, type HistoryItem } from '../api/state.ts';
 import {
   assertCanaryId,
   decodeHistoryItem,

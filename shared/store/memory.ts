@@ -1,4 +1,4 @@
-import type { CanaryId, CanaryState, HistoryItem } from '../api/index.ts';
+import type { CanaryId, CanaryState, HistoryItem } from '../api/state.ts';
 import {
   assertCanaryId,
   decodeHistoryItem,

@@ -3,7 +3,7 @@
  * the same opaque string in both stores, and a cursor used with another query is refused the same way.
  */
 import { Buffer } from 'node:buffer';
-import { canaryKey, isPhase, PHASES, type CanaryId, type Phase } from '../api/index.ts';
+import { canaryKey, isPhase, PHASES, type CanaryId, type Phase } from '../api/state.ts';
 import { InvalidStoreInputError } from './errors.ts';
 import { HISTORY_SK_PREFIX } from './table.ts';
 import { normalizeTime } from './codec.ts';

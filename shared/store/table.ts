@@ -26,7 +26,7 @@ import {
   type CreateTableCommandInput,
   type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
-import type { CanaryId } from '../api/index.ts';
+import type { CanaryId } from '../api/state.ts';
 import { StoreError } from './errors.ts';
 
 /** Attribute names of the table's keys, its index and its TTL. */

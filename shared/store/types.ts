@@ -1,5 +1,5 @@
 import type { DynamoDBClient, DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
-import type { CanaryId, CanaryState, HistoryItem, IsoTime, Phase } from '../api/index.ts';
+import type { CanaryId, CanaryState, HistoryItem, IsoTime, Phase } from '../api/state.ts';
 
 /** DynamoDB's item size limit, 400 KB. Both stores refuse larger items with an `ItemTooLargeError`. */
 export const MAX_ITEM_BYTES = 400 * 1024;

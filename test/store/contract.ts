@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { CanaryId, CanaryState, HistoryItem } from '../../shared/api/index.ts';
+import type { CanaryId, CanaryState, HistoryItem } from '../../shared/api/state.ts';
 import {
   InvalidStoreInputError,
   ItemTooLargeError,

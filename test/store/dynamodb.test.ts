@@ -8,7 +8,7 @@ import {
   TransactionCanceledException,
   type AttributeValue,
 } from '@aws-sdk/client-dynamodb';
-import type { CanaryId } from '../../shared/api/index.ts';
+import type { CanaryId } from '../../shared/api/state.ts';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import {
   CorruptItemError,

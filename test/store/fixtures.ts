@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { CanaryId, CanaryState, HistoryItem, JsonObject, Phase } from '../../shared/api/index.ts';
+import type { CanaryId, CanaryState, HistoryItem, JsonObject, Phase } from '../../shared/api/state.ts';
 
 /** A canary id no other test uses. */
 export function uniqueId(overrides: Partial<CanaryId> = {}): CanaryId {
