@@ -54,15 +54,20 @@ interface Doc {
 /** Parses and validates the text of a scenario FILE; `source` names it in file-level messages. */
 export function parseScenario(text: string, source: string): ParseResult {
   const issues: ScenarioIssue[] = [];
+  const warnings: ScenarioIssue[] = [];
   const sinkFor = (document: string): IssueSink => ({
     add: (path, message) => issues.push({ document, path, message }),
   });
+  const warn = (document: string, path: string, message: string): void => {
+    warnings.push({ document, path, message });
+  };
 
   const objects: ScenarioObject[] = [];
   const canaries: { doc: Doc; canary: Canary }[] = [];
   const metricTemplates: MetricTemplate[] = [];
   const alertProviders: AlertProvider[] = [];
   const scenarios: Doc[] = [];
+  let canaryDocuments = 0;
   const seen = new Map<string, string>();
 
   parseAllDocuments(text, { merge: true, prettyErrors: true }).forEach((yamlDoc, i) => {
@@ -103,8 +108,10 @@ export function parseScenario(text: string, source: string): ParseResult {
     seen.set(key, positional);
 
     if (isFlaggerGroup(object.apiVersion)) {
+      if (object.kind === 'Canary') canaryDocuments++;
       const result = validateFlaggerDocument(object);
       for (const issue of result.issues) sink.add(issue.path, issue.message);
+      for (const warning of result.warnings) warn(doc.label, warning.path, warning.message);
       if (result.object === undefined) return;
       if (result.object.kind === 'Canary') canaries.push({ doc, canary: result.object });
       if (result.object.kind === 'MetricTemplate') metricTemplates.push(result.object);
@@ -120,20 +127,22 @@ export function parseScenario(text: string, source: string): ParseResult {
   for (const extra of scenarios.slice(1)) {
     sinkFor(extra.label).add('', `FILE holds exactly one Scenario; ${scenarios[0]?.label ?? ''} came first`);
   }
-  if (canaries.length === 0) fileSink.add('', 'expected exactly one Canary (apiVersion flagger.app/v1beta1), found none');
+  if (canaryDocuments === 0) fileSink.add('', 'expected exactly one Canary (apiVersion flagger.app/v1beta1), found none');
   for (const extra of canaries.slice(1)) {
     sinkFor(extra.doc.label).add('', `a scenario plays exactly one Canary; ${canaries[0]?.doc.label ?? ''} came first`);
   }
 
   const scenarioDoc = scenarios[0];
   const played = canaries[0];
-  if (scenarioDoc === undefined) return { ok: false, issues };
+  if (scenarioDoc === undefined) return { ok: false, issues, warnings };
   const scenarioSink = sinkFor(scenarioDoc.label);
   const raw = readScenarioSpec(scenarioDoc.body['spec'], scenarioSink);
-  if (played === undefined) return { ok: false, issues };
+  if (played === undefined) return { ok: false, issues, warnings };
 
   const canaryNamespace = played.canary.metadata.namespace ?? DEFAULT_NAMESPACE;
-  const timeline = resolveTimeline(raw.timeline, objects, played.canary, scenarioSink);
+  const timeline = resolveTimeline(raw.timeline, objects, played.canary, scenarioSink, (path, message) =>
+    warn(scenarioDoc.label, path, message),
+  );
   checkMetricsAnswered(played.doc.label, played.canary, raw.world, sinkFor);
   for (const entry of timeline) {
     if (entry.action.type === 'apply' && entry.action.object.kind === 'Canary') {
@@ -141,11 +150,12 @@ export function parseScenario(text: string, source: string): ParseResult {
       checkMetricsAnswered(scenarioDoc.label, entry.action.object as unknown as Canary, raw.world, sinkFor, path);
     }
   }
-  if (issues.length > 0) return { ok: false, issues };
+  if (issues.length > 0) return { ok: false, issues, warnings };
 
   const ordered = [...objects.filter(isBootstrapKind), ...objects.filter((o) => !isBootstrapKind(o))];
   return {
     ok: true,
+    warnings,
     file: {
       source,
       objects: ordered,
@@ -225,13 +235,20 @@ function isBootstrapKind(object: ScenarioObject): boolean {
  * Fills in namespaces (timeline references default to the Canary's namespace, the one the scenario is about),
  * validates applied objects like FILE documents, and checks `setImage` targets that FILE defines.
  */
-function resolveTimeline(raw: readonly RawTimelineEntry[], objects: readonly ScenarioObject[], canary: Canary, sink: IssueSink): TimelineEntry[] {
+function resolveTimeline(
+  raw: readonly RawTimelineEntry[],
+  objects: readonly ScenarioObject[],
+  canary: Canary,
+  sink: IssueSink,
+  warn: (path: string, message: string) => void,
+): TimelineEntry[] {
   const namespace = canary.metadata.namespace ?? DEFAULT_NAMESPACE;
   const known = [...objects];
   const out: TimelineEntry[] = [];
   for (const entry of raw) {
-    const prefixed: IssueSink = { add: (path, message) => sink.add(path === '' ? entry.path : join(entry.path, path), message) };
-    const action = resolveAction(entry, namespace, canary, known, prefixed);
+    const at = (path: string): string => (path === '' ? entry.path : join(entry.path, path));
+    const prefixed: IssueSink = { add: (path, message) => sink.add(at(path), message) };
+    const action = resolveAction(entry, namespace, canary, known, prefixed, (path, message) => warn(at(path), message));
     if (action === undefined) continue;
     if (action.type === 'apply') known.push(action.object);
     out.push({ tick: entry.tick, index: entry.index, action });
@@ -245,6 +262,7 @@ function resolveAction(
   canary: Canary,
   known: readonly ScenarioObject[],
   sink: IssueSink,
+  warn: (path: string, message: string) => void,
 ): TimelineAction | undefined {
   const action = entry.action;
   switch (action.type) {
@@ -295,6 +313,7 @@ function resolveAction(
       if (isFlaggerGroup(object.apiVersion)) {
         const result = validateFlaggerDocument(object);
         for (const issue of result.issues) sink.add(issue.path, issue.message);
+        for (const warning of result.warnings) warn(warning.path, warning.message);
         if (result.object === undefined) return undefined;
         const canaryNamespace = canary.metadata.namespace ?? DEFAULT_NAMESPACE;
         if (object.kind === 'Canary' && (object.metadata.name !== canary.metadata.name || object.metadata.namespace !== canaryNamespace)) {

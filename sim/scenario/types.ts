@@ -136,10 +136,10 @@ export interface ScenarioIssue {
   readonly message: string;
 }
 
-/** The parser's result: the scenario, or every problem found. */
+/** The parser's result: the scenario, or every problem found; warnings (which never block) either way. */
 export type ParseResult =
-  | { readonly ok: true; readonly file: ScenarioFile }
-  | { readonly ok: false; readonly issues: readonly ScenarioIssue[] };
+  | { readonly ok: true; readonly file: ScenarioFile; readonly warnings: readonly ScenarioIssue[] }
+  | { readonly ok: false; readonly issues: readonly ScenarioIssue[]; readonly warnings: readonly ScenarioIssue[] };
 
 // ---------------------------------------------------------------------------------------------------------
 // Output

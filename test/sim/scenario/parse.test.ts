@@ -192,6 +192,20 @@ describe('parseScenario', () => {
     expect(messages(file('a: [1, 2', canary(), scenario('  maxTicks: 1')))[0]).toMatch(/^document 1 \(line 1\): /);
   });
 
+  it('reports an invalid Canary the way the controller does, naming the Canary and the field', () => {
+    const lines = messages(file(DEPLOYMENT, canary().replace('iterations: 3', 'stepWeight: ten'), scenario('  maxTicks: 1')));
+
+    expect(lines).toContainEqual(expect.stringMatching(/^Canary podinfo: spec\.analysis\.stepWeight: .*"ten"/));
+    expect(lines.every((line) => line.startsWith('Canary podinfo: spec.analysis'))).toBe(true);
+  });
+
+  it('keeps the validator\'s warnings apart from errors', () => {
+    const result = parseScenario(file(DEPLOYMENT, canary('    metrics:\n      - {name: request-duration}'), scenario('  maxTicks: 1')), 'scenario.yaml');
+
+    expect(result.ok).toBe(true);
+    expect(result.warnings.map((w) => `${w.document}: ${w.path}`)).toEqual(['Canary podinfo: spec.analysis.metrics[0]']);
+  });
+
   it('rejects the same object defined twice', () => {
     expect(messages(file(DEPLOYMENT, DEPLOYMENT, canary(), scenario('  maxTicks: 1')))).toEqual([
       'Deployment podinfo: metadata.name: defined twice in FILE (first in document 1 (line 2))',
@@ -199,7 +213,7 @@ describe('parseScenario', () => {
   });
 
   it('lets apply replace the played Canary but not add another', () => {
-    const other = '{apiVersion: flagger.app/v1beta1, kind: Canary, metadata: {name: other}, spec: {targetRef: {apiVersion: apps/v1, kind: Deployment, name: podinfo}, analysis: {}}}';
+    const other = '{apiVersion: flagger.app/v1beta1, kind: Canary, metadata: {name: other}, spec: {targetRef: {apiVersion: apps/v1, kind: Deployment, name: podinfo}, analysis: {interval: 1m, threshold: 1, iterations: 2}}}';
     expect(messages(file(DEPLOYMENT, canary(), scenario(`  timeline:\n    - {tick: 1, apply: ${other}}`)))).toEqual([
       'Scenario test-scenario: spec.timeline[0].apply.metadata.name: a scenario plays one Canary (podinfo.test); apply may replace it, not add other.test',
     ]);
