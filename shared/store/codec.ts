@@ -152,6 +152,10 @@ export function stateProblems(state: Record<string, unknown>): string[] {
     lastAppliedSpec: [isString, 'a string', 'optional'],
     lastPromotedSpec: [isString, 'a string', 'optional'],
     lastPromotedTemplate: [isObject, 'an object', 'optional'],
+    promotingTemplate: [isObject, 'an object', 'optional'],
+    lastPromotedConfigs: [isStringRecord, 'an object of strings', 'optional'],
+    canaryNotReadySince: [isString, 'a string', 'optional'],
+    idlePhase: [isPhase, "one of Flagger's phases", 'optional'],
     sessionAffinityCookie: [isString, 'a string', 'optional'],
     primarySessionAffinityCookie: [isString, 'a string', 'optional'],
     previousSessionAffinityCookie: [isString, 'a string', 'optional'],
@@ -178,6 +182,18 @@ export function stateProblems(state: Record<string, unknown>): string[] {
       reason: [isString, 'a string', 'optional'],
     }, p);
   }, problems);
+  if (state.promotionFailure !== undefined) {
+    if (isObject(state.promotionFailure)) {
+      checkFields('state.promotionFailure', state.promotionFailure, {
+        mode: [(v) => v === 'restore' || v === 'hold', '"restore" or "hold"', 'required'],
+        at: [isString, 'a string', 'required'],
+        reason: [isString, 'a string', 'required'],
+        restoreOverdueAlerted: [isBoolean, 'a boolean', 'optional'],
+      }, problems);
+    } else {
+      problems.push(`state.promotionFailure: expected an object, got ${show(state.promotionFailure)}`);
+    }
+  }
   if (state.pendingRevision !== undefined) {
     if (isObject(state.pendingRevision)) {
       checkFields('state.pendingRevision', state.pendingRevision, {
@@ -232,14 +248,29 @@ function jsonRoundTrip(what: string, value: unknown): { json: string; parsed: Re
 // Items
 
 /**
+ * The pod templates a state may carry, each kept in an attribute of its own: out of the `state` JSON, so the
+ * `ByCluster` index (and `list`) leaves them out, and easy to spot when an item is too large.
+ */
+const TEMPLATE_ATTRIBUTES = { lastPromotedTemplate: 'template', promotingTemplate: 'promotingTemplate' } as const;
+
+/**
  * The state item of `id` at `version`, stamped `updatedAt` (the committing step's time). Checks `state` as it
  * will read back (so NaN, which JSON turns into `null`, is refused now rather than at the next load) and its
  * size.
  */
 export function encodeStateItem(id: CanaryId, state: CanaryState, version: number, updatedAt: string): PlainItem {
-  const { lastPromotedTemplate, version: _ignored, ...rest } = state;
+  const { lastPromotedTemplate, promotingTemplate, version: _ignored, ...rest } = state;
+  const templates = { lastPromotedTemplate, promotingTemplate };
   const { json, parsed } = jsonRoundTrip('state', rest);
-  const problems = stateProblems(lastPromotedTemplate === undefined ? parsed : { ...parsed, lastPromotedTemplate });
+  const extra: Record<string, string> = {};
+  for (const [field, attribute] of Object.entries(TEMPLATE_ATTRIBUTES)) {
+    const template = templates[field as keyof typeof templates];
+    if (template === undefined) continue;
+    const encoded = jsonRoundTrip(`state.${field}`, template);
+    parsed[field] = encoded.parsed;
+    extra[attribute] = encoded.json;
+  }
+  const problems = stateProblems(parsed);
   if (problems.length > 0) throw new InvalidStoreInputError(`state of canary ${canaryKey(id)}: ${problems.join('; ')}`);
   const item: Record<string, string | number> = {
     [Keys.partition]: canaryPk(id),
@@ -253,8 +284,8 @@ export function encodeStateItem(id: CanaryId, state: CanaryState, version: numbe
     version,
     updatedAt,
     state: json,
+    ...extra,
   };
-  if (lastPromotedTemplate !== undefined) item.template = jsonRoundTrip('state.lastPromotedTemplate', lastPromotedTemplate).json;
   assertItemFits(item, `state item of canary ${canaryKey(id)}`);
   return item;
 }
@@ -313,8 +344,11 @@ function decodeSummary(item: PlainItem): { id: CanaryId; version: number; state:
 /** A state item back as the state and version `load` returns. */
 export function decodeStateItem(item: PlainItem): LoadedCanary {
   const { version, state } = decodeSummary(item);
-  if (item.template === undefined) return { version, state };
-  return { version, state: { ...state, lastPromotedTemplate: parseJsonAttribute(item, 'template') as JsonObject } };
+  const templates: Record<string, JsonObject> = {};
+  for (const [field, attribute] of Object.entries(TEMPLATE_ATTRIBUTES)) {
+    if (item[attribute] !== undefined) templates[field] = parseJsonAttribute(item, attribute) as JsonObject;
+  }
+  return { version, state: { ...state, ...templates } };
 }
 
 /** A state item (or its index projection) back as a listed canary. */

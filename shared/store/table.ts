@@ -8,8 +8,9 @@
  * | history | `CANARY#<cluster>#<ns>#<name>`    | `HIST#<time>#<version:12>`      | —                  | —                   |
  *
  * - State item attributes: `cluster`, `namespace`, `name`, `phase`, `version` (N, the optimistic-concurrency
- *   counter), `updatedAt` (the committing step's time), `state` (the state as JSON, without the promoted template) and `template` (the
- *   promoted pod template as JSON, when there is one). The JSON keeps the state exact (no marshalling quirks,
+ *   counter), `updatedAt` (the committing step's time), `state` (the state as JSON, without its pod templates),
+ *   `template` (the last promoted pod template as JSON) and `promotingTemplate` (the one of the promotion in
+ *   flight), each when there is one. The JSON keeps the state exact (no marshalling quirks,
  *   no nesting limit) and lets new state fields need no table change.
  * - History item attributes: `version` (N, the state version it committed), `time`, `tick` (N), `item` (the
  *   history item as JSON) and `expiresAt` (N, epoch seconds: the table's TTL attribute).
@@ -17,7 +18,7 @@
  *   zero-padded version makes each SK unique (one history item per committed version) and breaks ties.
  * - GSI `ByCluster` (sparse: only state items carry its keys) lists canaries by cluster and namespace with a
  *   Query, or across all clusters with a Scan that reads state items only. It projects everything but the
- *   template, so a watcher pass over thousands of canaries reads small items.
+ *   templates, so a watcher pass over thousands of canaries reads small items.
  */
 import {
   CreateTableCommand,
@@ -66,7 +67,7 @@ export function historySk(normalizedTime: string, version: number): string {
   return `${HISTORY_SK_PREFIX}${normalizedTime}#${String(version).padStart(12, '0')}`;
 }
 
-/** Non-key attributes the `ByCluster` index projects (everything but the promoted template). */
+/** Non-key attributes the `ByCluster` index projects (everything but the pod templates). */
 export const BY_CLUSTER_PROJECTED = ['cluster', 'namespace', 'name', 'phase', 'version', 'updatedAt', 'state'] as const;
 
 /**

@@ -54,8 +54,8 @@ export interface CanaryFilter {
   readonly phase?: Phase | readonly Phase[];
 }
 
-/** A canary state without its largest part, the promoted pod template (`load` returns that). */
-export type CanaryStateSummary = Omit<CanaryState, 'lastPromotedTemplate'>;
+/** A canary state without its largest parts, the pod templates (`load` returns those). */
+export type CanaryStateSummary = Omit<CanaryState, 'lastPromotedTemplate' | 'promotingTemplate'>;
 
 /** One canary as listed. */
 export interface ListedCanary {

@@ -287,7 +287,8 @@ export function canaryStoreContract(name: string, setup: () => Promise<CanarySto
       ];
       const key = (c: { id: CanaryId }): string => `${c.id.cluster}/${c.id.namespace}/${c.id.name}`;
       beforeAll(async () => {
-        await Promise.all(canaries.map(([id, state]) => store.commit(id, 0, { ...state, lastPromotedTemplate: { spec: { containers: [] } } }, historyAt(at(0)))));
+        const templates = { lastPromotedTemplate: { spec: { containers: [] } }, promotingTemplate: { spec: { containers: [] } } };
+        await Promise.all(canaries.map(([id, state]) => store.commit(id, 0, { ...state, ...templates }, historyAt(at(0)))));
       });
 
       it.each([
@@ -306,7 +307,7 @@ export function canaryStoreContract(name: string, setup: () => Promise<CanarySto
         expect(listed).not.toContain(`${cluster}/a/api`);
       });
 
-      it('lists every canary of every cluster, in order, without their promoted templates', async () => {
+      it('lists every canary of every cluster, in order, without their pod templates', async () => {
         const listed = await store.list();
         const ours = listed.filter((c) => c.id.cluster === cluster || c.id.cluster === other);
         expect(ours.map(key)).toEqual([`${cluster}/a/api`, `${cluster}/a/worker`, `${cluster}/b/web`, `${other}/a/api`]);

@@ -27,9 +27,12 @@ export const podTemplate: JsonObject = {
   },
 };
 
-/** A state with every field set, so a round trip proves each one is kept. */
+/**
+ * A state with every field set, so a round trip proves each one is kept. Typed `Required` so that a field
+ * added to `CanaryState` fails the typecheck here until it is covered.
+ */
 export function fullState(overrides: Partial<CanaryState> = {}): CanaryState {
-  return {
+  const full: Required<CanaryState> = {
     phase: 'Progressing',
     canaryWeight: 30,
     failedChecks: 1,
@@ -62,8 +65,13 @@ export function fullState(overrides: Partial<CanaryState> = {}): CanaryState {
     promotingSince: '2026-01-01T00:00:30Z',
     lastTransitionTime: '2026-01-01T00:03:00Z',
     version: 0,
-    ...overrides,
+    lastPromotedConfigs: { 'configmap/podinfo-config': '0a0b0c' },
+    promotingTemplate: { ...podTemplate, metadata: { labels: { app: 'podinfo', revision: 'next' } } },
+    promotionFailure: { mode: 'restore', at: '2026-01-01T00:02:50Z', reason: 'primary not ready: 0/2 replicas available', restoreOverdueAlerted: false },
+    canaryNotReadySince: '2026-01-01T00:01:30Z',
+    idlePhase: 'Succeeded',
   };
+  return { ...full, ...overrides };
 }
 
 /** A small state in `phase`. */
