@@ -1,0 +1,122 @@
+/**
+ * Phases Progressing and WaitingPromotion: the analysis loop. Order of checks (Flagger's, with Fledge's hard
+ * deadline): primary ready, routes read back, revision changed (restart, or cancel when reverted to the
+ * promoted spec), canary ready (rollback at the deadline), skipAnalysis, abort, rollback hooks, failed-checks
+ * threshold, a promote request, the analysis round (a failure counts one failed check), the traffic step.
+ */
+import { Phases } from '../api/state.ts';
+import { analysisPasses, rollbackRequested } from './checks.ts';
+import { takeControl } from './controls.ts';
+import { events } from './messages.ts';
+import { ALL_PRIMARY, effectiveSplit, endRun, promote, rollback, setRoutes } from './outcomes.ts';
+import { skipAnalysis } from './promotion.ts';
+import { sameRevision } from './revision.ts';
+import type { Tick } from './tick.ts';
+import { advance } from './traffic.ts';
+
+/** One step of a run under analysis. */
+export function analysing(t: Tick): void {
+  const primary = t.facts.primary;
+  if (!t.spec.skipAnalysis && primary.readiness.kind !== 'ready') {
+    t.warning(primary.readiness.reason);
+    t.decide('wait', 'waiting for the primary');
+    return;
+  }
+  const routes = t.facts.routes;
+  if (!routes.ok) {
+    t.warning(routes.reason);
+    t.decide('wait', 'routes unavailable');
+    return;
+  }
+  const current = t.current;
+  const applied = t.applied;
+  if (applied === undefined || !sameRevision(current, applied)) {
+    const promoted = t.promoted;
+    if (promoted !== undefined && sameRevision(current, promoted)) return cancelRun(t);
+    return restart(t);
+  }
+  if (!canaryReady(t)) return;
+  if (t.spec.skipAnalysis) return skipAnalysis(t);
+  const abort = takeControl(t, 'abort');
+  if (abort !== undefined) return rollback(t, { kind: 'aborted', by: abort.requestedBy });
+  if (rollbackRequested(t, t.state.phase)) return rollback(t, { kind: 'manual' });
+  const threshold = t.analysis.threshold;
+  if (t.next.failedChecks >= threshold) return rollback(t, { kind: 'threshold' });
+  const request = takeControl(t, 'promote');
+  if (request !== undefined) {
+    t.normal(events.promotionRequested(t.names, request.requestedBy));
+    return promote(t);
+  }
+  const split = effectiveSplit(routes);
+  if (!analysisPasses(t, split)) {
+    t.next.failedChecks += 1;
+    // Rolling back on the step that reaches the threshold spares users one more interval of a failing canary.
+    if (t.next.failedChecks >= threshold) return rollback(t, { kind: 'threshold' });
+    t.decide('halt', `failed checks ${t.next.failedChecks}/${threshold}`);
+    return;
+  }
+  advance(t, split);
+}
+
+/**
+ * Canary readiness. Not ready: wait, unless the workload gave up or the canary has not been ready for
+ * `progressDeadlineSeconds` (Fledge's hard deadline, whatever the Deployment's conditions say): rollback.
+ */
+function canaryReady(t: Tick): boolean {
+  const readiness = t.facts.target.readiness;
+  if (readiness.kind === 'ready') {
+    delete t.next.canaryNotReadySince;
+    return true;
+  }
+  if (readiness.kind === 'failed') {
+    rollback(t, { kind: 'deadline', reason: readiness.reason });
+    return false;
+  }
+  const since = t.next.canaryNotReadySince ?? t.now;
+  t.next.canaryNotReadySince = since;
+  const elapsed = t.secondsSince(since);
+  if (elapsed >= t.spec.progressDeadlineSeconds) {
+    rollback(t, { kind: 'deadline', reason: events.canaryDeadline(elapsed, readiness.reason) });
+    return false;
+  }
+  t.warning(readiness.reason);
+  t.decide('wait', 'waiting for the canary');
+  return false;
+}
+
+/** A change of revision mid-analysis restarts it: routes back to the primary, counters zeroed. */
+function restart(t: Tick): void {
+  const current = t.current;
+  t.normal(events.newRevisionRestarting(t.names));
+  setRoutes(t, ALL_PRIMARY);
+  t.phase(Phases.Progressing);
+  t.next.canaryWeight = 0;
+  t.next.failedChecks = 0;
+  t.next.iterations = 0;
+  t.next.lastAppliedSpec = current.spec;
+  t.next.trackedConfigs = { ...current.trackedConfigs };
+  t.next.progressingSince = t.now;
+  t.next.canaryNotReadySince = t.now;
+  t.decide('restart', `new revision ${current.spec}`);
+}
+
+/**
+ * The target went back to the promoted revision mid-analysis: Flagger would keep analysing (and later
+ * "promote") the spec the primary already runs; Fledge cancels the run instead and returns to Initialized.
+ */
+function cancelRun(t: Tick): void {
+  const promoted = t.promoted;
+  t.normal(events.revertedToPromoted(t.names));
+  setRoutes(t, ALL_PRIMARY);
+  t.effect({ type: 'scaleCanaryToZero' });
+  t.phase(Phases.Initialized);
+  t.next.canaryWeight = 0;
+  t.next.failedChecks = 0;
+  t.next.iterations = 0;
+  if (promoted !== undefined) {
+    t.next.lastAppliedSpec = promoted.spec;
+    t.next.trackedConfigs = { ...promoted.trackedConfigs };
+  }
+  endRun(t);
+  t.decide('cancel', 'reverted to the promoted revision');
+}

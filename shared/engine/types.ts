@@ -1,0 +1,228 @@
+/**
+ * The engine's contract: what one analysis step reads (`StepInput`: the Canary, its stored state, the facts the
+ * controller observed, the time) and what it returns (`StepResult`: either the expensive facts it still needs,
+ * or the decision: next state, effects to execute, events). Everything is plain JSON data.
+ */
+import type { AnalysisMatch, Canary } from '../api/types.ts';
+import type { CanaryState, EventRecord, IsoTime, JsonObject, MetricRecord, Phase, WebhookRecord } from '../api/state.ts';
+import type { HookResult, WebhookCall } from '../hooks/types.ts';
+import type { MetricCheckRequest, MetricObservation } from '../metrics/types.ts';
+import type { AlertField, Severity } from '../notify/types.ts';
+
+// ---------------------------------------------------------------------------------------------------------
+// Input
+
+/**
+ * Readiness of a workload as the workload room judges it (Flagger's `IsPrimaryReady` / `IsCanaryReady`, with
+ * `primaryReadyThreshold` / `canaryReadyThreshold` applied):
+ * - `ready`: the rollout is complete and enough updated replicas are available;
+ * - `wait`: a rollout is under way or pods are not ready yet (retry on a later step);
+ * - `failed`: the workload itself gave up (Deployment `ProgressDeadlineExceeded`).
+ * `reason` is the full message Flagger would record, e.g. `canary deployment podinfo.test not ready: waiting
+ * for rollout to finish: 0 of 1 (readyThreshold 100%) updated replicas are available`.
+ */
+export type Readiness =
+  | { readonly kind: 'ready' }
+  | { readonly kind: 'wait'; readonly reason: string }
+  | { readonly kind: 'failed'; readonly reason: string };
+
+/**
+ * Fledge's strict check, whatever the workload's own conditions say: every desired replica updated and
+ * available on the current template, no old replica left. The engine applies its own deadline to it.
+ */
+export type ExpectedState = { readonly kind: 'reached' } | { readonly kind: 'pending'; readonly reason: string };
+
+/** What the controller observed of one workload (the target, or `<target>-primary`). */
+export interface WorkloadFacts {
+  readonly exists: boolean;
+  readonly readiness: Readiness;
+  /** The strict check; when absent the engine uses `readiness` alone. */
+  readonly expected?: ExpectedState;
+  /** Desired replicas (`spec.replicas`; for a DaemonSet the desired number scheduled). 0 when absent. */
+  readonly replicas: number;
+  /** Replicas available on the current template; 0 is "no ready replica at all" (e.g. a Recreate rollout). */
+  readonly availableReplicas: number;
+}
+
+/** The target workload (`spec.targetRef`), which runs the canary. */
+export interface TargetFacts extends WorkloadFacts {
+  /** Hash of the target's pod template, computed the way the workload room tracks revisions. */
+  readonly templateHash: string;
+  /**
+   * The target's pod template (`spec.template`, JSON). Needed on the steps that initialize or promote (the
+   * engine keeps the promoted template so a failed promotion can be undone); the controller always passes it.
+   */
+  readonly template?: object;
+}
+
+/** The routes read back from the cluster (never assumed from state). */
+export type RoutesFact =
+  | {
+      readonly ok: true;
+      /** Weights of the default (unmatched) route. */
+      readonly primary: number;
+      readonly canary: number;
+      readonly mirrored: boolean;
+      /** Weights of the A/B match route when one exists. */
+      readonly matched: { readonly primary: number; readonly canary: number } | null;
+    }
+  | {
+      readonly ok: false;
+      /** Why the routes could not be read or are not applied yet, e.g. `VirtualService podinfo.test not found`. */
+      readonly reason: string;
+    };
+
+/**
+ * The cheap facts, gathered by the controller before every step (in parallel), plus the expensive ones the
+ * engine asked for (`hooks`, `metrics`), keyed by {@link Need.key}.
+ */
+export interface Facts {
+  readonly target: TargetFacts;
+  /** `<target>-primary`; `exists: false` before initialization. */
+  readonly primary: WorkloadFacts;
+  /** Current hashes of the target's tracked ConfigMaps/Secrets (`configmap/<name>` → hash). */
+  readonly trackedConfigs: Readonly<Record<string, string>>;
+  /** Minimum replicas of the target's autoscaler (HPA or KEDA ScaledObject), when it has one. */
+  readonly autoscalerMinReplicas?: number;
+  readonly routes: RoutesFact;
+  /** Webhook results the engine asked for. */
+  readonly hooks?: Readonly<Record<string, HookResult>>;
+  /** Metric observations the engine asked for. */
+  readonly metrics?: Readonly<Record<string, MetricObservation>>;
+}
+
+/** Everything one step depends on. The same input always gives the same result. */
+export interface StepInput {
+  /** The Canary as read from the cluster (validated); the engine applies Flagger's defaults itself. */
+  readonly canary: Canary;
+  /** The stored state; `undefined` for a canary the store has never seen (Flagger's empty phase). */
+  readonly state: CanaryState | undefined;
+  readonly facts: Facts;
+  /** The step's time, ISO 8601 UTC. */
+  readonly now: IsoTime;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Needs
+
+/**
+ * An expensive or side-effecting fact the step reached and does not have yet. The controller obtains it and
+ * calls `step` again with `facts.hooks[key]` / `facts.metrics[key]` set. Webhooks are asked for one at a time,
+ * in Flagger's order, so a hook after a failing one is never called; metric checks of one analysis are asked
+ * for together and may be queried in parallel.
+ */
+export type Need =
+  | { readonly type: 'hook'; readonly key: string; readonly call: WebhookCall }
+  | { readonly type: 'metric'; readonly key: string; readonly request: MetricCheckRequest };
+
+// ---------------------------------------------------------------------------------------------------------
+// Effects
+
+/**
+ * Session-affinity cookies for a route change (`analysis.sessionAffinity`, Istio and Gateway API). Values are
+ * `name=value`. With `canary`: requests carrying it go 100% to the canary, and canary responses of the
+ * weighted route set it (`Max-Age` from the spec); with `primary`: the same for the primary. With `previous`
+ * (and no `canary`): requests carrying it go to the primary and the response expires it (`Max-Age=-1`).
+ */
+export interface SessionCookies {
+  readonly canary?: string;
+  readonly primary?: string;
+  readonly previous?: string;
+}
+
+/** A complete traffic split for `Router.setRoutes`; weights sum to 100. */
+export interface RouteSpec {
+  readonly primary: number;
+  readonly canary: number;
+  /** Mirror requests to the canary (responses discarded); `mirrorWeight` percent of them. */
+  readonly mirrored: boolean;
+  /** Percentage of requests mirrored when `mirrored`. @default 100 */
+  readonly mirrorWeight?: number;
+  /**
+   * A/B testing: apply these match conditions; matching requests get `primary`/`canary`, all others go 100% to
+   * the primary. Absent: one weighted route for all requests (any earlier match route is removed).
+   */
+  readonly match?: readonly AnalysisMatch[];
+  readonly session?: SessionCookies;
+}
+
+interface EffectBase {
+  /** Deterministic: `<namespace>/<name>/<revision>/<state version>/<index>`, so a redelivered step is recognisable. */
+  readonly id: string;
+}
+
+/**
+ * What the controller must do, in order. Every effect is idempotent ("set", never "add").
+ * - `initialize`: create the canary/primary Services, the primary workload `<target>-primary` (copying the
+ *   target's template and its tracked ConfigMaps/Secrets as `-primary`) and the primary autoscaler, when
+ *   missing. Never changes an existing primary's template.
+ * - `reconcileRouter`: point the apex Service at the primary and create or update the router objects; never
+ *   changes weights (Flagger's `Reconcile`).
+ * - `setRoutes`: apply `routes` exactly (Flagger's `SetRoutes`).
+ * - `scaleCanary`: scale the target from zero to `replicas`, resuming its autoscaler.
+ * - `scaleCanaryToZero`: scale the target to zero, pausing its autoscaler.
+ * - `promote`: copy the target's pod template, tracked configs and metadata to the primary; skip when the
+ *   target's template hash is no longer `spec` (the step that decided it is stale).
+ * - `restorePrimary`: set the primary's pod template back to `template` (the last promoted one).
+ * - `runHooks`: call the webhooks in order without waiting on the step (post-rollout); the controller records
+ *   Flagger's events for their results ("Post-rollout check … passed").
+ * - `notify`: send an alert (the notify room routes it by the Canary's `analysis.alerts`).
+ * - `recordEvent`: record a Kubernetes event on the Canary and forward it to `event` webhooks.
+ */
+export type Effect = EffectBase &
+  (
+    | { readonly type: 'initialize' }
+    | { readonly type: 'reconcileRouter' }
+    | { readonly type: 'setRoutes'; readonly routes: RouteSpec }
+    | { readonly type: 'scaleCanary'; readonly replicas: number }
+    | { readonly type: 'scaleCanaryToZero' }
+    | { readonly type: 'promote'; readonly spec: string; readonly trackedConfigs: Readonly<Record<string, string>> }
+    | { readonly type: 'restorePrimary'; readonly template: JsonObject }
+    | { readonly type: 'runHooks'; readonly calls: readonly WebhookCall[] }
+    | { readonly type: 'notify'; readonly severity: Severity; readonly message: string; readonly fields: readonly AlertField[] }
+    | { readonly type: 'recordEvent'; readonly event: EventRecord }
+  );
+
+/** One of the effect `type`s. */
+export type EffectType = Effect['type'];
+
+/** An effect before the engine numbers it. */
+export type EffectDraft = Effect extends infer E ? (E extends Effect ? Omit<E, 'id'> : never) : never;
+
+// ---------------------------------------------------------------------------------------------------------
+// Result
+
+/** The step reached facts it does not have: obtain them and step again with them added. */
+export interface StepNeeds {
+  readonly kind: 'needs';
+  readonly needs: readonly Need[];
+}
+
+/** The step decided. */
+export interface StepDecided {
+  readonly kind: 'decided';
+  /** The state to commit (the store sets its version). */
+  readonly next: CanaryState;
+  /** What to do, in order, after a successful commit. */
+  readonly effects: readonly Effect[];
+  /** The events of this step, in order (also present as `recordEvent` effects). */
+  readonly events: readonly EventRecord[];
+  /** A short name of the outcome, for history: `advance`, `rollback`, `promote`, `wait`, … */
+  readonly decision: string;
+  /** One line saying what happened and why. */
+  readonly message: string;
+  /** The metric checks evaluated in this step, with values and thresholds. */
+  readonly metrics: readonly MetricRecord[];
+  /** The webhook results consumed in this step. */
+  readonly webhooks: readonly WebhookRecord[];
+  /**
+   * True while the canary needs further steps on its schedule (a run, a gate, a promotion or a restore is in
+   * flight); false when it is idle until the target changes.
+   */
+  readonly active: boolean;
+  /** The phase before the step (`undefined` for a new canary). */
+  readonly phaseBefore: Phase | undefined;
+}
+
+/** The outcome of `step`. */
+export type StepResult = StepNeeds | StepDecided;
