@@ -27,10 +27,28 @@ function setReplicas(ctx: WorldContext, deployment: KubeObject, replicas: number
 const clamp = (n: number, min: number, max: number): number => Math.min(Math.max(n, min), max);
 
 /**
- * A HorizontalPodAutoscaler (autoscaling/v2) without a metrics pipeline: the metrics are taken to ask for the
- * current size, so the controller only keeps the target Deployment's `spec.replicas` within
- * `[minReplicas (default 1), maxReplicas]`. A target scaled to zero is left alone (`ScalingDisabled`), as
- * the real controller does — Flagger relies on that when it scales a canary down.
+ * The replica count an autoscaler's metrics recommend. There is no metrics pipeline, so the recommendation is
+ * the count the target was last given by someone other than the autoscaler (its manifest, `kubectl scale`,
+ * the canary controller): the autoscaler clamps it, and keeps reporting the clamp while it holds.
+ */
+function recommendation(ctx: WorldContext, autoscaler: KubeObject, current: number): number {
+  const key = autoscaler.metadata.uid ?? autoscaler.metadata.name;
+  const memory = ctx.recommendations.get(key);
+  if (memory && memory.wrote === current) return memory.recommended;
+  ctx.recommendations.set(key, { recommended: current, wrote: undefined });
+  return current;
+}
+
+function recordWrite(ctx: WorldContext, autoscaler: KubeObject, recommended: number, wrote: number): void {
+  ctx.recommendations.set(autoscaler.metadata.uid ?? autoscaler.metadata.name, { recommended, wrote });
+}
+
+/**
+ * A HorizontalPodAutoscaler (autoscaling/v2) without a metrics pipeline: the metrics recommend the count the
+ * target was last given by others (see `recommendation`), so the controller keeps the target Deployment's
+ * `spec.replicas` within `[minReplicas (default 1), maxReplicas]` and reports `ScalingLimited` while it
+ * clamps. A target scaled to zero is left alone (`ScalingDisabled`), as the real controller does — Flagger
+ * relies on that when it scales a canary down.
  */
 function syncHorizontalPodAutoscaler(ctx: WorldContext, hpa: KubeObject): void {
   const spec = (hpa['spec'] ?? {}) as { scaleTargetRef?: ScaleTargetRef; minReplicas?: unknown; maxReplicas?: unknown };
@@ -61,17 +79,19 @@ function syncHorizontalPodAutoscaler(ctx: WorldContext, hpa: KubeObject): void {
       set('ScalingActive', 'False', 'ScalingDisabled', 'scaling is disabled since the replica count of the target is zero');
       status['desiredReplicas'] = 0;
     } else {
-      const desired = clamp(current, min, max);
+      const recommended = recommendation(ctx, hpa, current);
+      const desired = clamp(recommended, min, max);
       if (desired !== current) {
         setReplicas(ctx, target, desired);
+        recordWrite(ctx, hpa, recommended, desired);
         status['lastScaleTime'] = at;
         set('AbleToScale', 'True', 'SucceededRescale', `the HPA controller was able to update the target scale to ${desired}`);
       } else {
         set('AbleToScale', 'True', 'ReadyForNewScale', 'recommended size matches current size');
       }
       set('ScalingActive', 'True', 'ValidMetricFound', 'the HPA was able to successfully calculate a replica count');
-      if (current < min) set('ScalingLimited', 'True', 'TooFewReplicas', 'the desired replica count is less than the minimum replica count');
-      else if (current > max) set('ScalingLimited', 'True', 'TooManyReplicas', 'the desired replica count is more than the maximum replica count');
+      if (recommended < min) set('ScalingLimited', 'True', 'TooFewReplicas', 'the desired replica count is less than the minimum replica count');
+      else if (recommended > max) set('ScalingLimited', 'True', 'TooManyReplicas', 'the desired replica count is more than the maximum replica count');
       else set('ScalingLimited', 'False', 'DesiredWithinRange', 'the desired count is within the acceptable range');
       status['currentReplicas'] = current;
       status['desiredReplicas'] = desired;
@@ -115,8 +135,12 @@ function syncScaledObject(ctx: WorldContext, so: KubeObject): void {
     } else if (!paused) {
       const min = Math.max(1, intField(spec.minReplicaCount, 0));
       const max = Math.max(min, intField(spec.maxReplicaCount, 100));
-      const desired = clamp(current, min, max);
-      if (desired !== current) setReplicas(ctx, target, desired);
+      const recommended = recommendation(ctx, so, current);
+      const desired = clamp(recommended, min, max);
+      if (desired !== current) {
+        setReplicas(ctx, target, desired);
+        recordWrite(ctx, so, recommended, desired);
+      }
     }
     status['conditions'] = [
       ok('Ready', true, 'ScaledObjectReady', 'ScaledObject is defined correctly and is ready for scaling'),

@@ -16,6 +16,8 @@ export interface WorldContext {
   readonly images: ImageBook;
   readonly primaries: PrimaryTemplates;
   readonly pods: PodBook;
+  /** Per autoscaler uid: the replica count its "metrics" recommend and the count it last wrote itself. */
+  readonly recommendations: Map<string, { recommended: number; wrote: number | undefined }>;
   readonly neverReadyAfterPromotion: boolean;
 }
 

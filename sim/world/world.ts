@@ -50,6 +50,7 @@ export function createWorld(options: WorldOptions): World {
   const nodes = resolveNodes(options.nodes);
   const primaries = new PrimaryTemplates();
   const pods = new PodBook();
+  const recommendations = new Map<string, { recommended: number; wrote: number | undefined }>();
   const neverReadyAfterPromotion = options.primary?.neverReadyAfterPromotion === true;
   registerNodes(cluster, nodes, options.clock.now());
   let ticks = 0;
@@ -66,7 +67,7 @@ export function createWorld(options: WorldOptions): World {
       }
       last = now;
       ticks++;
-      const ctx: WorldContext = { cluster, now, tick: ticks, nodes, images, primaries, pods, neverReadyAfterPromotion };
+      const ctx: WorldContext = { cluster, now, tick: ticks, nodes, images, primaries, pods, recommendations, neverReadyAfterPromotion };
       const before = cluster.writes;
       for (let pass = 1; pass <= MAX_PASSES; pass++) {
         const start = cluster.writes;
