@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { KubeObject } from '../../../sim/emulator/index.ts';
+import type { GroupVersionResource, KubeObject } from '../../../sim/emulator/index.ts';
 import { R, condition, daemonSet, deployment, isReady, podImage, simulate, status } from './harness.ts';
 import type { Sim } from './harness.ts';
 
@@ -11,7 +11,7 @@ function primaryTemplate(image: string, name = 'podinfo'): Record<string, unknow
   return { metadata: { labels: { app: `${name}-primary` } }, spec: { containers: [{ name: 'app', image }] } };
 }
 
-function setTemplate(sim: Sim, name: string, template: Record<string, unknown>, gvr = R.deployments): void {
+function setTemplate(sim: Sim, name: string, template: Record<string, unknown>, gvr: GroupVersionResource = R.deployments): void {
   sim.edit(gvr, name, (o) => ((o['spec'] as { template: unknown }).template = structuredClone(template)));
 }
 
