@@ -6,3 +6,4 @@ export * from './config.ts';
 export * from './counter.ts';
 export * from './events.ts';
 export * from './status.ts';
+export * from './json.ts';

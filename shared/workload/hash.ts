@@ -1,29 +1,11 @@
 import { createHash } from 'node:crypto';
+import { canonicalJson } from '../kube/json.ts';
 import type { PodTemplateSpec } from './objects.ts';
 
 /** The node selector Flagger adds to a DaemonSet to "scale it to zero" (no node matches it). */
 export const DAEMONSET_SCALE_TO_ZERO_SELECTOR = { 'flagger.app/scale-to-zero': 'true' } as const;
 
-/**
- * JSON with object keys sorted at every level, so equal objects serialize equally whatever the key order the
- * API server or a YAML file produced. `undefined` members are dropped as `JSON.stringify` does.
- */
-export function canonicalJson(value: unknown): string {
-  return JSON.stringify(sortKeys(value));
-}
-
-function sortKeys(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(sortKeys);
-  if (value !== null && typeof value === 'object') {
-    const out: Record<string, unknown> = {};
-    for (const key of Object.keys(value).sort()) {
-      const member = (value as Record<string, unknown>)[key];
-      if (member !== undefined) out[key] = sortKeys(member);
-    }
-    return out;
-  }
-  return value;
-}
+export { canonicalJson };
 
 /** The first 16 hex digits of the SHA-256 of `text` (Flagger's config checksums are 8 bytes too). */
 export function shortHash(text: string): string {

@@ -1,0 +1,33 @@
+import { FledgeError } from '../errors.ts';
+
+/** A router cannot do what it was asked with the objects it found; the message names kind, object and verb. */
+export class RouterError extends FledgeError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'RouterError';
+  }
+}
+
+/** `spec.provider` names no provider Flagger knows: a validation error naming the supported ones. */
+export class UnknownProviderError extends FledgeError {
+  readonly field = 'spec.provider';
+  readonly value: string;
+
+  constructor(value: string, known: readonly string[]) {
+    super(`spec.provider: expected one of ${known.join(', ')}, got "${value}"`);
+    this.name = 'UnknownProviderError';
+    this.value = value;
+  }
+}
+
+/** `spec.provider` is a Flagger provider that Fledge does not implement yet. */
+export class UnsupportedProviderError extends FledgeError {
+  readonly field = 'spec.provider';
+  readonly value: string;
+
+  constructor(value: string, supported: readonly string[]) {
+    super(`spec.provider: "${value}" is a Flagger provider Fledge does not support yet; supported: ${supported.join(', ')}`);
+    this.name = 'UnsupportedProviderError';
+    this.value = value;
+  }
+}

@@ -1,0 +1,88 @@
+/**
+ * `spec.provider[:version]` → a parsed provider → its router. An unknown name is a validation error naming
+ * the known ones (never a silent fallback, unlike Flagger's); a Flagger provider Fledge has not implemented
+ * yet says so.
+ */
+import { CANARY_PROVIDERS, type Canary } from '../api/types.ts';
+import { UnknownProviderError, UnsupportedProviderError } from './errors.ts';
+import { IstioRouter } from './istio.ts';
+import { KubernetesRouter } from './kubernetes.ts';
+import type { Router, RouterDeps } from './types.ts';
+
+/** Every provider name Flagger accepts, without version. */
+export const PROVIDER_NAMES = [
+  'kubernetes',
+  'istio',
+  'appmesh',
+  'linkerd',
+  'smi',
+  'contour',
+  'gloo',
+  'nginx',
+  'skipper',
+  'traefik',
+  'osm',
+  'kuma',
+  'gatewayapi',
+  'apisix',
+  'knative',
+] as const;
+/** One of {@link PROVIDER_NAMES}. */
+export type ProviderName = (typeof PROVIDER_NAMES)[number];
+
+/** The providers Fledge has a router for. */
+export const SUPPORTED_PROVIDERS = ['kubernetes', 'istio'] as const;
+
+/** A parsed `spec.provider`: its name and, for versioned providers (`gatewayapi:v1`), the version. */
+export interface ProviderSpec {
+  readonly name: ProviderName;
+  readonly version?: string;
+}
+
+/** Parses `provider[:version]`; `undefined`/empty means `defaultProvider`. */
+export function parseProvider(provider: string | undefined, defaultProvider = 'istio'): ProviderSpec {
+  const raw = provider || defaultProvider;
+  const [name = '', version] = raw.split(':', 2);
+  if (!(PROVIDER_NAMES as readonly string[]).includes(name)) throw new UnknownProviderError(raw, CANARY_PROVIDERS);
+  return version ? { name: name as ProviderName, version } : { name: name as ProviderName };
+}
+
+/**
+ * The router for a Canary's provider.
+ *
+ * @example
+ * const router = createRouter(canary.spec.provider, { kube, targetMetadata: (c) => workload.metadata(c) });
+ * await router.setRoutes(canary, { primary: 90, canary: 10, mirrored: false });
+ */
+export function createRouter(provider: string | undefined, deps: RouterDeps, defaultProvider?: string): Router {
+  const parsed = parseProvider(provider, defaultProvider);
+  switch (parsed.name) {
+    case 'kubernetes':
+      return new KubernetesRouter(deps);
+    case 'istio':
+      return new IstioRouter(deps);
+    case 'appmesh':
+    case 'linkerd':
+    case 'smi':
+    case 'contour':
+    case 'gloo':
+    case 'nginx':
+    case 'skipper':
+    case 'traefik':
+    case 'osm':
+    case 'kuma':
+    case 'gatewayapi':
+    case 'apisix':
+    case 'knative':
+      throw new UnsupportedProviderError(provider ?? parsed.name, SUPPORTED_PROVIDERS);
+    default: {
+      const unreachable: never = parsed.name;
+      throw new UnknownProviderError(String(unreachable), CANARY_PROVIDERS);
+    }
+  }
+}
+
+/** The router for `canary` (its `spec.provider`). */
+export function routerFor(canary: Canary, deps: RouterDeps, defaultProvider?: string): Router {
+  return createRouter(canary.spec.provider, deps, defaultProvider);
+}
