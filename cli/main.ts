@@ -10,6 +10,9 @@ export interface Command {
 }
 
 const commands: Record<string, () => Promise<{ command: Command }>> = {
+  crds: () => import('./commands/crds.ts'),
+  demo: () => import('./commands/demo.ts'),
+  explain: () => import('./commands/explain.ts'),
 };
 
 function usage(): string {

@@ -11,3 +11,7 @@ export * from './strategy.ts';
 export * from './annotations.ts';
 export { SCHEMAS, STATUS_PHASES, analysisSchema, canarySchema, metricTemplateSchema, alertProviderSchema } from './schema.ts';
 export type { Schema } from './schema-common.ts';
+export * from './plan.ts';
+export * from './crd.ts';
+export * from './rbac-rules.ts';
+export * from './plan-render.ts';

@@ -239,8 +239,8 @@ const canaryStatus: Schema = obj(
 function root(kind: string, spec: Schema, status?: Schema): Schema {
   return obj(
     {
-      apiVersion: str('flagger.app/v1beta1'),
-      kind: str(kind),
+      apiVersion: str('API version of the object: flagger.app/v1beta1'),
+      kind: str(`Kind of the object: ${kind}`),
       metadata: { type: 'object' },
       spec,
       ...(status === undefined ? {} : { status }),
