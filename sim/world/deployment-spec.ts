@@ -91,3 +91,8 @@ export function maxUnavailable(spec: DeploymentSpec): number {
   if (spec.strategy.type !== 'RollingUpdate' || spec.replicas === 0) return 0;
   return Math.min(resolveFenceposts(spec).maxUnavailable, spec.replicas);
 }
+
+/** Kubernetes' `DeploymentComplete`: every replica updated and available, and generation `generation` observed. */
+export function isDeploymentComplete(spec: DeploymentSpec, generation: number, s: DeploymentStatus): boolean {
+  return s.updatedReplicas === spec.replicas && s.replicas === spec.replicas && s.availableReplicas === spec.replicas && s.observedGeneration >= generation;
+}

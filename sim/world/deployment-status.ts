@@ -1,7 +1,7 @@
 import type { KubeObject } from '../emulator/types.ts';
 import { GVR } from './cluster.ts';
 import type { WorldContext } from './context.ts';
-import { maxUnavailable, serializeDeploymentStatus } from './deployment-spec.ts';
+import { isDeploymentComplete, maxUnavailable, serializeDeploymentStatus } from './deployment-spec.ts';
 import type { DeploymentSpec, DeploymentStatus } from './deployment-spec.ts';
 import { findCondition, intField, parseTime, setCondition, timestamp } from './objects.ts';
 import type { Condition } from './objects.ts';
@@ -24,11 +24,6 @@ export const DeploymentReason = {
 export function deploymentCondition(type: 'Progressing' | 'Available', status: Condition['status'], reason: string, message: string, now: Date): Condition {
   const at = timestamp(now);
   return { type, status, lastUpdateTime: at, lastTransitionTime: at, reason, message };
-}
-
-/** Kubernetes' `DeploymentComplete`: every replica updated and available, and the latest generation observed. */
-function isComplete(spec: DeploymentSpec, generation: number, s: DeploymentStatus): boolean {
-  return s.updatedReplicas === spec.replicas && s.replicas === spec.replicas && s.availableReplicas === spec.replicas && s.observedGeneration >= generation;
 }
 
 /** Kubernetes' `DeploymentProgressing`: more updated, ready or available replicas, or fewer old ones, than last time. */
@@ -89,7 +84,7 @@ export function writeDeploymentStatus(
   const settled = status.replicas === status.updatedReplicas && current?.reason === DeploymentReason.NewReplicaSetAvailable;
   if (trackProgress && spec.progressDeadlineSeconds !== undefined && !settled) {
     const subject = newRS ? `ReplicaSet "${newRS.metadata.name}"` : `Deployment "${deployment.metadata.name}"`;
-    if (isComplete(spec, status.observedGeneration, status)) {
+    if (isDeploymentComplete(spec, deployment.metadata.generation ?? 0, status)) {
       status.conditions = setCondition(status.conditions, deploymentCondition('Progressing', 'True', DeploymentReason.NewReplicaSetAvailable, `${subject} has successfully progressed.`, ctx.now));
     } else if (madeProgress(stored, status)) {
       // Progress refreshes lastUpdateTime even when the reason stays the same: the deadline counts from it.

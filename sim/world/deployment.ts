@@ -1,7 +1,7 @@
 import type { KubeObject } from '../emulator/types.ts';
 import { GVR } from './cluster.ts';
 import type { WorldContext } from './context.ts';
-import { deploymentSpec, deploymentStatus, resolveFenceposts, maxUnavailable } from './deployment-spec.ts';
+import { deploymentSpec, deploymentStatus, isDeploymentComplete, maxUnavailable, resolveFenceposts } from './deployment-spec.ts';
 import type { DeploymentSpec, DeploymentStatus } from './deployment-spec.ts';
 import { DeploymentReason, deploymentCondition, writeDeploymentStatus } from './deployment-status.ts';
 import { jsonEqual, podTemplateHash, stripHashLabels } from './hash.ts';
@@ -165,7 +165,7 @@ function rolloutRolling(sync: Sync): void {
   const olds = all.filter((rs) => rs !== fresh);
   if (fresh && reconcileNewReplicaSet(sync, fresh, olds)) return finish(sync, fresh, true);
   if (fresh && reconcileOldReplicaSets(sync, fresh, olds.filter((rs) => replicasOf(rs) > 0))) return finish(sync, fresh, true);
-  if (isComplete(spec, sync.deployment, sync.draft)) cleanupDeployment(sync, olds);
+  if (isDeploymentComplete(spec, sync.deployment.metadata.generation ?? 0, sync.draft)) cleanupDeployment(sync, olds);
   finish(sync, fresh, true);
 }
 
@@ -226,7 +226,7 @@ function rolloutRecreate(sync: Sync): void {
   if (olds.some((rs) => (pods.get(rs.metadata.uid ?? '') ?? []).length > 0)) return finish(sync, newRS, true);
   if (!newRS) newRS = getNewReplicaSet(sync, true);
   else scaleReplicaSet(ctx, newRS, spec.replicas);
-  if (isComplete(spec, sync.deployment, sync.draft)) cleanupDeployment(sync, olds);
+  if (isDeploymentComplete(spec, sync.deployment.metadata.generation ?? 0, sync.draft)) cleanupDeployment(sync, olds);
   finish(sync, newRS, true);
 }
 
@@ -236,7 +236,7 @@ function syncPaused(sync: Sync): void {
   const newRS = getNewReplicaSet(sync, false);
   const olds = ownedReplicaSets(ctx, sync.deployment).filter((rs) => rs.metadata.uid !== newRS?.metadata.uid);
   scale(sync, newRS, olds);
-  if (isComplete(spec, sync.deployment, sync.draft)) cleanupDeployment(sync, olds);
+  if (isDeploymentComplete(spec, sync.deployment.metadata.generation ?? 0, sync.draft)) cleanupDeployment(sync, olds);
   finish(sync, newRS, false);
 }
 
@@ -267,11 +267,6 @@ function scale(sync: Sync, newRS: KubeObject | undefined, olds: readonly KubeObj
   const shares = ordered.map((rs) => Math.trunc((toAdd * replicasOf(rs)) / total));
   const leftover = toAdd - shares.reduce((n, s) => n + s, 0);
   ordered.forEach((rs, i) => scaleReplicaSet(ctx, rs, Math.max(0, replicasOf(rs) + (shares[i] ?? 0) + (i === 0 ? leftover : 0))));
-}
-
-/** Kubernetes' `DeploymentComplete` on the status as read (before this sync's changes). */
-function isComplete(spec: DeploymentSpec, deployment: KubeObject, s: DeploymentStatus): boolean {
-  return s.updatedReplicas === spec.replicas && s.replicas === spec.replicas && s.availableReplicas === spec.replicas && s.observedGeneration >= (deployment.metadata.generation ?? 0);
 }
 
 /** Kubernetes' `cleanupDeployment`: delete the oldest scaled-down ReplicaSets beyond `revisionHistoryLimit`. */
