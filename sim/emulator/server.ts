@@ -2,7 +2,7 @@ import { createServer } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { parse as parseYaml } from 'yaml';
-import { passThroughAdmission } from './admission.ts';
+import { createAdmission } from './admission.ts';
 import { discovery } from './discovery.ts';
 import { ApiError, badRequest } from './errors.ts';
 import { create, current, get, list, remove, removeCollection, resolve, update, verbOf, watch } from './handlers.ts';
@@ -129,7 +129,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   for (const crd of options.crds ?? []) {
     state.create({ group: 'apiextensions.k8s.io', version: 'v1', resource: 'customresourcedefinitions' }, crd);
   }
-  const ctx: RestContext = { state, cache, admission: options.admission ?? passThroughAdmission };
+  const ctx: RestContext = { state, cache, admission: options.admission ?? createAdmission() };
   const requestLog: RequestRecord[] = [];
   const counters = new Counters();
   const faults = new Faults();
