@@ -83,7 +83,10 @@ function pruneNulls(value: unknown, tokens: (string | number)[], warnings: Field
 
 function finish<T>(kind: FlaggerKind, prepared: Prepared, semantic: SemanticFindings): ParseResult<T> {
   const schema = SCHEMAS[kind];
-  const errors = [...prepared.errors, ...validateAgainstSchema(schema, prepared.object), ...semantic.errors];
+  const schemaErrors = validateAgainstSchema(schema, prepared.object);
+  // One message per field: a semantic rule adds nothing where the schema already rejected the value.
+  const flagged = new Set(schemaErrors.map((issue) => issue.path));
+  const errors = [...prepared.errors, ...schemaErrors, ...semantic.errors.filter((issue) => !flagged.has(issue.path))];
   const warnings = [...prepared.warnings, ...unknownFields(schema, prepared.object), ...semantic.warnings];
   const unique = dedupe(errors);
   return unique.length > 0 ? { ok: false, errors: unique, warnings } : { ok: true, value: prepared.object as T, warnings };
