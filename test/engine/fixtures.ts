@@ -3,6 +3,7 @@
  * and a driver that answers the engine's needs (webhooks by name, metrics by name) the way the controller
  * would. Facts are plain data, so nothing of the engine is mocked.
  */
+import { expect } from 'vitest';
 import type { Canary, CanaryAnalysis, CanarySpec } from '../../shared/api/types.ts';
 import type { CanaryState, ControlAction, Phase } from '../../shared/api/state.ts';
 import type { HookResult } from '../../shared/hooks/types.ts';
@@ -174,4 +175,42 @@ export function tick(c: Canary, s: CanaryState | undefined, f: Facts, answers: A
 /** The routes of the step's `setRoutes` effects, in order. */
 export function routesSet(d: Driven): unknown[] {
   return d.effects.flatMap((e) => (e.type === 'setRoutes' ? [e.routes] : []));
+}
+
+/** One row of an engine table: a step's input and what must come out. */
+export interface Case {
+  readonly name: string;
+  readonly canary?: Canary;
+  /** The stored state; `'new'` for a canary the store has never seen. */
+  readonly state: CanaryState | 'new';
+  readonly facts?: Facts;
+  readonly answers?: Answers;
+  readonly now?: string;
+  readonly phase?: Phase;
+  readonly decision?: string;
+  /** The effect types, in order. */
+  readonly types?: readonly EffectType[];
+  /** The event messages, in order. */
+  readonly messages?: readonly string[];
+  /** Further checks. */
+  readonly then?: (d: Driven) => void;
+}
+
+/** Runs one table row and checks what it states. */
+export function check(row: Case): Driven {
+  const d = drive(
+    { canary: row.canary ?? canary(), state: row.state === 'new' ? undefined : row.state, facts: row.facts ?? facts(), now: row.now ?? NOW },
+    row.answers,
+  );
+  if (row.phase !== undefined) expect(d.next.phase, 'phase').toBe(row.phase);
+  if (row.decision !== undefined) expect(d.decision, 'decision').toBe(row.decision);
+  if (row.types !== undefined) expect(d.types, 'effect types').toEqual(row.types);
+  if (row.messages !== undefined) expect(d.messages, 'events').toEqual(row.messages);
+  row.then?.(d);
+  return d;
+}
+
+/** The alerts of a step as `severity: message`. */
+export function alertsOf(d: Driven): string[] {
+  return d.effects.flatMap((e) => (e.type === 'notify' ? [`${e.severity}: ${e.message}`] : []));
 }
