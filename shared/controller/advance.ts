@@ -1,0 +1,180 @@
+/**
+ * One tick of one canary (DESIGN §1, steps 1–7): load the state and the Canary → gather the cheap facts in
+ * parallel → `step` the engine, obtaining the webhook and metric facts it asks for → apply the cluster effects
+ * → commit state and history → mirror the status → announce (events, alerts, post-rollout hooks).
+ *
+ * Why cluster writes come before the commit (DESIGN's "act" before "commit") and announcements after it:
+ * - A committed state never claims more than the cluster shows. If a write fails (throttling, a 500, a
+ *   timeout), nothing is committed and the next tick decides again from the same state and fresh facts; a
+ *   rollback whose `setRoutes` failed is retried, never recorded as Failed with traffic left on the canary.
+ * - Every cluster write is idempotent ("routes to 90/10", "replicas to 2") and the routes are read back each
+ *   tick, so a duplicate invocation that read the same version writes the same thing and then loses the
+ *   commit; a lost race applies nothing further: no status mirror, no event, no alert, no hook call.
+ * - Announcements are not idempotent (a Slack message cannot be unsent), so only the commit's winner sends them.
+ */
+import { parseCanary, type Canary } from '../api/index.ts';
+import type { CanaryId, CanaryState, HistoryItem, Weights } from '../api/state.ts';
+import { step } from '../engine/step.ts';
+import type { Effect, Facts, StepDecided } from '../engine/types.ts';
+import type { InvolvedObject } from '../kube/events.ts';
+import { kubeTime } from '../kube/events.ts';
+import { mirrorCanaryStatus, promotedCondition, type StatusMirror } from '../kube/status.ts';
+import type { ObjectRef } from '../kube/types.ts';
+import { historyExpiry } from '../store/controls.ts';
+import { announce, applyClusterEffect, isClusterEffect } from './effects.ts';
+import { ControllerError } from './errors.ts';
+import { gatherFacts, messageOf, obtainNeeds } from './facts.ts';
+import type { AdvanceOptions, AdvanceResult, ControllerDeps } from './types.ts';
+
+/** Rounds of `needs` after which a step that still does not decide is a bug. */
+const MAX_STEP_ROUNDS = 64;
+
+/** Where a Canary lives in the cluster. */
+export function canaryRef(id: CanaryId): ObjectRef {
+  return { apiVersion: 'flagger.app/v1beta1', kind: 'Canary', namespace: id.namespace, name: id.name };
+}
+
+/**
+ * Runs one analysis tick of the canary `id` at `now`.
+ * @example
+ * const result = await advanceCanary(deps, { cluster: 'prod', namespace: 'test', name: 'podinfo' }, new Date());
+ * if (result.kind === 'effectFailed') logger.warn(result.error);
+ */
+export async function advanceCanary(deps: ControllerDeps, id: CanaryId, now: Date, options: AdvanceOptions = {}): Promise<AdvanceResult> {
+  const [object, loaded] = await Promise.all([deps.kube.get(canaryRef(id)), deps.store.load(id)]);
+  if (object === undefined) return { kind: 'notFound' };
+  const involved = involvedObject(object as unknown as Canary, id);
+  const parsed = parseCanary(object);
+  if (!parsed.ok) {
+    const reasons = parsed.errors.map((e) => (e.path === '' ? e.message : `${e.path}: ${e.message}`)).join('; ');
+    await deps.events.record(involved, { type: 'Warning', message: `Canary ${id.name}.${id.namespace} is invalid: ${reasons}` }, now).catch(() => undefined);
+    return { kind: 'invalid', errors: parsed.errors };
+  }
+  const canary = parsed.value;
+  const state = loaded?.state;
+  const ports = deps.portsFor(canary);
+
+  const facts = await gatherFacts(ports, canary, state, now);
+  const decided = await decide(deps, canary, state, facts, kubeTime(now));
+
+  for (const effect of decided.effects.filter(isClusterEffect)) {
+    try {
+      await applyClusterEffect(ports, canary, effect);
+    } catch (error) {
+      const message = `${effect.type} failed: ${messageOf(error)}`;
+      deps.log?.({ level: 'warn', message, canary: id, detail: error });
+      // Flagger records a failed write on the Canary too; the state is left as it was, so nothing else is said.
+      await deps.events.record(involved, { type: 'Warning', message }, now).catch(() => undefined);
+      return { kind: 'effectFailed', step: decided, effect, error: messageOf(error) };
+    }
+  }
+
+  const item = historyItem(deps, decided, state, facts, now, options.tick ?? 0);
+  const commit = await deps.store.commit(id, loaded?.version ?? 0, decided.next, item);
+  if (commit.kind === 'conflict') {
+    deps.log?.({ level: 'info', message: 'lost the commit race; another invocation advanced this canary', canary: id });
+    return { kind: 'conflict', step: decided };
+  }
+
+  const problems: string[] = [];
+  try {
+    await mirrorStatus(deps, canary, decided.next, now);
+  } catch (error) {
+    problems.push(`status mirror failed: ${messageOf(error)}`);
+  }
+  await announce({ deps, id, canary, involved, state: decided.next, now, problems }, decided.effects);
+  for (const problem of problems) deps.log?.({ level: 'warn', message: problem, canary: id });
+  return { kind: 'advanced', step: decided, version: commit.version, problems };
+}
+
+/** Steps the engine until it decides, obtaining the hooks and metrics it asks for in between. */
+async function decide(deps: ControllerDeps, canary: Canary, state: CanaryState | undefined, facts: Facts, now: string): Promise<StepDecided> {
+  let current = facts;
+  for (let round = 0; round < MAX_STEP_ROUNDS; round++) {
+    const result = step({ canary, state, facts: current, now });
+    if (result.kind === 'decided') return result;
+    current = await obtainNeeds(deps, current, result.needs);
+  }
+  throw new ControllerError(`the engine did not decide after ${MAX_STEP_ROUNDS} rounds of facts for ${canary.metadata.name}.${canary.metadata.namespace}`);
+}
+
+function involvedObject(canary: Canary, id: CanaryId): InvolvedObject {
+  const meta = canary.metadata;
+  return {
+    apiVersion: canary.apiVersion,
+    kind: canary.kind,
+    metadata: {
+      name: meta.name ?? id.name,
+      namespace: meta.namespace ?? id.namespace,
+      ...(meta.uid === undefined ? {} : { uid: meta.uid }),
+      ...(meta.resourceVersion === undefined ? {} : { resourceVersion: meta.resourceVersion }),
+    },
+  };
+}
+
+/** The audit record of a decided step: weights read back before, weights the step set after. */
+function historyItem(deps: ControllerDeps, decided: StepDecided, state: CanaryState | undefined, facts: Facts, now: Date, tick: number): HistoryItem {
+  const time = kubeTime(now);
+  const before: Weights = facts.routes.ok
+    ? { primary: facts.routes.primary, canary: facts.routes.canary, mirrored: facts.routes.mirrored }
+    : { primary: 100 - (state?.canaryWeight ?? 0), canary: state?.canaryWeight ?? 0 };
+  const lastRoutes = [...decided.effects].reverse().find((e): e is Extract<Effect, { type: 'setRoutes' }> => e.type === 'setRoutes');
+  const after: Weights = lastRoutes
+    ? { primary: lastRoutes.routes.primary, canary: lastRoutes.routes.canary, mirrored: lastRoutes.routes.mirrored }
+    : before;
+  return {
+    time,
+    tick,
+    decision: decided.decision,
+    actor: deps.actor ?? 'scheduler',
+    message: decided.message,
+    ...(decided.phaseBefore === undefined ? {} : { phaseBefore: decided.phaseBefore }),
+    phaseAfter: decided.next.phase,
+    weightsBefore: before,
+    weightsAfter: after,
+    metrics: decided.metrics,
+    webhooks: decided.webhooks,
+    events: decided.events,
+    expiresAt: historyExpiry(time, deps.historyTtlSeconds),
+  };
+}
+
+/** Mirrors the state to the Canary's status, skipping the write when the status already says the same. */
+async function mirrorStatus(deps: ControllerDeps, canary: Canary, state: CanaryState, now: Date): Promise<void> {
+  const mirror: StatusMirror = {
+    phase: state.phase,
+    canaryWeight: state.canaryWeight,
+    failedChecks: state.failedChecks,
+    iterations: state.iterations,
+    ...(state.lastAppliedSpec === undefined ? {} : { lastAppliedSpec: state.lastAppliedSpec }),
+    ...(state.lastPromotedSpec === undefined ? {} : { lastPromotedSpec: state.lastPromotedSpec }),
+    trackedConfigs: state.trackedConfigs,
+    lastTransitionTime: new Date(state.lastTransitionTime),
+    ...(state.sessionAffinityCookie === undefined ? {} : { sessionAffinityCookie: state.sessionAffinityCookie }),
+    ...(state.previousSessionAffinityCookie === undefined ? {} : { previousSessionAffinityCookie: state.previousSessionAffinityCookie }),
+    ...(state.primarySessionAffinityCookie === undefined ? {} : { primarySessionAffinityCookie: state.primarySessionAffinityCookie }),
+  };
+  if (statusUnchanged(canary, mirror, now)) return;
+  await mirrorCanaryStatus(deps.kube, canary, mirror, now);
+}
+
+function statusUnchanged(canary: Canary, mirror: StatusMirror, now: Date): boolean {
+  const status = canary.status;
+  if (status === undefined) return false;
+  const same = (a: unknown, b: unknown): boolean => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
+  return (
+    status.phase === mirror.phase &&
+    status.canaryWeight === mirror.canaryWeight &&
+    status.failedChecks === mirror.failedChecks &&
+    status.iterations === mirror.iterations &&
+    status.lastAppliedSpec === mirror.lastAppliedSpec &&
+    status.lastPromotedSpec === mirror.lastPromotedSpec &&
+    status.lastTransitionTime === kubeTime(mirror.lastTransitionTime) &&
+    same(sortKeys(status.trackedConfigs ?? {}), sortKeys(mirror.trackedConfigs ?? {})) &&
+    promotedCondition(canary, mirror.phase, now) === undefined
+  );
+}
+
+function sortKeys(record: Readonly<Record<string, string>>): [string, string][] {
+  return Object.entries(record).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+}

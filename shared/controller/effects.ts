@@ -1,0 +1,174 @@
+/**
+ * Executing a step's effects. Cluster effects (router, scale, promote, restore) are idempotent writes applied
+ * before the commit; announcements (events, alerts, post-rollout hooks) are sent after it. See `advance.ts`
+ * for why the line is drawn there.
+ */
+import type { Canary } from '../api/index.ts';
+import { withDefaults } from '../api/defaults.ts';
+import type { CanaryId, CanaryState, EventRecord } from '../api/state.ts';
+import { events as texts } from '../engine/messages.ts';
+import { revisionChecksum } from '../engine/hash.ts';
+import type { Effect } from '../engine/types.ts';
+import type { HookType, WebhookCall } from '../hooks/types.ts';
+import type { InvolvedObject } from '../kube/events.ts';
+import type { PodTemplateSpec } from '../workload/objects.ts';
+import { ControllerError } from './errors.ts';
+import { messageOf } from './facts.ts';
+import type { ControllerDeps, TargetPorts } from './types.ts';
+
+/** The effect types that write to the cluster. */
+export const CLUSTER_EFFECTS: ReadonlySet<Effect['type']> = new Set([
+  'initialize',
+  'reconcileRouter',
+  'setRoutes',
+  'scaleCanary',
+  'scaleCanaryToZero',
+  'promote',
+  'restorePrimary',
+]);
+
+/** True for an effect that writes to the cluster (applied before the commit). */
+export function isClusterEffect(effect: Effect): boolean {
+  return CLUSTER_EFFECTS.has(effect.type);
+}
+
+/** Applies one cluster effect through the workload and router ports. Every one is idempotent. */
+export async function applyClusterEffect(ports: TargetPorts, canary: Canary, effect: Effect): Promise<void> {
+  const { workload, router } = ports;
+  switch (effect.type) {
+    case 'initialize':
+      await workload.initialize(canary);
+      await router.initialize(canary);
+      return;
+    case 'reconcileRouter':
+      // A `pending` write (a router whose backend converges later) is read back as such on the next tick.
+      await router.reconcile(canary);
+      return;
+    case 'setRoutes':
+      await router.setRoutes(canary, effect.routes);
+      return;
+    case 'scaleCanary':
+      await workload.scaleFromZero(canary, effect.replicas);
+      return;
+    case 'scaleCanaryToZero':
+      await workload.scaleToZero(canary);
+      return;
+    case 'promote': {
+      // The step decided on the template it saw; a target changed since must not be promoted unanalysed.
+      const hash = await workload.targetHash(canary);
+      if (hash !== effect.spec) throw new ControllerError(`${canary.spec.targetRef.kind} ${canary.spec.targetRef.name} changed since the promotion was decided (template ${hash}, analysed ${effect.spec})`);
+      await workload.promote(canary);
+      return;
+    }
+    case 'restorePrimary':
+      await workload.restorePrimary(canary, effect.template as unknown as PodTemplateSpec);
+      return;
+    case 'runHooks':
+    case 'notify':
+    case 'recordEvent':
+      throw new ControllerError(`effect ${effect.type} is an announcement, not a cluster write`);
+    default: {
+      const unreachable: never = effect;
+      throw new ControllerError(`unknown effect ${JSON.stringify(unreachable)}`);
+    }
+  }
+}
+
+/** What announcing needs about the canary. */
+export interface AnnounceContext {
+  readonly deps: Pick<ControllerDeps, 'events' | 'alerts' | 'hooks'>;
+  readonly id: CanaryId;
+  readonly canary: Canary;
+  readonly involved: InvolvedObject;
+  /** The state just committed: event webhooks report its phase and revision. */
+  readonly state: CanaryState;
+  readonly now: Date;
+  /** Collects what failed; an announcement failure never fails the tick. */
+  readonly problems: string[];
+}
+
+/** Sends the step's announcements in the engine's order: events, alerts and post-rollout hooks. */
+export async function announce(context: AnnounceContext, effects: readonly Effect[]): Promise<void> {
+  for (const effect of effects) {
+    switch (effect.type) {
+      case 'recordEvent':
+        await emitEvent(context, effect.event);
+        break;
+      case 'notify':
+        await attempt(context, `alert "${effect.message}"`, () =>
+          context.deps.alerts.send(context.canary, { canary: context.id, severity: effect.severity, message: effect.message, fields: effect.fields }),
+        );
+        break;
+      case 'runHooks':
+        await runHooks(context, effect.calls);
+        break;
+      default:
+        break;
+    }
+  }
+}
+
+/**
+ * Post-rollout hooks, one after the other; like Flagger, the first failure stops the rest. Their results
+ * change nothing but are recorded as Flagger records them.
+ */
+async function runHooks(context: AnnounceContext, calls: readonly WebhookCall[]): Promise<void> {
+  for (const call of calls) {
+    let passed: boolean;
+    let detail: string;
+    try {
+      const result = await context.deps.hooks.call(call);
+      passed = result.kind === 'passed';
+      detail = result.detail;
+    } catch (error) {
+      passed = false;
+      detail = messageOf(error);
+    }
+    if (passed) await emitEvent(context, { type: 'Normal', message: texts.postRolloutPassed(call.name) });
+    else {
+      await emitEvent(context, { type: 'Warning', message: texts.postRolloutFailed(call.name, detail) });
+      return;
+    }
+  }
+}
+
+/** Records a Kubernetes event on the Canary and forwards it to the Canary's `event` webhooks (as Flagger does). */
+async function emitEvent(context: AnnounceContext, event: EventRecord): Promise<void> {
+  await attempt(context, `event "${event.message}"`, () => context.deps.events.record(context.involved, { type: event.type, message: event.message }, context.now));
+  const hooks = withDefaults(context.canary).spec.analysis.webhooks.filter((hook) => hook.type === 'event');
+  for (const hook of hooks) {
+    const call: WebhookCall = {
+      name: hook.name,
+      type: 'event' satisfies HookType,
+      url: hook.url,
+      timeout: hook.timeout,
+      retries: hook.retries,
+      ...(hook.disableTLS ? { disableTLS: true } : {}),
+      ...(hook.muteAlert ? { muteAlert: true } : {}),
+      payload: {
+        name: context.involved.metadata.name,
+        namespace: context.involved.metadata.namespace ?? 'default',
+        phase: context.state.phase,
+        checksum: revisionChecksum(context.state.lastAppliedSpec ?? '', context.state.trackedConfigs),
+        metadata: {
+          ...(hook.metadata ?? {}),
+          eventMessage: event.message,
+          eventType: event.type,
+          timestamp: String(context.now.getTime()),
+        },
+      },
+    };
+    await attempt(context, `event webhook ${hook.name}`, async () => {
+      const result = await context.deps.hooks.call(call);
+      if (result.kind !== 'passed') throw new Error(result.detail || `answered ${result.kind}`);
+    });
+  }
+}
+
+async function attempt(context: AnnounceContext, what: string, action: () => Promise<unknown>): Promise<void> {
+  try {
+    await action();
+  } catch (error) {
+    context.problems.push(`${what} failed: ${messageOf(error)}`);
+  }
+}

@@ -1,0 +1,97 @@
+/**
+ * The controller's ports and results: what one tick of one canary needs from the outside world (cluster,
+ * store, metrics, webhooks, alerts, events) and what it reports back. Every port is injected, so the same
+ * code runs in the advance Lambda, in `fledge simulate` and in tests.
+ */
+import type { Canary, FieldIssue } from '../api/index.ts';
+import type { CanaryId, ControlAction } from '../api/state.ts';
+import type { Effect, StepDecided } from '../engine/types.ts';
+import type { HookCaller } from '../hooks/types.ts';
+import type { EventInput, InvolvedObject, KubeClient } from '../kube/index.ts';
+import type { MetricCheckRequest, MetricObservation } from '../metrics/types.ts';
+import type { Alert } from '../notify/types.ts';
+import type { Router } from '../routers/types.ts';
+import type { CanaryStore } from '../store/types.ts';
+import type { Workload } from '../workload/types.ts';
+
+/**
+ * Answers one metric check the engine asks for: resolves the template (or builtin query), renders it and runs
+ * it on the provider. The metrics room implements it for real backends; `fledge simulate` answers from its world.
+ */
+export interface MetricChecker {
+  check(request: MetricCheckRequest): Promise<MetricObservation>;
+}
+
+/** Delivers an alert about `canary` to its `analysis.alerts` providers and Fledge's own destinations. */
+export interface AlertSender {
+  send(canary: Canary, alert: Alert): Promise<void>;
+}
+
+/** Records a Kubernetes event on the Canary (`shared/kube`'s `EventRecorder` is one). */
+export interface EventSink {
+  record(involved: InvolvedObject, input: EventInput, now: Date): Promise<unknown>;
+}
+
+/** The workload and router of one Canary, built for one tick. */
+export interface TargetPorts {
+  readonly workload: Workload;
+  readonly router: Router;
+}
+
+/** Everything {@link advanceCanary} uses. Build it once per Lambda container (or per simulation). */
+export interface ControllerDeps {
+  /** The cluster's name, the first part of every {@link CanaryId}. */
+  readonly cluster: string;
+  readonly kube: KubeClient;
+  readonly store: CanaryStore;
+  /** The workload and router for a Canary (its `targetRef.kind` and `provider`); see `targetPorts()`. */
+  readonly portsFor: (canary: Canary) => TargetPorts;
+  readonly metrics: MetricChecker;
+  readonly hooks: HookCaller;
+  readonly alerts: AlertSender;
+  readonly events: EventSink;
+  /** Who writes history items. @default 'scheduler' */
+  readonly actor?: string;
+  /** How long history items are kept. @default the store's 90 days */
+  readonly historyTtlSeconds?: number;
+  /** Receives diagnostics (effect and announcement failures). @default nothing */
+  readonly log?: (entry: ControllerLogEntry) => void;
+}
+
+/** A diagnostic of the controller. */
+export interface ControllerLogEntry {
+  readonly level: 'info' | 'warn' | 'error';
+  readonly message: string;
+  readonly canary: CanaryId;
+  readonly detail?: unknown;
+}
+
+/** Options of one tick. */
+export interface AdvanceOptions {
+  /** The tick number recorded in history. @default 0 */
+  readonly tick?: number;
+}
+
+/**
+ * What one tick did.
+ * - `advanced`: the step was decided, its cluster effects applied and its state committed; `problems` lists
+ *   what failed afterwards (events, alerts, hooks, status mirror), which never undoes the step.
+ * - `conflict`: another writer committed first; the tick stopped before announcing anything.
+ * - `effectFailed`: a cluster write failed; nothing was committed, the next tick decides again.
+ * - `notFound`: the Canary does not exist (anymore).
+ * - `invalid`: the Canary fails validation; `errors` says why.
+ */
+export type AdvanceResult =
+  | { readonly kind: 'advanced'; readonly step: StepDecided; readonly version: number; readonly problems: readonly string[] }
+  | { readonly kind: 'conflict'; readonly step: StepDecided }
+  | { readonly kind: 'effectFailed'; readonly step: StepDecided; readonly effect: Effect; readonly error: string }
+  | { readonly kind: 'notFound' }
+  | { readonly kind: 'invalid'; readonly errors: readonly FieldIssue[] };
+
+/** A runtime control as a user asks for it. */
+export interface ControlInput {
+  readonly action: ControlAction;
+  /** Who asks, e.g. `cli:alice`. */
+  readonly requestedBy: string;
+  readonly reason?: string;
+}
