@@ -59,6 +59,7 @@ function prepare(input: unknown, kind: FlaggerKind): Prepared | { errors: FieldI
         path: 'apiVersion',
         message: `Flagger's CRDs serve only ${API_VERSION}; read as ${API_VERSION} (got ${object.apiVersion})`,
       });
+      object.apiVersion = API_VERSION;
     } else {
       errors.push({ path: 'apiVersion', message: `must be ${API_VERSION} (got ${describeValue(object.apiVersion)})` });
     }

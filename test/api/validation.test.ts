@@ -253,6 +253,12 @@ describe('parseCanary', () => {
     expect(errorsOf(object)).toContain('spec.analysis.interval: must match ^[0-9]+(m|s) (got "never")');
   });
 
+  it('reads another flagger.app version as v1beta1, with a warning', () => {
+    const result = parseCanary(canary((c) => (c.apiVersion = 'flagger.app/v1alpha3')));
+    expect(result.ok && result.value.apiVersion).toBe('flagger.app/v1beta1');
+    expect(result.warnings.map((w) => w.path)).toContain('apiVersion');
+  });
+
   it('does not modify its input', () => {
     const object = canary((c) => {
       c.spec.canaryAnalysis = c.spec.analysis;
