@@ -121,6 +121,7 @@ export interface WatchRequest {
  */
 export function serveWatch(cache: WatchCache, req: WatchRequest, res: ServerResponse): () => void {
   res.writeHead(200, { 'Content-Type': 'application/json', 'Transfer-Encoding': 'chunked', 'Cache-Control': 'no-cache, private' });
+  res.flushHeaders();
   const send = (type: string, object: unknown) => res.write(`${JSON.stringify({ type, object })}\n`);
   let ended = false;
   let unsubscribe = () => {};
