@@ -13,6 +13,7 @@ const commands: Record<string, () => Promise<{ command: Command }>> = {
   crds: () => import('./commands/crds.ts'),
   demo: () => import('./commands/demo.ts'),
   explain: () => import('./commands/explain.ts'),
+  simulate: () => import('./commands/simulate.ts'),
 };
 
 function usage(): string {

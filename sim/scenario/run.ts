@@ -1,0 +1,122 @@
+/**
+ * The scenario runner behind `fledge simulate`: one analysis tick at a time in virtual time, each tick
+ *
+ *   1. the clock moves one analysis interval (2026-01-01T00:00:00Z + the intervals so far);
+ *   2. the timeline entries of the tick apply, in file order;
+ *   3. the controller runs its tick (the same `advanceCanary` the advance Lambda runs);
+ *   4. the world settles: the Deployment/ReplicaSet/DaemonSet/HPA controllers and kubelets run once for the
+ *      tick, so pods the controller (or the timeline) created are ready within the same tick when their image
+ *      has `readyAfterTicks: 0`, and N ticks later otherwise;
+ *   5. the tick's line is read back from the cluster (routes through the router's `getRoutes`, workloads as
+ *      the emulator holds them) and from the recorders (events, alerts, webhook calls).
+ *
+ * The world settles once per tick (plus once at the start, before tick 1), so that `readyAfterTicks` counts
+ * scenario ticks. The run stops after a tick whose phase is Initialized, Succeeded or Failed when no timeline
+ * entry remains, or after `maxTicks`.
+ */
+import { parseCanary, type Canary } from '../../shared/api/index.ts';
+import { analysisIntervalMs } from '../../shared/api/defaults.ts';
+import { advanceCanary, canaryRef } from '../../shared/controller/index.ts';
+import { ScenarioRunError } from './errors.ts';
+import { formatTime, summarize } from './output.ts';
+import { startSimulation, type Simulation } from './simulation.ts';
+import { applyEntry } from './timeline.ts';
+import type { RouteView, ScenarioFile, ScenarioSummary, TickLine, WorkloadView } from './types.ts';
+
+export { ScenarioRunError } from './errors.ts';
+
+/** Phases after which a run with no timeline entry left stops. */
+const RESTING_PHASES: ReadonlySet<string> = new Set(['Initialized', 'Succeeded', 'Failed']);
+
+/** Options of {@link runScenario}. */
+export interface RunOptions {
+  /** Overrides the Scenario's `spec.maxTicks`. */
+  readonly maxTicks?: number;
+  /** Called with each line as soon as its tick is done. */
+  readonly onLine?: (line: TickLine) => void;
+}
+
+/** What a run produced. */
+export interface RunResult {
+  readonly lines: readonly TickLine[];
+  readonly summary: ScenarioSummary;
+}
+
+/**
+ * Plays a parsed scenario FILE to its end.
+ * @throws ScenarioRunError when the API server refuses an object of FILE or a timeline entry cannot apply.
+ * @example
+ * const parsed = parseScenario(text, 'happy.yaml');
+ * if (parsed.ok) for (const line of (await runScenario(parsed.file)).lines) console.log(tickLineJson(line));
+ */
+export async function runScenario(file: ScenarioFile, options: RunOptions = {}): Promise<RunResult> {
+  const sim = await startSimulation(file);
+  try {
+    const maxTicks = options.maxTicks ?? file.scenario.maxTicks;
+    const timeline = file.scenario.timeline;
+    const lines: TickLine[] = [];
+    for (let tick = 1; tick <= maxTicks; tick++) {
+      const canaryNow = await readCanary(sim);
+      sim.clock.set(sim.clock.now().getTime() + analysisIntervalMs((canaryNow ?? file.canary).spec.analysis?.interval));
+      const now = sim.clock.now();
+
+      for (const entry of timeline) if (entry.tick === tick) await applyEntry(sim, file.scenario.name, entry);
+      await advanceCanary(sim.deps, sim.id, now, { tick });
+      sim.world.tick(now);
+
+      const line = await observe(sim, file, tick, now);
+      lines.push(line);
+      options.onLine?.(line);
+      if (RESTING_PHASES.has(line.phase) && !timeline.some((entry) => entry.tick > tick)) break;
+    }
+    return { lines, summary: summarize(lines) };
+  } finally {
+    await sim.stop();
+  }
+}
+
+/** The Canary as the cluster holds it now, or undefined when it was deleted (or made invalid). */
+async function readCanary(sim: Simulation): Promise<Canary | undefined> {
+  const object = await sim.kube.get(canaryRef(sim.id));
+  if (object === undefined) return undefined;
+  const parsed = parseCanary(object);
+  return parsed.ok ? parsed.value : undefined;
+}
+
+/** Reads the tick's line back from the store, the cluster and the recorders. */
+async function observe(sim: Simulation, file: ScenarioFile, tick: number, now: Date): Promise<TickLine> {
+  const canary = (await readCanary(sim)) ?? file.canary;
+  const state = (await sim.deps.store.load(sim.id))?.state;
+  const namespace = sim.id.namespace;
+  const target = canary.spec.targetRef.name;
+  return {
+    tick,
+    time: formatTime(now.getTime()),
+    phase: state?.phase ?? '',
+    canaryWeight: state?.canaryWeight ?? 0,
+    failedChecks: state?.failedChecks ?? 0,
+    iterations: state?.iterations ?? 0,
+    routes: await readRoutes(sim, canary),
+    primary: workload(sim, namespace, `${target}-primary`),
+    canary: workload(sim, namespace, target),
+    events: sim.events.drain(),
+    alerts: sim.notifier.drain(),
+    webhooks: sim.hooks.drain(),
+  };
+}
+
+/** The split the router's objects give; all traffic on the primary while they cannot be read (before init). */
+async function readRoutes(sim: Simulation, canary: Canary): Promise<RouteView> {
+  try {
+    const reading = await sim.deps.portsFor(canary).router.getRoutes(canary);
+    if (reading.ok) return { primary: reading.primary, canary: reading.canary, mirrored: reading.mirrored, matched: reading.matched };
+  } catch (error) {
+    if (error instanceof ScenarioRunError) throw error;
+  }
+  return { primary: 100, canary: 0, mirrored: false, matched: null };
+}
+
+function workload(sim: Simulation, namespace: string, name: string): WorkloadView | null {
+  const summary = sim.world.workloadSummary(namespace, name);
+  return summary === undefined ? null : { replicas: summary.replicas, readyReplicas: summary.readyReplicas, image: summary.image ?? '' };
+}
