@@ -15,3 +15,4 @@ export * from './plan.ts';
 export * from './crd.ts';
 export * from './rbac-rules.ts';
 export * from './plan-render.ts';
+export { createAjv, validateAgainstSchema, unknownFields } from './schema-validate.ts';
