@@ -34,8 +34,8 @@ export function effectiveSplit(routes: Extract<RoutesFact, { ok: true }>): Split
 /** Options of {@link setRoutes}. */
 export interface RouteOptions {
   /**
-   * The split applies to every request: no A/B match route and no session cookies (used to move all traffic
-   * away from an unready primary, and back).
+   * The split applies to every request: no A/B match route and no sticky canary session (used to move all
+   * traffic away from an unready primary, and back). A cookie of the run is still expired on the way back.
    */
   readonly everyone?: boolean;
 }
@@ -50,22 +50,21 @@ export function setRoutes(t: Tick, split: Split, options: RouteOptions = {}): vo
   if (split.mirrored) routes.mirrorWeight = analysis.mirrorWeight ?? 100;
   const matched = !options.everyone && analysis.match.length > 0;
   if (matched) routes.match = analysis.match;
-  const session = options.everyone ? undefined : analysis.sessionAffinity;
-  if (session && t.spec.strategy === 'canary-with-session-affinity') {
-    if (split.canary > 0) {
-      const seed = `${t.names.namespace}/${t.names.name}/${t.next.lastAppliedSpec ?? ''}/${t.next.progressingSince ?? ''}`;
-      t.next.sessionAffinityCookie ??= `${session.cookieName}=${cookieValue(`${seed}/canary`)}`;
-      routes.session = { canary: t.next.sessionAffinityCookie };
-      if (session.primaryCookieName) {
-        t.next.primarySessionAffinityCookie ??= `${session.primaryCookieName}=${cookieValue(`${seed}/primary`)}`;
-        routes.session = { ...routes.session, primary: t.next.primarySessionAffinityCookie };
-      }
-    } else {
-      if (t.next.sessionAffinityCookie !== undefined) t.next.previousSessionAffinityCookie = t.next.sessionAffinityCookie;
-      delete t.next.sessionAffinityCookie;
-      delete t.next.primarySessionAffinityCookie;
-      if (t.next.previousSessionAffinityCookie !== undefined) routes.session = { previous: t.next.previousSessionAffinityCookie };
+  const session = t.spec.strategy === 'canary-with-session-affinity' ? analysis.sessionAffinity : undefined;
+  if (session && split.canary > 0 && !options.everyone) {
+    const seed = `${t.names.namespace}/${t.names.name}/${t.next.lastAppliedSpec ?? ''}/${t.next.progressingSince ?? ''}`;
+    t.next.sessionAffinityCookie ??= `${session.cookieName}=${cookieValue(`${seed}/canary`)}`;
+    routes.session = { canary: t.next.sessionAffinityCookie };
+    if (session.primaryCookieName) {
+      t.next.primarySessionAffinityCookie ??= `${session.primaryCookieName}=${cookieValue(`${seed}/primary`)}`;
+      routes.session = { ...routes.session, primary: t.next.primarySessionAffinityCookie };
     }
+  } else if (session && split.canary === 0) {
+    // The run's cookie becomes the previous one, which the router expires on the way back to the primary.
+    if (t.next.sessionAffinityCookie !== undefined) t.next.previousSessionAffinityCookie = t.next.sessionAffinityCookie;
+    delete t.next.sessionAffinityCookie;
+    delete t.next.primarySessionAffinityCookie;
+    if (t.next.previousSessionAffinityCookie !== undefined) routes.session = { previous: t.next.previousSessionAffinityCookie };
   }
   t.effect({ type: 'setRoutes', routes });
   // Flagger reports no weight while A/B testing: only matching requests reach the canary.

@@ -267,3 +267,27 @@ describe('session affinity', () => {
     expect(one.next.sessionAffinityCookie).not.toBe(two.next.sessionAffinityCookie);
   });
 });
+
+describe('session affinity across a failed promotion', () => {
+  it('expires the run cookie when a restored primary takes the traffic back, so the next run gets a new one', () => {
+    const sticky = canary({ sessionAffinity: { cookieName: 'flagger-cookie' } });
+    const failed = state('Failed', {
+      lastAppliedSpec: 'rev-2',
+      canaryWeight: 100,
+      sessionAffinityCookie: 'flagger-cookie=abcdefghij',
+      promotionFailure: { mode: 'restore', at: '2026-01-01T00:58:00Z', reason: 'x' },
+    });
+    const d = check({ name: '', canary: sticky, state: failed, facts: facts({ routes: routes(0, 100) }), decision: 'restored' });
+    expect(routesSet(d)).toEqual([{ primary: 100, canary: 0, mirrored: false, session: { previous: 'flagger-cookie=abcdefghij' } }]);
+    expect(d.next.sessionAffinityCookie).toBeUndefined();
+  });
+});
+
+describe('blue/green behind a promotion gate', () => {
+  it('leaves WaitingPromotion for the all-traffic step when the gate opens', () => {
+    const bg = canary({ stepWeight: undefined, maxWeight: undefined, iterations: 3, webhooks: [PROMOTION_GATE] });
+    const d = check({ name: '', canary: bg, state: state('WaitingPromotion', { iterations: 3 }), phase: 'Progressing' });
+    expect(d.messages).toEqual(['Confirm-promotion check promotion-gate passed', 'Routing all traffic to canary']);
+    expect(d.next.iterations).toBe(4);
+  });
+});
