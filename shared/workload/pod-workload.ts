@@ -29,6 +29,7 @@ import type {
   PromotedRevision,
   Readiness,
   ReadinessContext,
+  RestoreOptions,
   RestoreResult,
   RevisionConfigMap,
   RevisionSecret,
@@ -193,14 +194,14 @@ export abstract class PodWorkload<T extends Deployment | DaemonSet> implements W
     return { created: true, revision: this.revision(canary, target, created, configs) };
   }
 
-  protected primaryTemplateOf(canary: Canary, target: T, configs: readonly TrackedConfig[]): PodTemplateSpec {
+  protected primaryTemplateOf(canary: Canary, target: T, configs: readonly TrackedConfig[], seedConfigs?: Readonly<Record<string, string>>): PodTemplateSpec {
     return primaryTemplate({
       template: target.spec.template,
       targetName: target.metadata.name,
       selector: this.selectorOf(target, canary),
       selectorLabels: this.selectorLabels,
       tracked: new Set(configs.map((c) => c.key)),
-      revisionSeed: revisionSeed(templateHash(target.spec.template), trackedConfigMap(configs)),
+      revisionSeed: revisionSeed(templateHash(target.spec.template), seedConfigs ?? trackedConfigMap(configs)),
     });
   }
 
@@ -229,8 +230,8 @@ export abstract class PodWorkload<T extends Deployment | DaemonSet> implements W
     return this.revision(canary, target, written, configs);
   }
 
-  async restorePrimary(canary: Canary, revision: PromotedRevision | PodTemplateSpec): Promise<RestoreResult> {
-    if (!isRevision(revision)) return this.restoreFromTemplate(canary, revision);
+  async restorePrimary(canary: Canary, revision: PromotedRevision | PodTemplateSpec, options: RestoreOptions = {}): Promise<RestoreResult> {
+    if (!isRevision(revision)) return this.restoreFromTemplate(canary, revision, options);
     const namespace = canaryNamespace(canary);
     const warnings: string[] = [];
     await Promise.all(
@@ -257,11 +258,11 @@ export abstract class PodWorkload<T extends Deployment | DaemonSet> implements W
   }
 
   /** Rebuilds the primary's template from a target template, as its promotion did; config copies keep their contents. */
-  private async restoreFromTemplate(canary: Canary, template: PodTemplateSpec): Promise<RestoreResult> {
+  private async restoreFromTemplate(canary: Canary, template: PodTemplateSpec, options: RestoreOptions): Promise<RestoreResult> {
     const target = await this.readTarget(canary);
     const source = { ...target, spec: { ...target.spec, template } } as T;
     const configs = await this.readConfigs(canary, source);
-    const rebuilt = this.primaryTemplateOf(canary, source, configs);
+    const rebuilt = this.primaryTemplateOf(canary, source, configs, options.trackedConfigs);
     await this.updatePrimary(canary, (primary) => ({ ...primary, spec: { ...primary.spec, template: rebuilt } }) as T);
     return { warnings: [] };
   }

@@ -58,6 +58,12 @@ export interface PromotedRevision {
   readonly configs: Record<string, RevisionConfigMap | RevisionSecret>;
 }
 
+/** Options of `restorePrimary` with a bare pod template. */
+export interface RestoreOptions {
+  /** The tracked config checksums of the promotion being restored. @default the configs' current checksums */
+  readonly trackedConfigs?: Readonly<Record<string, string>>;
+}
+
 /** What `restorePrimary` did. */
 export interface RestoreResult {
   /** Things that could not be put back, e.g. a Secret whose old contents Fledge never stored. */
@@ -139,10 +145,11 @@ export interface Workload {
   /**
    * Puts an earlier revision back on the primary. Given a {@link PromotedRevision}: its template, settings and
    * ConfigMap contents. Given the target's pod template as it was promoted (`spec.template`, what the state
-   * store keeps): the primary template is rebuilt from it exactly as a promotion would have built it; the
-   * primary's settings and config copies stay as they are.
+   * store keeps): the primary template is rebuilt from it exactly as its promotion built it — pass the
+   * `trackedConfigs` of that promotion (state's `lastPromotedConfigs`) so the rebuilt template is identical
+   * even if a config changed since; the primary's settings and config copies stay as they are.
    */
-  restorePrimary(canary: Canary, revision: PromotedRevision | PodTemplateSpec): Promise<RestoreResult>;
+  restorePrimary(canary: Canary, revision: PromotedRevision | PodTemplateSpec, options?: RestoreOptions): Promise<RestoreResult>;
   /** Takes the target's pods away (replicas 0, or the DaemonSet's no-node selector); pauses a KEDA scaler. */
   scaleToZero(canary: Canary): Promise<void>;
   /**

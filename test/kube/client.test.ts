@@ -153,6 +153,13 @@ describe('HttpKubeClient over the emulator', () => {
     expect(h.counter.counts().list).toBe(3);
   });
 
+  it('lists across all namespaces with an empty namespace', async () => {
+    await h.kube.create({ ...configMap('everywhere'), metadata: { name: 'everywhere', namespace: 'default' } });
+    await h.kube.create(configMap('everywhere'));
+    const items = await h.kube.list('v1', 'ConfigMap', { namespace: '', fieldSelector: 'metadata.name=everywhere' });
+    expect(items.map((i) => i.metadata.namespace).sort()).toEqual(['default', 'test']);
+  });
+
   it('deletes idempotently: true the first time, false once gone', async () => {
     await h.kube.create(configMap('doomed'));
     expect(await h.kube.delete(ref('doomed'))).toBe(true);

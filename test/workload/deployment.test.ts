@@ -121,12 +121,13 @@ describe('initialize', () => {
 
 describe('promote and restore', () => {
   let initial: PromotedRevision;
+  let initialTarget: Deployment;
   let promoted: PromotedRevision;
   const canary = canaryFor('promo');
 
   beforeAll(async () => {
     await h.kube.create(configMapFor('promo-cfg', { color: 'blue' }));
-    await h.kube.create(deploymentFor('promo', { spec: { volumes: [{ name: 'cfg', configMap: { name: 'promo-cfg' } }] } }));
+    initialTarget = await h.kube.create(deploymentFor('promo', { spec: { volumes: [{ name: 'cfg', configMap: { name: 'promo-cfg' } }] } }));
     initial = (await workload.initialize(canary)).revision;
   });
 
@@ -165,6 +166,12 @@ describe('promote and restore', () => {
     expect(primary.spec.template.spec.containers[0]?.image).toBe('ghcr.io/stefanprodan/podinfo:6.0.0');
     expect(primary.spec.template.spec.volumes?.[0]?.configMap?.name).toBe('promo-cfg-primary');
     expect(primary.spec.template.metadata?.labels).toEqual({ app: 'promo-primary', version: 'v1' });
+  });
+
+  it('rebuilds exactly the template a promotion wrote when given that promotion’s config checksums', async () => {
+    await workload.restorePrimary(canary, promoted);
+    await workload.restorePrimary(canary, initialTarget.spec.template, { trackedConfigs: initial.trackedConfigs });
+    expect((await read(dep('promo-primary'))).spec.template).toEqual(initial.template);
   });
 
   it('judges the primary against the revision it should run', async () => {
