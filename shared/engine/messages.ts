@@ -93,6 +93,8 @@ export const events = {
   retrying: (n: Names, by: string): string => `Retrying the failed revision of ${target(n)} as requested by ${by}`,
   /** Fledge: going back to the promoted spec cancels the run instead of analysing the promoted spec again. */
   revertedToPromoted: (n: Names): string => `Revision of ${target(n)} reverted to the promoted spec, cancelling the analysis`,
+  /** Fledge: the revision a gate held back was reverted before its run started. */
+  pendingRevisionGone: (n: Names): string => `Pending revision of ${target(n)} was reverted, no longer waiting for approval`,
   /** Fledge: promotion failure handling (seeds 000 and 001). */
   promotionFailed: (reason: string): string => `Promotion failed, primary not ready: ${reason}`,
   primaryNoReplica: (n: Names): string => `Primary ${primary(n)} has no ready replica, routing all traffic to the canary`,

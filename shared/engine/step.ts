@@ -158,7 +158,7 @@ function waiting(t: Tick): void {
   if (!isNewRevision(t)) {
     t.phase(t.next.idlePhase ?? Phases.Initialized);
     delete t.next.pendingRevision;
-    t.normal(events.revertedToPromoted(t.names));
+    t.normal(events.pendingRevisionGone(t.names));
     t.decide('cancel', 'the pending revision is gone');
     return;
   }

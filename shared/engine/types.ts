@@ -130,7 +130,17 @@ export interface SessionCookies {
   readonly previous?: string;
 }
 
-/** A complete traffic split for `Router.setRoutes`; weights sum to 100. */
+/**
+ * A complete traffic split for `Router.setRoutes`; `primary + canary = 100`. What the router must make true:
+ * - no `match`: one route for every request, split `primary`/`canary` (any A/B match route is removed);
+ * - `match` (A/B testing, or a weighted canary whose analysis has `match`): requests matching any of the
+ *   conditions are split `primary`/`canary`; every other request goes 100% to the primary;
+ * - `mirrored`: the route carrying the split also mirrors `mirrorWeight`% of its requests to the canary;
+ * - `session`: see {@link SessionCookies}; absent means no sticky route.
+ * The kubernetes provider cannot split: `{primary: 0, canary: 100}` points the apex Service at the canary
+ * pods (the engine uses it only to keep traffic off an unready primary), any other split at the primary
+ * pods; `reconcile` must keep whichever the apex selects.
+ */
 export interface RouteSpec {
   readonly primary: number;
   readonly canary: number;
@@ -138,10 +148,7 @@ export interface RouteSpec {
   readonly mirrored: boolean;
   /** Percentage of requests mirrored when `mirrored`. @default 100 */
   readonly mirrorWeight?: number;
-  /**
-   * A/B testing: apply these match conditions; matching requests get `primary`/`canary`, all others go 100% to
-   * the primary. Absent: one weighted route for all requests (any earlier match route is removed).
-   */
+  /** The A/B match conditions (`analysis.match`); see above. */
   readonly match?: readonly AnalysisMatch[];
   readonly session?: SessionCookies;
 }
@@ -152,22 +159,27 @@ interface EffectBase {
 }
 
 /**
- * What the controller must do, in order. Every effect is idempotent ("set", never "add").
- * - `initialize`: create the canary/primary Services, the primary workload `<target>-primary` (copying the
- *   target's template and its tracked ConfigMaps/Secrets as `-primary`) and the primary autoscaler, when
- *   missing. Never changes an existing primary's template.
- * - `reconcileRouter`: point the apex Service at the primary and create or update the router objects; never
- *   changes weights (Flagger's `Reconcile`).
- * - `setRoutes`: apply `routes` exactly (Flagger's `SetRoutes`).
- * - `scaleCanary`: scale the target from zero to `replicas`, resuming its autoscaler.
- * - `scaleCanaryToZero`: scale the target to zero, pausing its autoscaler.
- * - `promote`: copy the target's pod template, tracked configs and metadata to the primary; skip when the
- *   target's template hash is no longer `spec` (the step that decided it is stale).
- * - `restorePrimary`: set the primary's pod template back to `template` (the last promoted one).
- * - `runHooks`: call the webhooks in order without waiting on the step (post-rollout); the controller records
- *   Flagger's events for their results ("Post-rollout check … passed").
- * - `notify`: send an alert (the notify room routes it by the Canary's `analysis.alerts`).
- * - `recordEvent`: record a Kubernetes event on the Canary and forward it to `event` webhooks.
+ * What the controller must do, in this order, after committing `next`. Every effect is idempotent ("set",
+ * never "add"), so a redelivered step can apply them again; stop at the first effect that fails (the next
+ * step reads the cluster back and decides again).
+ * - `initialize`: `Workload.initialize` (the `-primary` ConfigMaps/Secrets, `<target>-primary` from the
+ *   target's template, the primary HPA / ScaledObject, when missing; an existing primary is left as it is)
+ *   and `Router.initialize` (the `<apex>-primary` and `<apex>-canary` Services).
+ * - `reconcileRouter`: `Router.reconcile`: the apex Service (selecting the primary pods, unless a kubernetes
+ *   `setRoutes` moved it to the canary) and the provider's objects; never changes weights, mirroring or
+ *   session routes.
+ * - `setRoutes`: `Router.setRoutes(canary, routes)` exactly (see {@link RouteSpec}).
+ * - `scaleCanary`: `Workload.scaleFromZero(canary, replicas)`, resuming the target's autoscaler.
+ * - `scaleCanaryToZero`: `Workload.scaleToZero`, pausing the target's autoscaler.
+ * - `promote`: `Workload.promote` (template, settings, tracked configs and primary autoscaler to the primary);
+ *   skip it when the target's template hash is no longer `spec` (a newer revision arrived meanwhile).
+ * - `restorePrimary`: `Workload.restorePrimary(canary, template)`, `template` being the target's pod template
+ *   as it was last promoted.
+ * - `runHooks`: call the webhooks in order without holding up the step (post-rollout); record Flagger's event
+ *   for each result (`events.postRolloutPassed` / `events.postRolloutFailed`).
+ * - `notify`: send the alert to the Canary's `analysis.alerts` providers (by severity) or the default notifier.
+ * - `recordEvent`: record the Kubernetes event on the Canary (reason `Synced`) and POST it to every `event`
+ *   webhook of the analysis (Flagger's event payload: `eventMessage`, `eventType`, `timestamp` in ms).
  */
 export type Effect = EffectBase &
   (

@@ -230,6 +230,7 @@ describe('confirm-rollout gates and Waiting', () => {
       facts: facts({ target: { templateHash: 'rev-1' } }),
       phase: 'Succeeded',
       decision: 'cancel',
+      messages: ['Pending revision of podinfo.test was reverted, no longer waiting for approval'],
       then: (d) => {
         expect(d.called).toEqual([]);
         expect(d.next.pendingRevision).toBeUndefined();
