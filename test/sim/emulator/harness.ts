@@ -65,3 +65,12 @@ export function deployment(name: string, image = 'ghcr.io/stefanprodan/podinfo:6
 export function configMap(name: string, data: Record<string, string> = {}, namespace = 'default'): V1ConfigMap & KubeObject {
   return { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace }, data };
 }
+
+/**
+ * Creates a CRD with a plain HTTP POST. client-node's generic API serializes through its typed models,
+ * which expect camelCase keys and would drop `x-kubernetes-preserve-unknown-fields` from a plain object.
+ */
+export async function createCrd(cluster: Cluster, crd: KubeObject): Promise<void> {
+  const res = await fetch(`${cluster.emulator.url}/apis/apiextensions.k8s.io/v1/customresourcedefinitions`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(crd) });
+  if (res.status !== 201) throw new Error(`creating CRD ${crd.metadata.name}: HTTP ${res.status}: ${await res.text()}`);
+}
