@@ -32,6 +32,12 @@ export interface Service extends KubeObject {
   };
 }
 
+/**
+ * Set on the apex while Fledge points it at the canary pods, so a later reconcile keeps it there even on an
+ * apex Fledge took over (one it does not own, whose original selector may look like the canary's).
+ */
+export const APEX_ON_CANARY_ANNOTATION = 'fledge.dev/apex-on-canary';
+
 /** Which of the three Services. */
 export type ServiceRole = 'apex' | 'primary' | 'canary';
 
@@ -122,17 +128,24 @@ export class ServicesReconciler {
     if (!this.routesServices(canary)) return;
     const metadata = await this.targetMetadata(canary);
     const current = await this.kube.get<Service>(this.ref(canary, serviceNames(canary).apex));
-    const onCanary = current?.spec.selector?.[metadata.label] === metadata.labelValue && ownedBy(current.metadata.ownerReferences, canary);
+    const marked = ownedBy(current?.metadata.ownerReferences, canary) || current?.metadata.annotations?.[APEX_ON_CANARY_ANNOTATION] === 'true';
+    const onCanary = current?.spec.selector?.[metadata.label] === metadata.labelValue && marked;
     const value = onCanary ? metadata.labelValue : `${metadata.labelValue}-primary`;
     await this.reconcile(canary, desiredService(canary, 'apex', metadata, value), current);
   }
 
-  /** Points the apex at the canary pods (`true`) or the primary pods. */
+  /** Points the apex at the canary pods (`true`) or the primary pods, marking which. */
   async selectApex(canary: Canary, canaryPods: boolean): Promise<void> {
     if (!this.routesServices(canary)) return;
     const metadata = await this.targetMetadata(canary);
+    const ref = this.ref(canary, serviceNames(canary).apex);
+    const current = await this.kube.get<Service>(ref);
     const value = canaryPods ? metadata.labelValue : `${metadata.labelValue}-primary`;
-    await this.reconcile(canary, desiredService(canary, 'apex', metadata, value));
+    await this.reconcile(canary, desiredService(canary, 'apex', metadata, value), current);
+    const marked = current?.metadata.annotations?.[APEX_ON_CANARY_ANNOTATION] === 'true';
+    if (canaryPods !== marked) {
+      await this.kube.patch(ref, 'merge', { metadata: { annotations: { [APEX_ON_CANARY_ANNOTATION]: canaryPods ? 'true' : null } } });
+    }
   }
 
   /** Whether the apex selects the canary pods; `undefined` when it does not exist. */
@@ -188,7 +201,7 @@ export class ServicesReconciler {
     if (ownedBy(current.metadata.ownerReferences, canary)) {
       const kept = canary.spec.service?.unmanagedMetadata;
       const labels = { ...pick(current.metadata.labels, kept?.labels), ...desired.metadata.labels };
-      const annotations = { ...pick(current.metadata.annotations, kept?.annotations), ...desired.metadata.annotations };
+      const annotations = { ...pick(current.metadata.annotations, [...(kept?.annotations ?? []), APEX_ON_CANARY_ANNOTATION]), ...desired.metadata.annotations };
       if (!sameMap(labels, current.metadata.labels) || !sameMap(annotations, current.metadata.annotations)) {
         next.metadata = { ...current.metadata, labels, annotations };
         changed = true;

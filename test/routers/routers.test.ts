@@ -92,6 +92,19 @@ describe('kubernetes router', () => {
     expect((await getSpec(svc('taken')))['selector']).toEqual({ app: 'taken' });
   });
 
+  it('keeps a taken-over apex on the canary across reconciles once traffic was switched to it', async () => {
+    const owned = await canaryWithTarget('switched', 'kubernetes');
+    await h.kube.create({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'switched', namespace: 'test' }, spec: { selector: { app: 'switched' }, ports: [{ name: 'http', port: 9898 }] } });
+    await router.reconcile(owned);
+    await router.setRoutes(owned, { primary: 0, canary: 100, mirrored: false });
+    await router.reconcile(owned);
+    expect(await router.getRoutes(owned)).toMatchObject({ primary: 0, canary: 100 });
+    await router.setRoutes(owned, { primary: 100, canary: 0, mirrored: false });
+    await router.reconcile(owned);
+    expect(await router.getRoutes(owned)).toMatchObject({ primary: 100, canary: 0 });
+    expect(((await h.kube.get<KubeObject>(svc('switched'))) as KubeObject).metadata.annotations?.['fledge.dev/apex-on-canary']).toBeUndefined();
+  });
+
   it('reports a missing apex instead of guessing', async () => {
     expect(await router.getRoutes(await canaryWithTarget('noapex', 'kubernetes'))).toEqual({ ok: false, reason: 'Service noapex.test not found' });
   });
