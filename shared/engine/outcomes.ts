@@ -98,8 +98,9 @@ export function postRollout(t: Tick, phase: Phase): void {
   if (calls.length > 0) t.effect({ type: 'runHooks', calls });
 }
 
-/** Forgets the timers and counters of a run that ended. */
+/** Forgets the timers of a run that ended (iterations read 0 outside the analysis, as Flagger reports them). */
 export function endRun(t: Tick): void {
+  t.next.iterations = 0;
   delete t.next.progressingSince;
   delete t.next.canaryNotReadySince;
   delete t.next.pendingRevision;
@@ -160,6 +161,7 @@ export function promote(t: Tick): void {
   const applied = t.applied ?? t.current;
   t.effect({ type: 'promote', spec: applied.spec, trackedConfigs: { ...applied.trackedConfigs } });
   t.phase(Phases.Promoting);
+  t.next.iterations = 0;
   t.next.promotingSince = t.now;
   // The template is JSON read from the cluster; it is kept so a failed promotion can be undone later.
   if (t.facts.target.template !== undefined) t.next.promotingTemplate = t.facts.target.template as JsonObject;

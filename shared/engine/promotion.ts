@@ -7,7 +7,7 @@
 import { Phases } from '../api/state.ts';
 import type { JsonObject } from '../api/state.ts';
 import { alerts, events } from './messages.ts';
-import { ALL_CANARY, ALL_PRIMARY, effectiveSplit, failPromotion, markPromoted, promote, setRoutes, succeed } from './outcomes.ts';
+import { ALL_CANARY, ALL_PRIMARY, effectiveSplit, endRun, failPromotion, markPromoted, promote, setRoutes, succeed } from './outcomes.ts';
 import type { Tick } from './tick.ts';
 import type { WorkloadFacts } from './types.ts';
 
@@ -145,8 +145,7 @@ export function skipAnalysis(t: Tick): void {
   t.next.canaryWeight = 0;
   if (t.facts.target.template !== undefined) t.next.promotingTemplate = t.facts.target.template as JsonObject;
   markPromoted(t);
-  delete t.next.progressingSince;
-  delete t.next.canaryNotReadySince;
+  endRun(t);
   t.normal(events.promotionSkipped(t.names));
   t.alert('info', alerts.skipped());
   t.decide('promote', 'analysis skipped');

@@ -157,7 +157,10 @@ describe('A/B testing', () => {
       state: progressing(0, { iterations: 3, failedChecks: 3 }),
       facts: facts({ routes: routes(100, 0, false, { primary: 0, canary: 100 }) }),
       phase: 'Failed',
-      then: (d) => expect(routesSet(d)).toEqual([{ primary: 100, canary: 0, mirrored: false, match }]),
+      then: (d) => {
+        expect(routesSet(d)).toEqual([{ primary: 100, canary: 0, mirrored: false, match }]);
+        expect(d.next).toMatchObject({ iterations: 0, failedChecks: 3 });
+      },
     },
   ])('$name', (row) => {
     check(row);
@@ -193,7 +196,7 @@ describe('blue/green', () => {
       facts: facts({ routes: routes(0, 100) }),
       phase: 'Promoting',
       messages: ['Copying podinfo.test template spec to podinfo-primary.test'],
-      then: (d) => expect(d.next.canaryWeight).toBe(100),
+      then: (d) => expect(d.next).toMatchObject({ canaryWeight: 100, iterations: 0 }),
     },
     {
       name: 'mirrors live traffic to the canary during the iterations',
