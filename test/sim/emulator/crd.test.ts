@@ -29,7 +29,7 @@ describe('custom resources', () => {
     const name = `obj-${k.version}`;
     const namespaced = (k.scope ?? 'Namespaced') === 'Namespaced';
     const object = { apiVersion: `${k.group}/${k.version}`, kind: k.kind, metadata: { name, ...(namespaced ? { namespace: 'default' } : {}) }, spec: { hosts: ['a'] } };
-    const made = await cluster.objects.create(object);
+    const made = (await cluster.objects.create(object)) as { metadata?: { uid?: string } };
     expect(made.metadata?.uid).toBeDefined();
     const read = await cluster.objects.read({ apiVersion: object.apiVersion, kind: k.kind, metadata: { name, ...(namespaced ? { namespace: 'default' } : {}) } });
     expect(read).toMatchObject({ apiVersion: object.apiVersion, kind: k.kind, spec: { hosts: ['a'] } });
@@ -104,7 +104,7 @@ describe('custom resources', () => {
   });
 
   it('stops serving a kind when its CRD is deleted, taking its objects along', async () => {
-    await cluster.objects.create(crdFor({ group: 'temp.example.com', versions: ['v1'], kind: 'Temp', plural: 'temps' }));
+    await createCrd(cluster, crdFor({ group: 'temp.example.com', versions: ['v1'], kind: 'Temp', plural: 'temps' }));
     await cluster.custom.createNamespacedCustomObject({ group: 'temp.example.com', version: 'v1', namespace: 'default', plural: 'temps', body: { apiVersion: 'temp.example.com/v1', kind: 'Temp', metadata: { name: 't' } } });
     await cluster.objects.delete({ apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', metadata: { name: 'temps.temp.example.com' } });
     const { code } = await failure(cluster.custom.listNamespacedCustomObject({ group: 'temp.example.com', version: 'v1', namespace: 'default', plural: 'temps' }));
