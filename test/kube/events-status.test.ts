@@ -96,7 +96,12 @@ describe('status mirror', () => {
   });
 
   it('mirrors the state to the /status subresource with one request', async () => {
-    await h.kube.create({ apiVersion: 'flagger.app/v1beta1', kind: 'Canary', metadata: { name: 'podinfo', namespace: 'test' }, spec: { targetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'podinfo' } } });
+    await h.kube.create({
+      apiVersion: 'flagger.app/v1beta1',
+      kind: 'Canary',
+      metadata: { name: 'podinfo', namespace: 'test' },
+      spec: { targetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'podinfo' }, service: { port: 9898 }, analysis: { interval: '1m', threshold: 5, maxWeight: 50, stepWeight: 10 } },
+    });
     h.counter.reset();
     await mirrorCanaryStatus(h.kube, canary(), mirror({ trackedConfigs: { 'configmap/a': '1' } }), new Date('2026-01-01T00:04:00Z'));
     expect(h.counter.total).toBe(1);
