@@ -70,6 +70,7 @@ async function run(argv: string[]): Promise<number> {
     return SimulateExit.invalid;
   }
   const parsed = parseScenario(text, options.file);
+  process.stderr.write(parsed.warnings.map((warning) => `warning: ${formatIssue(warning)}\n`).join(''));
   if (!parsed.ok) {
     process.stderr.write(parsed.issues.map((issue) => `${formatIssue(issue)}\n`).join(''));
     return SimulateExit.invalid;

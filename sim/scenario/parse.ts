@@ -165,6 +165,7 @@ export function parseScenario(text: string, source: string): ParseResult {
       scenario: {
         name: String((scenarioDoc.body['metadata'] as Mapping)['name']),
         maxTicks: raw.maxTicks,
+        minTicks: raw.minTicks,
         timeline,
         world: raw.world,
       },

@@ -12,11 +12,12 @@
  *
  * The world settles once per tick (plus once at the start, before tick 1), so that `readyAfterTicks` counts
  * scenario ticks. The run stops after a tick whose phase is Initialized, Succeeded or Failed when no timeline
- * entry remains, or after `maxTicks`.
+ * entry remains (and, Fledge's extension, not before `spec.minTicks`), or after `maxTicks`.
  */
 import { parseCanary, type Canary } from '../../shared/api/index.ts';
 import { analysisIntervalMs } from '../../shared/api/defaults.ts';
 import { advanceCanary, canaryRef } from '../../shared/controller/index.ts';
+import type { KubeClient } from '../../shared/kube/index.ts';
 import { ScenarioRunError } from './errors.ts';
 import { formatTime, summarize } from './output.ts';
 import { startSimulation, type Simulation } from './simulation.ts';
@@ -34,6 +35,8 @@ export interface RunOptions {
   readonly maxTicks?: number;
   /** Called with each line as soon as its tick is done. */
   readonly onLine?: (line: TickLine) => void;
+  /** Called after the last tick, before the emulator stops: for tests that inspect the cluster's objects. */
+  readonly inspect?: (kube: KubeClient) => Promise<void>;
 }
 
 /** What a run produced. */
@@ -67,8 +70,9 @@ export async function runScenario(file: ScenarioFile, options: RunOptions = {}):
       const line = await observe(sim, file, tick, now);
       lines.push(line);
       options.onLine?.(line);
-      if (RESTING_PHASES.has(line.phase) && !timeline.some((entry) => entry.tick > tick)) break;
+      if (tick >= file.scenario.minTicks && RESTING_PHASES.has(line.phase) && !timeline.some((entry) => entry.tick > tick)) break;
     }
+    await options.inspect?.(sim.kube);
     return { lines, summary: summarize(lines) };
   } finally {
     await sim.stop();

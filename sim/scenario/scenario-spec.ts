@@ -36,6 +36,7 @@ export const TIMELINE_ACTIONS = ['setImage', 'patch', 'run', 'apply', 'delete'] 
 /** `spec` of a Scenario, read but not yet resolved against the other documents. */
 export interface RawScenarioSpec {
   readonly maxTicks: number;
+  readonly minTicks: number;
   readonly timeline: readonly RawTimelineEntry[];
   readonly world: WorldSpec;
 }
@@ -64,11 +65,12 @@ export type RawObjectKey = Omit<ObjectKey, 'namespace'> & { readonly namespace?:
 /** Reads a Scenario's `spec`; absent fields take their defaults. */
 export function readScenarioSpec(spec: unknown, sink: IssueSink): RawScenarioSpec {
   const root = readOptionalMapping(spec, 'spec', sink) ?? {};
-  rejectUnknown(root, 'spec', ['maxTicks', 'timeline', 'world'], sink);
+  rejectUnknown(root, 'spec', ['maxTicks', 'minTicks', 'timeline', 'world'], sink);
   const maxTicks = readOptionalInteger(root['maxTicks'], 'spec.maxTicks', sink, { min: 1 }) ?? DEFAULT_MAX_TICKS;
+  const minTicks = readOptionalInteger(root['minTicks'], 'spec.minTicks', sink, { min: 1, max: maxTicks }) ?? 1;
   const timeline = readTimeline(root['timeline'], maxTicks, sink);
   const world = readWorld(root['world'], sink);
-  return { maxTicks, timeline, world };
+  return { maxTicks, minTicks, timeline, world };
 }
 
 function readTimeline(value: unknown, maxTicks: number, sink: IssueSink): RawTimelineEntry[] {

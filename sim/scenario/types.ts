@@ -105,6 +105,11 @@ export interface TimelineEntry {
 export interface ScenarioSpec {
   readonly name: string;
   readonly maxTicks: number;
+  /**
+   * Fledge's extension: the run does not stop before this tick even when the phase rests, e.g. to watch a
+   * failed promotion's primary being restored after the Failed tick. @default 1
+   */
+  readonly minTicks: number;
   /** Sorted by tick, then by position in the file. */
   readonly timeline: readonly TimelineEntry[];
   readonly world: WorldSpec;

@@ -27,6 +27,7 @@ describe('parseScenario', () => {
     expect(result.scenario).toEqual({
       name: 'test-scenario',
       maxTicks: 100,
+      minTicks: 1,
       timeline: [],
       world: { images: {}, primary: { neverReadyAfterPromotion: false }, metrics: {}, webhooks: {} },
     });
@@ -120,7 +121,7 @@ describe('parseScenario', () => {
     {
       name: 'an unknown field is reported with the known ones',
       spec: '  maxTick: 5',
-      expected: ['Scenario test-scenario: spec.maxTick: unknown field; expected one of maxTicks, timeline, world'],
+      expected: ['Scenario test-scenario: spec.maxTick: unknown field; expected one of maxTicks, minTicks, timeline, world'],
     },
     {
       name: 'a timeline entry needs exactly one action',

@@ -1,0 +1,337 @@
+/**
+ * The scenario catalogue (`examples/scenarios/`): each file is one behaviour, played whole through the real
+ * controller against the emulator, and asserted on what `--json` shows — routes read back from the router's
+ * objects, replicas and images of the workloads, phases, events — plus the invariants that must hold on
+ * every tick of every release.
+ */
+import { readFileSync, readdirSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import type { KubeClient, KubeObject } from '../../../shared/kube/index.ts';
+import { parseScenario, formatIssue } from '../../../sim/scenario/parse.ts';
+import { runScenario, type RunResult } from '../../../sim/scenario/run.ts';
+import type { TickLine } from '../../../sim/scenario/types.ts';
+
+const DIR = new URL('../../../examples/scenarios/', import.meta.url);
+
+async function play(name: string, inspect?: (kube: KubeClient) => Promise<void>): Promise<RunResult> {
+  const parsed = parseScenario(readFileSync(new URL(`${name}.yaml`, DIR), 'utf8'), `${name}.yaml`);
+  if (!parsed.ok) throw new Error(parsed.issues.map(formatIssue).join('\n'));
+  return runScenario(parsed.file, inspect === undefined ? {} : { inspect });
+}
+
+/** The phases of a run, consecutive repeats collapsed. */
+function phases(lines: readonly TickLine[]): string[] {
+  return lines.map((l) => l.phase).filter((phase, i, all) => phase !== all[i - 1]);
+}
+
+function messages(lines: readonly TickLine[]): string[] {
+  return lines.flatMap((l) => l.events.map((e) => e.message));
+}
+
+function tick(lines: readonly TickLine[], n: number): TickLine {
+  const line = lines.find((l) => l.tick === n);
+  if (line === undefined) throw new Error(`no tick ${n}`);
+  return line;
+}
+
+const PROMOTED = ['Initializing', 'Initialized', 'Progressing', 'Promoting', 'Finalising', 'Succeeded'];
+const V1 = 'ghcr.io/stefanprodan/podinfo:6.0.1';
+const V0 = 'ghcr.io/stefanprodan/podinfo:6.0.0';
+
+interface Case {
+  readonly name: string;
+  readonly check: (run: RunResult) => void;
+  readonly inspect?: (kube: KubeClient) => Promise<void>;
+}
+
+const CASES: Case[] = [
+  {
+    name: 'happy-canary',
+    check: ({ lines, summary }) => {
+      expect(phases(lines)).toEqual(PROMOTED);
+      expect(summary).toEqual({ ticks: 11, phase: 'Succeeded', canaryWeights: [10, 20, 30, 40, 50], primaryImage: V1 });
+      expect(tick(lines, 6).routes).toEqual({ primary: 70, canary: 30, mirrored: false, matched: null });
+      expect(tick(lines, 4).webhooks.map((w) => `${w.type}:${w.name}:${w.result}`)).toEqual(['pre-rollout:acceptance-test:pass']);
+      expect(tick(lines, 5).webhooks.map((w) => `${w.type}:${w.name}:${w.result}`)).toEqual(['rollout:load-test:pass']);
+      expect(messages(lines)).toContain('Copying podinfo.test template spec to podinfo-primary.test');
+      expect(tick(lines, 11).canary).toEqual({ replicas: 0, readyReplicas: 0, image: V1 });
+      expect(tick(lines, 11).alerts).toEqual([{ severity: 'info', message: 'Canary analysis completed successfully, promotion finished.' }]);
+    },
+  },
+  {
+    name: 'step-weights',
+    check: ({ summary }) => expect(summary.canaryWeights).toEqual([5, 10, 25, 50]),
+  },
+  {
+    name: 'overshoot',
+    check: ({ lines, summary }) => {
+      expect(summary.canaryWeights).toEqual([30, 60]);
+      expect(phases(lines).at(-1)).toBe('Succeeded');
+    },
+  },
+  {
+    name: 'rollback-on-errors',
+    check: ({ lines, summary }) => {
+      expect(summary).toEqual({ ticks: 6, phase: 'Failed', canaryWeights: [10], primaryImage: V0 });
+      expect(messages(lines)).toEqual(expect.arrayContaining([
+        'Halt podinfo.test advancement success rate 65.00% < 99%',
+        'Rolling back podinfo.test failed checks threshold reached 2',
+        'Canary failed! Scaling down podinfo.test',
+      ]));
+      const last = tick(lines, 6);
+      expect(last.routes).toEqual({ primary: 100, canary: 0, mirrored: false, matched: null });
+      expect(last.canary?.replicas).toBe(0);
+      expect(last.failedChecks).toBe(2);
+      expect(last.alerts.map((a) => a.severity)).toContain('error');
+    },
+  },
+  {
+    name: 'rollback-on-no-data',
+    check: ({ lines }) => {
+      expect(messages(lines)).toContain('Halt advancement no values found for istio metric request-success-rate probably podinfo.test is not receiving traffic');
+      expect(phases(lines).at(-1)).toBe('Failed');
+    },
+  },
+  {
+    name: 'rollback-webhook',
+    check: ({ lines, summary }) => {
+      expect(messages(lines)).toContain('Rolling back podinfo.test manual webhook invoked');
+      expect(summary.phase).toBe('Failed');
+      expect(lines.flatMap((l) => l.webhooks.filter((w) => w.type === 'rollback').map((w) => w.result))).toEqual(['fail', 'fail', 'pass']);
+    },
+  },
+  {
+    name: 'revision-mid-analysis',
+    check: ({ lines, summary }) => {
+      expect(messages(lines)).toContain('New revision detected! Restarting analysis for podinfo.test');
+      expect(tick(lines, 6).routes.canary).toBe(0);
+      expect(summary).toEqual({ ticks: 12, phase: 'Succeeded', canaryWeights: [10, 20, 10, 20, 30], primaryImage: 'ghcr.io/stefanprodan/podinfo:6.0.2' });
+    },
+  },
+  {
+    name: 'revert-to-promoted',
+    check: ({ lines, summary }) => {
+      expect(summary.phase).toBe('Initialized');
+      expect(messages(lines)).not.toContain('Copying podinfo.test template spec to podinfo-primary.test');
+      expect(tick(lines, 5).routes.canary).toBe(0);
+      expect(tick(lines, 5).primary?.image).toBe(V0);
+    },
+  },
+  {
+    name: 'retry-after-failed',
+    check: ({ lines, summary }) => {
+      expect(phases(lines)).toEqual([...PROMOTED.slice(0, 3), 'Failed', ...PROMOTED.slice(2)]);
+      expect(messages(lines)).toContain('Retrying the failed revision of podinfo.test as requested by scenario');
+      expect(summary.primaryImage).toBe(V1);
+    },
+  },
+  {
+    name: 'configmap-change',
+    check: ({ lines, summary }) => {
+      expect(phases(lines)).toEqual(PROMOTED);
+      expect(summary.primaryImage).toBe(V0);
+    },
+    inspect: async (kube) => {
+      const copy = await kube.get({ apiVersion: 'v1', kind: 'ConfigMap', namespace: 'test', name: 'podinfo-config-primary' });
+      expect(copy?.['data']).toEqual({ color: 'blue' });
+    },
+  },
+  {
+    name: 'confirm-rollout-gate',
+    check: ({ lines }) => {
+      expect(phases(lines)).toEqual(['Initializing', 'Initialized', 'Waiting', 'Progressing', 'Promoting', 'Finalising', 'Succeeded']);
+      expect(tick(lines, 4).canary?.replicas).toBe(0);
+      expect(messages(lines)).toContain('Halt podinfo.test advancement waiting for approval rollout-gate');
+      expect(tick(lines, 3).alerts.map((a) => a.severity)).toContain('warn');
+    },
+  },
+  {
+    name: 'confirm-traffic-increase-gate',
+    check: ({ lines, summary }) => {
+      expect([5, 6].map((n) => tick(lines, n).routes.canary)).toEqual([10, 10]);
+      expect(messages(lines)).toContain('Halt podinfo.test advancement waiting for traffic increase approval traffic-gate');
+      expect(summary.canaryWeights).toEqual([10, 20, 30]);
+    },
+  },
+  {
+    name: 'confirm-promotion-gate',
+    check: ({ lines }) => {
+      expect(phases(lines)).toEqual(['Initializing', 'Initialized', 'Progressing', 'WaitingPromotion', 'Promoting', 'Finalising', 'Succeeded']);
+      expect(tick(lines, 8).routes.canary).toBe(30);
+      expect(messages(lines)).toContain('Halt podinfo.test advancement waiting for promotion approval promotion-gate');
+    },
+  },
+  {
+    name: 'skip-analysis',
+    check: ({ lines, summary }) => {
+      expect(messages(lines)).toContain('Promotion completed! Canary analysis was skipped for podinfo.test');
+      expect(summary).toEqual({ ticks: 4, phase: 'Succeeded', canaryWeights: [], primaryImage: V1 });
+    },
+  },
+  {
+    name: 'suspend-and-resume',
+    check: ({ lines }) => {
+      expect([3, 4, 5].map((n) => tick(lines, n).events.map((e) => e.message))).toEqual([
+        ['skipping canary run as object is suspended'],
+        ['skipping canary run as object is suspended'],
+        ['skipping canary run as object is suspended'],
+      ]);
+      expect(tick(lines, 5).canary?.replicas).toBe(0);
+      expect(tick(lines, 6).phase).toBe('Progressing');
+      expect(phases(lines).at(-1)).toBe('Succeeded');
+    },
+  },
+  {
+    name: 'ab-header',
+    check: ({ lines, summary }) => {
+      expect(tick(lines, 4).routes).toEqual({ primary: 100, canary: 0, mirrored: false, matched: { primary: 0, canary: 100 } });
+      expect(messages(lines)).toContain('Advance podinfo.test canary iteration 3/3');
+      expect(summary).toEqual({ ticks: 9, phase: 'Succeeded', canaryWeights: [], primaryImage: V1 });
+    },
+    inspect: async (kube) => {
+      const vs = await kube.get({ apiVersion: 'networking.istio.io/v1beta1', kind: 'VirtualService', namespace: 'test', name: 'podinfo' });
+      expect(JSON.stringify(vs?.['spec'])).toContain('insider');
+    },
+  },
+  {
+    name: 'ab-cookie',
+    check: ({ lines }) => {
+      expect(tick(lines, 5).routes.matched).toEqual({ primary: 0, canary: 100 });
+      expect(phases(lines).at(-1)).toBe('Succeeded');
+    },
+  },
+  {
+    name: 'blue-green-kubernetes',
+    check: ({ lines, summary }) => {
+      for (const line of lines) expect(line.routes).toEqual({ primary: 100, canary: 0, mirrored: false, matched: null });
+      expect(messages(lines)).toContain('Advance podinfo.test canary iteration 3/3');
+      expect(summary.primaryImage).toBe(V1);
+    },
+  },
+  {
+    name: 'blue-green-mirroring',
+    check: ({ lines, summary }) => {
+      expect([4, 5, 6].map((n) => tick(lines, n).routes)).toEqual(Array(3).fill({ primary: 100, canary: 0, mirrored: true, matched: null }));
+      expect(tick(lines, 7).routes).toEqual({ primary: 0, canary: 100, mirrored: false, matched: null });
+      expect(summary.canaryWeights).toEqual([100]);
+    },
+  },
+  {
+    name: 'canary-mirror-step',
+    check: ({ lines, summary }) => {
+      expect(tick(lines, 4).routes).toEqual({ primary: 100, canary: 0, mirrored: true, matched: null });
+      expect(tick(lines, 5).routes.mirrored).toBe(false);
+      expect(summary.canaryWeights).toEqual([10, 20]);
+    },
+  },
+  {
+    name: 'session-affinity',
+    check: ({ summary }) => expect(summary.canaryWeights).toEqual([10, 20, 30]),
+    inspect: async (kube) => {
+      const canary = await kube.get<KubeObject>({ apiVersion: 'flagger.app/v1beta1', kind: 'Canary', namespace: 'test', name: 'podinfo' });
+      expect((canary?.['status'] as { previousSessionAffinityCookie?: string } | undefined)?.previousSessionAffinityCookie).toMatch(/^flagger-cookie=/);
+    },
+  },
+  {
+    name: 'step-weight-promotion',
+    check: ({ lines }) => {
+      expect([6, 7, 8, 9].map((n) => tick(lines, n).routes.primary)).toEqual([50, 70, 90, 100]);
+      expect(messages(lines)).toContain('Advance podinfo.test primary weight 70');
+    },
+  },
+  {
+    name: 'hpa-primary',
+    check: ({ lines }) => {
+      expect(tick(lines, 4).canary?.replicas).toBe(3);
+      expect(phases(lines).at(-1)).toBe('Succeeded');
+    },
+    inspect: async (kube) => {
+      const hpa = await kube.get({ apiVersion: 'autoscaling/v2', kind: 'HorizontalPodAutoscaler', namespace: 'test', name: 'podinfo-primary' });
+      expect((hpa?.['spec'] as { scaleTargetRef?: { name?: string } }).scaleTargetRef?.name).toBe('podinfo-primary');
+    },
+  },
+  {
+    name: 'daemonset-target',
+    check: ({ lines, summary }) => {
+      expect(tick(lines, 2).canary?.replicas).toBe(0);
+      expect(tick(lines, 4).canary?.readyReplicas).toBeGreaterThan(0);
+      expect(summary).toMatchObject({ phase: 'Succeeded', primaryImage: V1 });
+    },
+  },
+  {
+    name: 'canary-never-ready',
+    check: ({ lines, summary }) => {
+      expect(summary.phase).toBe('Failed');
+      expect(messages(lines).some((m) => m.startsWith('Rolling back podinfo.test progress deadline exceeded'))).toBe(true);
+      expect(summary.canaryWeights).toEqual([]);
+    },
+  },
+  {
+    name: 'promotion-failure-recreate',
+    check: ({ lines }) => {
+      expect(tick(lines, 8).routes.canary).toBe(100);
+      const failed = lines.find((l) => l.phase === 'Failed');
+      expect(failed?.alerts.some((a) => a.severity === 'error' && a.message.startsWith('Promotion failed, primary not ready: '))).toBe(true);
+      expect(messages(lines)).toContain('Primary restored to the last promoted revision');
+      const last = lines.at(-1);
+      expect(last?.routes).toEqual({ primary: 100, canary: 0, mirrored: false, matched: null });
+      expect(last?.primary).toEqual({ replicas: 2, readyReplicas: 2, image: V0 });
+      expect(last?.canary?.replicas).toBe(0);
+    },
+  },
+  {
+    name: 'promotion-failure-stuck',
+    check: ({ lines }) => {
+      expect(messages(lines).some((m) => m.startsWith('Promotion failed, primary not ready: podinfo-primary.test not ready 180s after promotion'))).toBe(true);
+      expect(lines.at(-1)?.primary?.image).toBe(V0);
+      expect(lines.at(-1)?.routes.primary).toBe(100);
+    },
+  },
+  {
+    name: 'promotion-failure-hold',
+    check: ({ lines }) => {
+      const last = lines.at(-1);
+      expect(last?.phase).toBe('Failed');
+      expect(last?.canaryWeight).toBe(100);
+      expect(last?.routes).toEqual({ primary: 0, canary: 100, mirrored: false, matched: null });
+      expect(last?.canary?.readyReplicas).toBe(2);
+      expect(messages(lines)).not.toContain('Primary restored to the last promoted revision');
+    },
+  },
+  {
+    name: 'runtime-pause-promote',
+    check: ({ lines, summary }) => {
+      expect([5, 6].map((n) => tick(lines, n).routes.canary)).toEqual([10, 10]);
+      expect(messages(lines)).toContain('Promotion of podinfo.test requested by scenario, skipping the remaining analysis');
+      expect(summary).toMatchObject({ phase: 'Succeeded', canaryWeights: [10, 20], primaryImage: V1 });
+    },
+  },
+  {
+    name: 'runtime-abort',
+    check: ({ lines, summary }) => {
+      expect(messages(lines)).toContain('Rolling back podinfo.test aborted by scenario');
+      expect(summary).toEqual({ ticks: 6, phase: 'Failed', canaryWeights: [10, 20], primaryImage: V0 });
+    },
+  },
+];
+
+describe('the scenario catalogue', () => {
+  it('has a test for every file and a file for every test', () => {
+    const files = readdirSync(DIR).filter((f) => f.endsWith('.yaml')).map((f) => f.replace(/\.yaml$/, '')).sort();
+
+    expect(files).toEqual(CASES.map((c) => c.name).sort());
+  });
+
+  it.each(CASES)('$name', async ({ name, check, inspect }) => {
+    const run = await play(name, inspect);
+
+    check(run);
+    for (const line of run.lines) {
+      expect(line.routes.primary + line.routes.canary, `weights of tick ${line.tick}`).toBe(100);
+      if (line.routes.canary > 0) expect(line.canary?.replicas, `canary replicas while it carries traffic, tick ${line.tick}`).toBeGreaterThan(0);
+      if (line.phase === 'Failed' && line.routes.primary > 0) {
+        expect(line.primary?.readyReplicas, `no traffic to an unready primary after a failure, tick ${line.tick}`).toBeGreaterThan(0);
+      }
+    }
+  });
+});
