@@ -4,7 +4,6 @@
  * ports wired to them, with the world answering metrics and webhooks and recorders collecting what each tick
  * said (events, alerts, webhook calls).
  */
-import { customResourceDefinitions } from '../../shared/api/crd.ts';
 import type { CanaryId } from '../../shared/api/state.ts';
 import type { ControllerDeps, EventSink } from '../../shared/controller/index.ts';
 import { targetPorts } from '../../shared/controller/index.ts';
@@ -14,7 +13,7 @@ import { createClusterState, startEmulator, type Clock, type Emulator } from '..
 import { createWorld, type World } from '../world/index.ts';
 import { RecordingNotifier, WorldHooks, WorldMetrics } from './answers.ts';
 import { ScenarioRunError } from './errors.ts';
-import { routerCrds } from './crds.ts';
+import { standardCrds } from '../crds/index.ts';
 import { SCENARIO_EPOCH, type EventView, type ScenarioFile, type ScenarioIssue, type ScenarioObject } from './types.ts';
 
 /** The cluster name of simulated canaries. */
@@ -84,7 +83,7 @@ export async function startSimulation(file: ScenarioFile): Promise<Simulation> {
   const clock = new VirtualClock(SCENARIO_EPOCH);
   const state = createClusterState({ clock });
   const world = createWorld({ state, clock, images: file.scenario.world.images, primary: file.scenario.world.primary });
-  const emulator = await startEmulator({ state, clock, crds: [...(customResourceDefinitions() as KubeObject[]), ...routerCrds()] });
+  const emulator = await startEmulator({ state, clock, crds: standardCrds() });
   try {
     const kube = createKubeClient({ kubeconfig: emulator.kubeconfig(), fieldManager: 'fledge' });
     await createObjects(kube, file);
