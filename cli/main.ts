@@ -12,6 +12,7 @@ export interface Command {
 const commands: Record<string, () => Promise<{ command: Command }>> = {
   crds: () => import('./commands/crds.ts'),
   demo: () => import('./commands/demo.ts'),
+  emulator: () => import('./commands/emulator.ts'),
   explain: () => import('./commands/explain.ts'),
   simulate: () => import('./commands/simulate.ts'),
 };
