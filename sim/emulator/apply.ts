@@ -2,7 +2,7 @@ import { parse as parseYaml } from 'yaml';
 import { ApiError, badRequest } from './errors.ts';
 import { entriesOf, fieldsOf, printPath, removeAt, storeEntries, valueAt } from './fields.ts';
 import type { FieldSet, ManagedFieldsEntry } from './fields.ts';
-import { checkNamespace, decodeBody, namespaceOf, refOf } from './handlers.ts';
+import { checkNamespace, decodeBody, dryRunOf, namespaceOf, refOf } from './handlers.ts';
 import type { RestContext, RestResponse, Target } from './handlers.ts';
 import { clone, jsonEqual, timestamp } from './meta.ts';
 import { applyStrategicMergePatch } from './strategic.ts';
@@ -74,7 +74,7 @@ export function serverSideApply(ctx: RestContext, t: Target, raw: string): RestR
     if (t.type.status) delete object['status'];
     storeEntries(object, [entry(appliedSet)]);
     const admitted = ctx.admission.admit(t.type, version, object, undefined);
-    return { status: 201, body: ctx.state.create(t.gvr, admitted) };
+    return { status: 201, body: ctx.state.create(t.gvr, admitted, { dryRun: dryRunOf(t.req) }) };
   }
 
   const others = entriesOf(existing).filter((e) => !(e.manager === manager && e.operation === 'Apply' && (e.subresource === 'status') === status));
@@ -103,6 +103,6 @@ export function serverSideApply(ctx: RestContext, t: Target, raw: string): RestR
   }
   storeEntries(merged, [...others, entry(appliedSet)]);
   const admitted = ctx.admission.admit(t.type, version, merged, existing);
-  const stored = ctx.state.update(t.gvr, admitted, status ? { subresource: 'status' } : {});
+  const stored = ctx.state.update(t.gvr, admitted, { ...(status ? { subresource: 'status' as const } : {}), dryRun: dryRunOf(t.req) });
   return { status: 200, body: stored };
 }

@@ -5,7 +5,7 @@ import { apiVersionOf } from './resources.ts';
 import type { ResourcePath } from './routes.ts';
 import { matchesFields, matchesLabels, parseFieldSelector, parseLabelSelector } from './selectors.ts';
 import type { FieldRequirement, LabelRequirement } from './selectors.ts';
-import type { EmulatorState, GroupVersionResource, KubeObject, ResourceType } from './types.ts';
+import type { DeleteOptions, EmulatorState, GroupVersionResource, KubeObject, ResourceType } from './types.ts';
 import { expired, resourceKey } from './watch.ts';
 import type { WatchCache, WatchRequest } from './watch.ts';
 
@@ -132,6 +132,13 @@ export function decodeBody(t: Target, body: unknown): KubeObject {
   return object;
 }
 
+/** Whether the request is a dry run (`?dryRun=All`); any other value is a 400 as on a real server. */
+export function dryRunOf(req: RestRequest): boolean {
+  const values = req.query.getAll('dryRun');
+  for (const v of values) if (v !== 'All') throw badRequest(`Invalid dryRun value: "${v}"; the only valid value is "All"`);
+  return values.length > 0;
+}
+
 /** Admission of namespaced writes: the namespace must exist and must not be terminating. */
 export function checkNamespace(ctx: RestContext, t: Target): void {
   const ns = namespaceOf(t);
@@ -156,7 +163,7 @@ export function create(ctx: RestContext, t: Target): RestResponse {
   const admitted = ctx.admission.admit(t.type, t.gvr.version, object, undefined);
   const now = ctx.state.clock.now();
   recordWrite(t.type, undefined, admitted, managerOf(t.req), now);
-  return { status: 201, body: ctx.state.create(t.gvr, admitted) };
+  return { status: 201, body: ctx.state.create(t.gvr, admitted, { dryRun: dryRunOf(t.req) }) };
 }
 
 /** PUT: replace the main resource or its status. */
@@ -185,7 +192,7 @@ export function write(ctx: RestContext, t: Target, old: KubeObject, object: Kube
   candidate.metadata.managedFields = object.metadata.managedFields ?? old.metadata.managedFields;
   const admitted = ctx.admission.admit(t.type, t.gvr.version, candidate, old);
   recordWrite(t.type, old, admitted, managerOf(t.req), ctx.state.clock.now(), status ? 'status' : undefined);
-  return ctx.state.update(t.gvr, admitted, status ? { subresource: 'status' } : {});
+  return ctx.state.update(t.gvr, admitted, { ...(status ? { subresource: 'status' as const } : {}), dryRun: dryRunOf(t.req) });
 }
 
 function setOrDelete(target: Record<string, unknown>, key: string, value: unknown): void {
@@ -242,7 +249,7 @@ export function list(ctx: RestContext, t: Target): RestResponse {
   const limit = limitText ? Number(limitText) : 0;
   if (!Number.isInteger(limit) || limit < 0) throw badRequest(`invalid limit: ${limitText}`);
   const key = (o: KubeObject) => (t.type.namespaced ? `${o.metadata.namespace ?? ''}/${o.metadata.name}` : o.metadata.name);
-  const all = ctx.state.list(t.gvr);
+  const all = ctx.state.list(t.gvr, namespaceOf(t));
   let rv = Number(ctx.state.resourceVersion());
   let items = all;
   let start = '';
@@ -290,14 +297,14 @@ export function watch(ctx: RestContext, t: Target): RestResponse {
   };
 }
 
-function deleteOptions(t: Target): { propagationPolicy?: 'Background' | 'Foreground' | 'Orphan'; preconditions?: { uid?: string; resourceVersion?: string } } {
+function deleteOptions(t: Target): DeleteOptions {
   const body = isObject(t.req.body) ? t.req.body : {};
   const policy = t.req.query.get('propagationPolicy') ?? (body['propagationPolicy'] as string | undefined) ?? (body['orphanDependents'] === true ? 'Orphan' : undefined);
   if (policy !== undefined && policy !== 'Background' && policy !== 'Foreground' && policy !== 'Orphan') {
     throw invalid(refOf(t, t.req.path.name ?? ''), [{ reason: 'FieldValueNotSupported', message: `Unsupported value: "${policy}": supported values: "Foreground", "Background", "Orphan"`, field: 'propagationPolicy' }]);
   }
   const pre = isObject(body['preconditions']) ? (body['preconditions'] as { uid?: string; resourceVersion?: string }) : undefined;
-  return { ...(policy ? { propagationPolicy: policy } : {}), ...(pre ? { preconditions: pre } : {}) };
+  return { ...(policy ? { propagationPolicy: policy } : {}), ...(pre ? { preconditions: pre } : {}), dryRun: dryRunOf(t.req) };
 }
 
 /** DELETE of one object: a `Status` when it is gone at once, the object (with deletionTimestamp) when finalizers hold it. */

@@ -1,8 +1,9 @@
 import { crdResourceType, establishedStatus } from './crd.ts';
 import { ApiError, alreadyExists, badRequest, conflict, forbiddenField, invalid, notFound, required, resourceNotFound } from './errors.ts';
 import { clone, deterministicUids, jsonEqual, nameSuffixes, specPart, timestamp, wallClock } from './meta.ts';
+import { ChangeQueue, OwnerIndex } from './ownership.ts';
 import { ResourceRegistry, apiVersionOf } from './resources.ts';
-import type { Clock, DeleteOptions, DeleteResult, EmulatorState, GroupVersionResource, KubeObject, ResourceType } from './types.ts';
+import type { Clock, DeleteOptions, DeleteResult, EmulatorState, GroupVersionResource, KubeObject, ResourceType, WriteOptions } from './types.ts';
 
 /** Options of {@link createClusterState}. */
 export interface ClusterStateOptions {
@@ -16,8 +17,7 @@ export interface ClusterStateOptions {
   readonly resources?: readonly ResourceType[];
 }
 
-type ChangeEvent = { type: 'ADDED' | 'MODIFIED' | 'DELETED'; gvr: GroupVersionResource; object: KubeObject };
-type Listener = (event: ChangeEvent) => void;
+type Listener = Parameters<EmulatorState['onChange']>[0];
 
 const FOREGROUND = 'foregroundDeletion';
 const CRD_GROUP = 'apiextensions.k8s.io';
@@ -52,11 +52,8 @@ class MemoryClusterState implements EmulatorState {
   /** `group/resource` → object key (`ns/name` or `name`) → stored object (apiVersion of the storage version). */
   private readonly buckets = new Map<string, Map<string, KubeObject>>();
   private readonly byUid = new Map<string, { type: ResourceType; key: string }>();
-  /** owner uid → uids of the objects that name it in their ownerReferences. */
-  private readonly dependents = new Map<string, Set<string>>();
-  private readonly listeners = new Set<Listener>();
-  private readonly queue: ChangeEvent[] = [];
-  private dispatching = false;
+  private readonly owners = new OwnerIndex();
+  private readonly changes = new ChangeQueue<GroupVersionResource>();
 
   constructor(options: ClusterStateOptions) {
     this.clock = options.clock ?? wallClock;
@@ -93,7 +90,7 @@ class MemoryClusterState implements EmulatorState {
       .map(([, o]) => render(type, gvr.version, o));
   }
 
-  create(gvr: GroupVersionResource, object: KubeObject): KubeObject {
+  create(gvr: GroupVersionResource, object: KubeObject, options: WriteOptions = {}): KubeObject {
     const type = this.typeOf(gvr);
     const next = clone(object);
     const meta = (next.metadata ??= { name: '' });
@@ -117,12 +114,13 @@ class MemoryClusterState implements EmulatorState {
       next['spec'] = { finalizers: ['kubernetes'] };
       next['status'] = { phase: 'Active' };
     }
-    if (type.group === CRD_GROUP && type.resource === 'customresourcedefinitions') this.establish(next);
+    if (type.group === CRD_GROUP && type.resource === 'customresourcedefinitions') this.establish(next, options.dryRun);
+    if (options.dryRun) return render(type, gvr.version, next);
     this.write(type, key, next, 'ADDED');
     return render(type, gvr.version, next);
   }
 
-  update(gvr: GroupVersionResource, object: KubeObject, options: { subresource?: 'status' } = {}): KubeObject {
+  update(gvr: GroupVersionResource, object: KubeObject, options: { subresource?: 'status' } & WriteOptions = {}): KubeObject {
     const type = this.typeOf(gvr);
     if (options.subresource === 'status' && !type.status) throw resourceNotFound(`${type.resource}/status`);
     const name = object.metadata?.name ?? '';
@@ -153,11 +151,12 @@ class MemoryClusterState implements EmulatorState {
       }
     }
     if (!jsonEqual(specPart(next, type.status), specPart(current, type.status))) next.metadata.generation = (current.metadata.generation ?? 0) + 1;
-    if (type.group === CRD_GROUP && type.resource === 'customresourcedefinitions' && options.subresource !== 'status') this.establish(next);
+    if (type.group === CRD_GROUP && type.resource === 'customresourcedefinitions' && options.subresource !== 'status') this.establish(next, options.dryRun);
     next.metadata.resourceVersion = current.metadata.resourceVersion;
     next.apiVersion = current.apiVersion;
     next.kind = current.kind;
     if (jsonEqual(next, current)) return render(type, gvr.version, current);
+    if (options.dryRun) return render(type, gvr.version, next);
 
     this.write(type, key, next, 'MODIFIED');
     if (next.metadata.deletionTimestamp && (next.metadata.finalizers ?? []).length === 0) this.remove(type, key);
@@ -177,14 +176,27 @@ class MemoryClusterState implements EmulatorState {
     if (pre.resourceVersion !== undefined && pre.resourceVersion !== current.metadata.resourceVersion) {
       throw conflict(ref, `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${current.metadata.resourceVersion}`);
     }
+    if (options.dryRun) return this.dryDelete(type, gvr.version, current, options.propagationPolicy ?? 'Background');
     this.deleteStored(type, key, options.propagationPolicy ?? 'Background');
     const after = this.bucket(type).get(key);
     return { object: render(type, gvr.version, after ?? current), removed: after === undefined };
   }
 
   onChange(listener: Listener): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    return this.changes.subscribe(listener);
+  }
+
+  /** What a delete would answer, without deleting. */
+  private dryDelete(type: ResourceType, version: string, current: KubeObject, policy: NonNullable<DeleteOptions['propagationPolicy']>): DeleteResult {
+    const isNamespace = type.group === '' && type.resource === 'namespaces';
+    const foreground = policy === 'Foreground' && this.owners.of(current.metadata.uid ?? '').length > 0;
+    if (current.metadata.deletionTimestamp || (!isNamespace && !foreground && (current.metadata.finalizers ?? []).length === 0)) {
+      return { object: render(type, version, current), removed: current.metadata.deletionTimestamp === undefined };
+    }
+    const next = render(type, version, current);
+    next.metadata.deletionTimestamp = timestamp(this.clock.now());
+    if (foreground) next.metadata.finalizers = [...(next.metadata.finalizers ?? []), FOREGROUND];
+    return { object: next, removed: false };
   }
 
   // ---- internals -------------------------------------------------------------------------------------------
@@ -205,12 +217,13 @@ class MemoryClusterState implements EmulatorState {
   /** Stores `object` under a new resourceVersion, re-indexes its owner references and queues the change. */
   private write(type: ResourceType, key: string, object: KubeObject, change: 'ADDED' | 'MODIFIED'): void {
     const previous = this.bucket(type).get(key);
-    if (previous) this.unindex(previous);
+    if (previous) this.owners.remove(previous);
     object.metadata.resourceVersion = String(++this.rv);
     object.apiVersion = apiVersionOf(type.group, type.versions[0] ?? '');
     object.kind = type.kind;
     this.bucket(type).set(key, object);
-    this.index(type, key, object);
+    this.byUid.set(object.metadata.uid ?? '', { type, key });
+    this.owners.add(object);
     this.emit(type, change, object);
   }
 
@@ -219,7 +232,7 @@ class MemoryClusterState implements EmulatorState {
     const object = this.bucket(type).get(key);
     if (!object) return;
     this.bucket(type).delete(key);
-    this.unindex(object);
+    this.owners.remove(object);
     this.byUid.delete(object.metadata.uid ?? '');
     const gone = clone(object);
     gone.metadata.resourceVersion = String(++this.rv);
@@ -227,7 +240,7 @@ class MemoryClusterState implements EmulatorState {
     if (type.group === CRD_GROUP && type.resource === 'customresourcedefinitions') this.dropCustomResources(object);
 
     const uid = object.metadata.uid ?? '';
-    for (const dependentUid of [...(this.dependents.get(uid) ?? [])]) this.ownerGone(dependentUid, uid);
+    for (const dependentUid of this.owners.of(uid)) this.ownerGone(dependentUid, uid);
     for (const owner of object.metadata.ownerReferences ?? []) this.finishForeground(owner.uid);
     const ns = object.metadata.namespace;
     if (ns !== undefined) this.finishNamespace(ns);
@@ -239,10 +252,10 @@ class MemoryClusterState implements EmulatorState {
     if (!current || current.metadata.deletionTimestamp) return;
     const uid = current.metadata.uid ?? '';
     if (policy === 'Orphan') {
-      for (const dependentUid of [...(this.dependents.get(uid) ?? [])]) this.dropOwnerRef(dependentUid, uid);
+      for (const dependentUid of this.owners.of(uid)) this.dropOwnerRef(dependentUid, uid);
     }
     const isNamespace = type.group === '' && type.resource === 'namespaces';
-    const foreground = policy === 'Foreground' && (this.dependents.get(uid)?.size ?? 0) > 0;
+    const foreground = policy === 'Foreground' && this.owners.of(uid).length > 0;
     if (!isNamespace && !foreground && (current.metadata.finalizers ?? []).length === 0) {
       this.remove(type, key);
       return;
@@ -254,7 +267,7 @@ class MemoryClusterState implements EmulatorState {
     if (isNamespace) next['status'] = { ...(next['status'] as object | undefined), phase: 'Terminating' };
     this.write(type, key, next, 'MODIFIED');
     if (foreground) {
-      for (const dependentUid of [...(this.dependents.get(uid) ?? [])]) this.ownerGone(dependentUid, uid, 'Foreground');
+      for (const dependentUid of this.owners.of(uid)) this.ownerGone(dependentUid, uid, 'Foreground');
       this.finishForeground(uid);
     }
     if (isNamespace) {
@@ -297,7 +310,7 @@ class MemoryClusterState implements EmulatorState {
     const at = this.byUid.get(ownerUid);
     const owner = at && this.bucket(at.type).get(at.key);
     if (!at || !owner || !owner.metadata.deletionTimestamp || !owner.metadata.finalizers?.includes(FOREGROUND)) return;
-    for (const dependentUid of this.dependents.get(ownerUid) ?? []) {
+    for (const dependentUid of this.owners.of(ownerUid)) {
       const d = this.byUid.get(dependentUid);
       const dependent = d && this.bucket(d.type).get(d.key);
       if (dependent?.metadata.ownerReferences?.some((r) => r.uid === ownerUid && r.blockOwnerDeletion === true)) return;
@@ -326,13 +339,13 @@ class MemoryClusterState implements EmulatorState {
   }
 
   /** Validates a CRD, serves its kind and gives it the status of an established CRD. */
-  private establish(crd: KubeObject): void {
+  private establish(crd: KubeObject, dryRun = false): void {
     const type = crdResourceType(crd);
     const builtin = this.registry.byResource(type.group, type.resource);
     if (builtin && !builtin.custom) {
       throw new ApiError(422, 'Invalid', `CustomResourceDefinition.apiextensions.k8s.io "${crd.metadata.name}" is invalid: ${type.resource}.${type.group} is served by the server itself`);
     }
-    this.registry.add(type);
+    if (!dryRun) this.registry.add(type);
     crd['status'] = establishedStatus(crd, type, timestamp(this.clock.now()));
   }
 
@@ -349,45 +362,8 @@ class MemoryClusterState implements EmulatorState {
     this.registry.remove(spec.group, spec.names.plural);
   }
 
-  private index(type: ResourceType, key: string, object: KubeObject): void {
-    const uid = object.metadata.uid ?? '';
-    this.byUid.set(uid, { type, key });
-    for (const owner of object.metadata.ownerReferences ?? []) {
-      let set = this.dependents.get(owner.uid);
-      if (!set) this.dependents.set(owner.uid, (set = new Set()));
-      set.add(uid);
-    }
-  }
-
-  private unindex(object: KubeObject): void {
-    for (const owner of object.metadata.ownerReferences ?? []) {
-      const set = this.dependents.get(owner.uid);
-      set?.delete(object.metadata.uid ?? '');
-      if (set?.size === 0) this.dependents.delete(owner.uid);
-    }
-  }
-
-  /** Queues a change; listeners see changes one at a time, in commit order, even when they write themselves. */
-  private emit(type: ResourceType, change: ChangeEvent['type'], object: KubeObject): void {
-    const gvr = { group: type.group, version: type.versions[0] ?? '', resource: type.resource };
-    this.queue.push({ type: change, gvr, object: clone(object) });
-    if (this.dispatching) return;
-    this.dispatching = true;
-    let failure: unknown;
-    try {
-      for (let event = this.queue.shift(); event; event = this.queue.shift()) {
-        for (const listener of [...this.listeners]) {
-          try {
-            listener({ type: event.type, gvr: event.gvr, object: clone(event.object) });
-          } catch (error) {
-            failure ??= error;
-          }
-        }
-      }
-    } finally {
-      this.dispatching = false;
-    }
-    if (failure !== undefined) throw failure;
+  private emit(type: ResourceType, change: 'ADDED' | 'MODIFIED' | 'DELETED', object: KubeObject): void {
+    this.changes.push({ type: change, gvr: { group: type.group, version: type.versions[0] ?? '', resource: type.resource }, object: clone(object) });
   }
 }
 

@@ -93,6 +93,14 @@ export interface DeleteOptions {
   readonly propagationPolicy?: 'Background' | 'Foreground' | 'Orphan';
   /** The delete fails with 409 Conflict unless the stored object still has this uid / resourceVersion. */
   readonly preconditions?: { readonly uid?: string; readonly resourceVersion?: string };
+  /** Check and report what would happen, change nothing (`?dryRun=All`). @default false */
+  readonly dryRun?: boolean;
+}
+
+/** Options of `EmulatorState.create` and `update`. */
+export interface WriteOptions {
+  /** Check and return the object as it would be stored, store nothing (`?dryRun=All`). @default false */
+  readonly dryRun?: boolean;
 }
 
 /** What `ClusterState.delete` did: the object after the call, and whether it is gone or waits for finalizers. */
@@ -103,6 +111,8 @@ export interface DeleteResult {
 
 /** `ClusterState` plus what the HTTP layer needs: the resource registry and the global resourceVersion. */
 export interface EmulatorState extends ClusterState {
+  create(gvr: GroupVersionResource, object: KubeObject, options?: WriteOptions): KubeObject;
+  update(gvr: GroupVersionResource, object: KubeObject, options?: { subresource?: 'status' } & WriteOptions): KubeObject;
   delete(gvr: GroupVersionResource, namespace: string | undefined, name: string, options?: DeleteOptions): DeleteResult;
   /** The served resource for `gvr`, or `undefined`. */
   resourceType(gvr: GroupVersionResource): ResourceType | undefined;

@@ -83,4 +83,18 @@ describe('emulator CRUD through client-node', () => {
     const main = await cluster.apps.replaceNamespacedDeployment({ name: 'crud-status', namespace: 'default', body: { ...withStatus, status: { replicas: 99 } } });
     expect(main.status?.replicas).toBe(2);
   });
+
+  it('checks but stores nothing on dryRun=All', async () => {
+    const dry = await cluster.core.createNamespacedConfigMap({ namespace: 'default', body: configMap('crud-dry'), dryRun: 'All' });
+    expect(dry.metadata?.uid).toBeDefined();
+    expect((await failure(cluster.core.readNamespacedConfigMap({ name: 'crud-dry', namespace: 'default' }))).code).toBe(404);
+    const made = await cluster.core.createNamespacedConfigMap({ namespace: 'default', body: configMap('crud-dry', { a: '1' }) });
+    const replaced = await cluster.core.replaceNamespacedConfigMap({ name: 'crud-dry', namespace: 'default', body: { ...made, data: { a: '2' } }, dryRun: 'All' });
+    expect(replaced.data).toEqual({ a: '2' });
+    await cluster.core.deleteNamespacedConfigMap({ name: 'crud-dry', namespace: 'default', dryRun: 'All' });
+    const still = await cluster.core.readNamespacedConfigMap({ name: 'crud-dry', namespace: 'default' });
+    expect(still.data).toEqual({ a: '1' });
+    expect(still.metadata?.resourceVersion).toBe(made.metadata?.resourceVersion);
+    expect((await failure(cluster.core.createNamespacedConfigMap({ namespace: 'default', body: configMap('crud-dry2'), dryRun: 'Some' }))).code).toBe(400);
+  });
 });
