@@ -86,6 +86,13 @@ const CASES: Case[] = [
     },
   },
   {
+    name: 'rollback-on-latency',
+    check: ({ lines, summary }) => {
+      expect(messages(lines)).toContain('Halt podinfo.test advancement request duration 900ms > 500ms');
+      expect(summary).toMatchObject({ phase: 'Failed', primaryImage: V0 });
+    },
+  },
+  {
     name: 'rollback-on-no-data',
     check: ({ lines }) => {
       expect(messages(lines)).toContain('Halt advancement no values found for istio metric request-success-rate probably podinfo.test is not receiving traffic');
