@@ -4,19 +4,19 @@ const replicas = { specReplicasPath: '.spec.replicas', statusReplicasPath: '.sta
 
 /** The built-in resources the emulator serves, in discovery order. */
 export const BUILTIN_RESOURCES: readonly ResourceType[] = [
-  { group: '', versions: ['v1'], resource: 'namespaces', singular: 'namespace', kind: 'Namespace', listKind: 'NamespaceList', namespaced: false, shortNames: ['ns'], status: true },
-  { group: '', versions: ['v1'], resource: 'services', singular: 'service', kind: 'Service', listKind: 'ServiceList', namespaced: true, shortNames: ['svc'], status: true },
-  { group: '', versions: ['v1'], resource: 'configmaps', singular: 'configmap', kind: 'ConfigMap', listKind: 'ConfigMapList', namespaced: true, shortNames: ['cm'], status: false },
-  { group: '', versions: ['v1'], resource: 'secrets', singular: 'secret', kind: 'Secret', listKind: 'SecretList', namespaced: true, status: false },
-  { group: '', versions: ['v1'], resource: 'events', singular: 'event', kind: 'Event', listKind: 'EventList', namespaced: true, shortNames: ['ev'], status: false },
-  { group: '', versions: ['v1'], resource: 'pods', singular: 'pod', kind: 'Pod', listKind: 'PodList', namespaced: true, shortNames: ['po'], status: true, readOnly: true },
-  { group: '', versions: ['v1'], resource: 'nodes', singular: 'node', kind: 'Node', listKind: 'NodeList', namespaced: false, shortNames: ['no'], status: true, readOnly: true },
+  { group: '', versions: ['v1'], resource: 'namespaces', singular: 'namespace', kind: 'Namespace', listKind: 'NamespaceList', namespaced: false, shortNames: ['ns'], status: true, generation: false },
+  { group: '', versions: ['v1'], resource: 'services', singular: 'service', kind: 'Service', listKind: 'ServiceList', namespaced: true, shortNames: ['svc'], status: true, generation: false },
+  { group: '', versions: ['v1'], resource: 'configmaps', singular: 'configmap', kind: 'ConfigMap', listKind: 'ConfigMapList', namespaced: true, shortNames: ['cm'], status: false, generation: false },
+  { group: '', versions: ['v1'], resource: 'secrets', singular: 'secret', kind: 'Secret', listKind: 'SecretList', namespaced: true, status: false, generation: false },
+  { group: '', versions: ['v1'], resource: 'events', singular: 'event', kind: 'Event', listKind: 'EventList', namespaced: true, shortNames: ['ev'], status: false, generation: false },
+  { group: '', versions: ['v1'], resource: 'pods', singular: 'pod', kind: 'Pod', listKind: 'PodList', namespaced: true, shortNames: ['po'], status: true, generation: false, readOnly: true },
+  { group: '', versions: ['v1'], resource: 'nodes', singular: 'node', kind: 'Node', listKind: 'NodeList', namespaced: false, shortNames: ['no'], status: true, generation: false, readOnly: true },
   { group: 'apps', versions: ['v1'], resource: 'deployments', singular: 'deployment', kind: 'Deployment', listKind: 'DeploymentList', namespaced: true, shortNames: ['deploy'], status: true, scale: replicas },
   { group: 'apps', versions: ['v1'], resource: 'daemonsets', singular: 'daemonset', kind: 'DaemonSet', listKind: 'DaemonSetList', namespaced: true, shortNames: ['ds'], status: true },
   { group: 'apps', versions: ['v1'], resource: 'replicasets', singular: 'replicaset', kind: 'ReplicaSet', listKind: 'ReplicaSetList', namespaced: true, shortNames: ['rs'], status: true, readOnly: true, scale: replicas },
   { group: 'autoscaling', versions: ['v2'], resource: 'horizontalpodautoscalers', singular: 'horizontalpodautoscaler', kind: 'HorizontalPodAutoscaler', listKind: 'HorizontalPodAutoscalerList', namespaced: true, shortNames: ['hpa'], status: true },
   { group: 'networking.k8s.io', versions: ['v1'], resource: 'ingresses', singular: 'ingress', kind: 'Ingress', listKind: 'IngressList', namespaced: true, shortNames: ['ing'], status: true },
-  { group: 'events.k8s.io', versions: ['v1'], resource: 'events', singular: 'event', kind: 'Event', listKind: 'EventList', namespaced: true, shortNames: ['ev'], status: false },
+  { group: 'events.k8s.io', versions: ['v1'], resource: 'events', singular: 'event', kind: 'Event', listKind: 'EventList', namespaced: true, shortNames: ['ev'], status: false, generation: false },
   { group: 'apiextensions.k8s.io', versions: ['v1'], resource: 'customresourcedefinitions', singular: 'customresourcedefinition', kind: 'CustomResourceDefinition', listKind: 'CustomResourceDefinitionList', namespaced: false, shortNames: ['crd', 'crds'], status: true },
 ];
 

@@ -109,7 +109,8 @@ class MemoryClusterState implements EmulatorState {
     delete meta['deletionGracePeriodSeconds'];
     meta.uid = this.uids();
     meta.creationTimestamp = timestamp(this.clock.now());
-    meta.generation = 1;
+    if (type.generation === false) delete meta.generation;
+    else meta.generation = 1;
     if (type.group === '' && type.resource === 'namespaces') {
       next['spec'] = { finalizers: ['kubernetes'] };
       next['status'] = { phase: 'Active' };
@@ -150,7 +151,7 @@ class MemoryClusterState implements EmulatorState {
         }
       }
     }
-    if (!jsonEqual(specPart(next, type.status), specPart(current, type.status))) next.metadata.generation = (current.metadata.generation ?? 0) + 1;
+    if (type.generation !== false && !jsonEqual(specPart(next, type.status), specPart(current, type.status))) next.metadata.generation = (current.metadata.generation ?? 0) + 1;
     if (type.group === CRD_GROUP && type.resource === 'customresourcedefinitions' && options.subresource !== 'status') this.establish(next, options.dryRun);
     next.metadata.resourceVersion = current.metadata.resourceVersion;
     next.apiVersion = current.apiVersion;

@@ -79,6 +79,9 @@ export interface ResourceType {
   readonly status: boolean;
   /** Present when `/scale` is served; JSON paths as in a CRD's `subresources.scale`. */
   readonly scale?: { readonly specReplicasPath: string; readonly statusReplicasPath: string; readonly labelSelectorPath?: string };
+  /** Keeps `metadata.generation` (1 on create, +1 per change outside metadata and status). Like kube-apiserver, not for
+   * ConfigMaps, Secrets, Services, Namespaces, Pods, Nodes or Events. @default true */
+  readonly generation?: boolean;
   /** Clients may only read it (pods and replica sets are made by the workload simulation). @default false */
   readonly readOnly?: boolean;
   /** Defined by a CustomResourceDefinition: strategic merge patch is not supported, as on a real server. */

@@ -94,6 +94,13 @@ describe('createClusterState', () => {
     expect([relabelled, withStatus, respecced].map((o) => o.metadata.generation)).toEqual([1, 1, 2]);
   });
 
+  it('keeps no generation for kinds kube-apiserver gives none (ConfigMap, Service, Namespace, Pod, Event)', () => {
+    const state = createClusterState();
+    const cm = state.create(CM, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'g', namespace: 'default' }, data: { a: '1' } });
+    const changed = state.update(CM, { ...cm, data: { a: '2' } });
+    expect([cm.metadata.generation, changed.metadata.generation]).toEqual([undefined, undefined]);
+  });
+
   it('keeps status on main updates and changes only status through the status subresource', () => {
     const state = createClusterState();
     state.create(DEPLOY, deployment('web'));
