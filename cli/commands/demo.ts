@@ -1,20 +1,40 @@
 /**
- * `fledge demo`: explains the podinfo example release. (The simulator will replace this with a simulated
- * release of the same example.)
+ * `fledge demo`: the podinfo example (`examples/podinfo/`) explained, then released twice by the real
+ * controller against the emulator in virtual time: a good release promoted step by step, then a release whose
+ * error rate rolls it back.
  * @example npm run demo
  */
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Command } from '../main.ts';
 import { command as explain } from './explain.ts';
+import { command as simulate } from './simulate.ts';
+
+const PODINFO = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'examples', 'podinfo');
 
 /** The example the demo plays. */
-export const DEMO_CANARY = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'examples', 'podinfo', 'canary.yaml');
+export const DEMO_CANARY = join(PODINFO, 'canary.yaml');
+
+/** The manifests every release of the demo starts from. */
+const MANIFESTS = ['deployment.yaml', 'hpa.yaml', 'canary.yaml'].map((file) => join(PODINFO, file));
+
+/** The releases the demo plays, in order. */
+const RELEASES = [
+  { title: 'A good release: podinfo 6.7.1 → 6.7.2, healthy, promoted step by step', scenario: 'good-release.yaml' },
+  { title: 'A bad release: podinfo 6.7.3 fails 12% of its requests and is rolled back', scenario: 'bad-release.yaml' },
+] as const;
 
 /** The `demo` command. */
 export const command: Command = {
-  summary: 'explain the podinfo example release (examples/podinfo/canary.yaml)',
+  summary: 'explain the podinfo example (examples/podinfo), then simulate a good and a bad release of it',
   async run(argv) {
-    return explain.run([...argv, DEMO_CANARY]);
+    const explained = await explain.run([...argv, DEMO_CANARY]);
+    if (explained !== 0) return explained;
+    for (const release of RELEASES) {
+      process.stdout.write(`\n== ${release.title}\n\n`);
+      const code = await simulate.run([...MANIFESTS, join(PODINFO, 'scenarios', release.scenario)]);
+      if (code !== 0) return code;
+    }
+    return 0;
   },
 };

@@ -1,19 +1,23 @@
 /**
- * `fledge simulate FILE [--json] [--max-ticks N]`: plays a scenario FILE against the Kubernetes API emulator
- * with the real controller, one analysis tick at a time in virtual time (`SCENARIOS.md` is the contract).
+ * `fledge simulate FILE... [--json] [--max-ticks N]`: plays a scenario FILE against the Kubernetes API
+ * emulator with the real controller, one analysis tick at a time in virtual time (`SCENARIOS.md` is the
+ * contract). Several FILEs are read as one, their documents in order: a project's own manifests plus a file
+ * holding the Scenario.
  *
  * @example
  * ```
  * npx fledge simulate examples/scenarios/happy-canary.yaml --json
+ * npx fledge simulate examples/podinfo/deployment.yaml examples/podinfo/hpa.yaml examples/podinfo/canary.yaml \
+ *   examples/podinfo/scenarios/good-release.yaml
  * ```
  */
 import { readFile } from 'node:fs/promises';
 import type { Command } from '../main.ts';
-import { formatIssue, parseScenario } from '../../sim/scenario/parse.ts';
+import { formatIssue, parseScenarioSources, type ScenarioSource } from '../../sim/scenario/parse.ts';
 import { humanLine, humanSummary, summaryJson, tickLineJson } from '../../sim/scenario/output.ts';
 import { SCENARIO_EPOCH } from '../../sim/scenario/types.ts';
 
-const USAGE = 'usage: fledge simulate FILE [--json] [--max-ticks N]\n';
+const USAGE = 'usage: fledge simulate FILE... [--json] [--max-ticks N]\n';
 
 /** Exit codes of `fledge simulate`. */
 export const SimulateExit = {
@@ -27,13 +31,13 @@ export const SimulateExit = {
 
 /** The parsed command line. */
 interface Options {
-  readonly file: string;
+  readonly files: readonly string[];
   readonly json: boolean;
   readonly maxTicks?: number;
 }
 
 function parseArgs(argv: readonly string[]): Options | string {
-  let file: string | undefined;
+  const files: string[] = [];
   let json = false;
   let maxTicks: number | undefined;
   for (let i = 0; i < argv.length; i++) {
@@ -44,14 +48,18 @@ function parseArgs(argv: readonly string[]): Options | string {
       if (value === undefined || !/^[1-9][0-9]*$/.test(value)) return `--max-ticks: expected a positive integer, got ${JSON.stringify(value ?? '')}`;
       maxTicks = Number(value);
     } else if (arg.startsWith('-') && arg !== '-') return `unknown option ${arg}`;
-    else if (file === undefined) file = arg;
-    else return `expected one FILE, got ${JSON.stringify(file)} and ${JSON.stringify(arg)}`;
+    else files.push(arg);
   }
-  if (file === undefined) return 'FILE is required';
-  return maxTicks === undefined ? { file, json } : { file, json, maxTicks };
+  if (files.length === 0) return 'FILE is required';
+  return maxTicks === undefined ? { files, json } : { files, json, maxTicks };
 }
 
 async function run(argv: string[]): Promise<number> {
+  // `fledge simulate FILE | head` closes stdout early: stop quietly, as Unix filters do.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(SimulateExit.ran);
+    throw error;
+  });
   if (argv.includes('--help') || argv.includes('-h')) {
     process.stdout.write(USAGE);
     return SimulateExit.ran;
@@ -62,14 +70,16 @@ async function run(argv: string[]): Promise<number> {
     return SimulateExit.invalid;
   }
 
-  let text: string;
-  try {
-    text = options.file === '-' ? await readStdin() : await readFile(options.file, 'utf8');
-  } catch (error) {
-    process.stderr.write(`fledge simulate: cannot read ${options.file}: ${error instanceof Error ? error.message : String(error)}\n`);
-    return SimulateExit.invalid;
+  const sources: ScenarioSource[] = [];
+  for (const file of options.files) {
+    try {
+      sources.push({ source: file, text: file === '-' ? await readStdin() : await readFile(file, 'utf8') });
+    } catch (error) {
+      process.stderr.write(`fledge simulate: cannot read ${file}: ${error instanceof Error ? error.message : String(error)}\n`);
+      return SimulateExit.invalid;
+    }
   }
-  const parsed = parseScenario(text, options.file);
+  const parsed = parseScenarioSources(sources);
   process.stderr.write(parsed.warnings.map((warning) => `warning: ${formatIssue(warning)}\n`).join(''));
   if (!parsed.ok) {
     process.stderr.write(parsed.issues.map((issue) => `${formatIssue(issue)}\n`).join(''));

@@ -51,8 +51,23 @@ interface Doc {
   readonly body: Mapping;
 }
 
+/** One file of a scenario: its text and how messages name it. */
+export interface ScenarioSource {
+  readonly text: string;
+  readonly source: string;
+}
+
 /** Parses and validates the text of a scenario FILE; `source` names it in file-level messages. */
 export function parseScenario(text: string, source: string): ParseResult {
+  return parseScenarioSources([{ text, source }]);
+}
+
+/**
+ * Parses several files as one scenario, their documents taken in order (e.g. a project's own manifests plus a
+ * file holding the Scenario). With more than one file, positional names carry the file's name.
+ */
+export function parseScenarioSources(sources: readonly ScenarioSource[]): ParseResult {
+  const source = sources.map((s) => s.source).join(' ');
   const issues: ScenarioIssue[] = [];
   const warnings: ScenarioIssue[] = [];
   const sinkFor = (document: string): IssueSink => ({
@@ -70,23 +85,27 @@ export function parseScenario(text: string, source: string): ParseResult {
   let canaryDocuments = 0;
   const seen = new Map<string, string>();
 
-  parseAllDocuments(text, { merge: true, prettyErrors: true }).forEach((yamlDoc, i) => {
-    const line = lineOf(text, yamlDoc.range[0]);
-    const positional = `document ${i + 1} (line ${line})`;
+  const documents = sources.flatMap(({ text, source: name }) =>
+    parseAllDocuments(text, { merge: true, prettyErrors: true }).map((yamlDoc, i) => ({
+      yamlDoc,
+      positional: `${sources.length > 1 ? `${name}: ` : ''}document ${i + 1} (line ${lineOf(text, yamlDoc.range[0])})`,
+    })),
+  );
+  for (const { yamlDoc, positional } of documents) {
     if (yamlDoc.errors.length > 0) {
       for (const error of yamlDoc.errors) sinkFor(positional).add('', firstLine(error.message));
-      return;
+      continue;
     }
     let value: unknown;
     try {
       value = yamlDoc.toJS({ maxAliasCount: 1000 });
     } catch (error) {
       sinkFor(positional).add('', firstLine(error instanceof Error ? error.message : String(error)));
-      return;
+      continue;
     }
-    if (value === null || value === undefined) return; // an empty document, e.g. a trailing `---`
+    if (value === null || value === undefined) continue; // an empty document, e.g. a trailing `---`
     const doc = readDocument(value, positional, sinkFor);
-    if (doc === undefined) return;
+    if (doc === undefined) continue;
     const sink = sinkFor(doc.label);
     const { body } = doc;
 
@@ -95,7 +114,7 @@ export function parseScenario(text: string, source: string): ParseResult {
         sink.add('apiVersion', `expected ${SCENARIO_API_VERSION}, got ${describe(body['apiVersion'])}`);
       }
       scenarios.push(doc);
-      return;
+      continue;
     }
 
     const object = withNamespace(body, DEFAULT_NAMESPACE);
@@ -103,7 +122,7 @@ export function parseScenario(text: string, source: string): ParseResult {
     const first = seen.get(key);
     if (first !== undefined) {
       sink.add('metadata.name', `defined twice in FILE (first in ${first})`);
-      return;
+      continue;
     }
     seen.set(key, positional);
 
@@ -112,13 +131,13 @@ export function parseScenario(text: string, source: string): ParseResult {
       const result = validateFlaggerDocument(object);
       for (const issue of result.issues) sink.add(issue.path, issue.message);
       for (const warning of result.warnings) warn(doc.label, warning.path, warning.message);
-      if (result.object === undefined) return;
+      if (result.object === undefined) continue;
       if (result.object.kind === 'Canary') canaries.push({ doc, canary: result.object });
       if (result.object.kind === 'MetricTemplate') metricTemplates.push(result.object);
       if (result.object.kind === 'AlertProvider') alertProviders.push(result.object);
     }
     objects.push(object);
-  });
+  }
 
   const fileSink = sinkFor(source);
   if (scenarios.length === 0) {

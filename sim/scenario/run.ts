@@ -3,16 +3,19 @@
  *
  *   1. the clock moves one analysis interval (2026-01-01T00:00:00Z + the intervals so far);
  *   2. the timeline entries of the tick apply, in file order;
- *   3. the controller runs its tick (the same `advanceCanary` the advance Lambda runs);
- *   4. the world settles: the Deployment/ReplicaSet/DaemonSet/HPA controllers and kubelets run once for the
- *      tick, so pods the controller (or the timeline) created are ready within the same tick when their image
- *      has `readyAfterTicks: 0`, and N ticks later otherwise;
- *   5. the tick's line is read back from the cluster (routes through the router's `getRoutes`, workloads as
+ *   3. the world settles over the interval (several times, evenly spaced, the last at the new time): the
+ *      Deployment/ReplicaSet/DaemonSet/HPA controllers and kubelets bring the cluster up to date (timeline
+ *      changes rolled out, `minReadySeconds` availability and progress deadlines as of now), as a real
+ *      cluster would have between two analysis ticks;
+ *   4. the controller runs its tick (the same `advanceCanary` the advance Lambda runs);
+ *   5. the world settles again, so pods the controller created are ready within the same tick when their
+ *      image has `readyAfterTicks: 0`, and N ticks later otherwise;
+ *   6. the tick's line is read back from the cluster (routes through the router's `getRoutes`, workloads as
  *      the emulator holds them) and from the recorders (events, alerts, webhook calls).
  *
- * The world settles once per tick (plus once at the start, before tick 1), so that `readyAfterTicks` counts
- * scenario ticks. The run stops after a tick whose phase is Initialized, Succeeded or Failed when no timeline
- * entry remains (and, Fledge's extension, not before `spec.minTicks`), or after `maxTicks`.
+ * The world also settles once at the start, before tick 1. The run stops after a tick whose phase is
+ * Initialized, Succeeded or Failed when no timeline entry remains (and, Fledge's extension, not before
+ * `spec.minTicks`), or after `maxTicks`.
  */
 import { parseCanary, type Canary } from '../../shared/api/index.ts';
 import { analysisIntervalMs } from '../../shared/api/defaults.ts';
@@ -20,7 +23,7 @@ import { advanceCanary, canaryRef } from '../../shared/controller/index.ts';
 import type { KubeClient } from '../../shared/kube/index.ts';
 import { ScenarioRunError } from './errors.ts';
 import { formatTime, summarize } from './output.ts';
-import { startSimulation, type Simulation } from './simulation.ts';
+import { SETTLES_BEFORE_CONTROLLER, startSimulation, type Simulation } from './simulation.ts';
 import { applyEntry } from './timeline.ts';
 import type { RouteView, ScenarioFile, ScenarioSummary, TickLine, WorkloadView } from './types.ts';
 
@@ -60,10 +63,15 @@ export async function runScenario(file: ScenarioFile, options: RunOptions = {}):
     const lines: TickLine[] = [];
     for (let tick = 1; tick <= maxTicks; tick++) {
       const canaryNow = await readCanary(sim);
-      sim.clock.set(sim.clock.now().getTime() + analysisIntervalMs((canaryNow ?? file.canary).spec.analysis?.interval));
+      const previous = sim.clock.now().getTime();
+      const interval = analysisIntervalMs((canaryNow ?? file.canary).spec.analysis?.interval);
+      sim.clock.set(previous + interval);
       const now = sim.clock.now();
 
       for (const entry of timeline) if (entry.tick === tick) await applyEntry(sim, file.scenario.name, entry);
+      for (let i = 1; i <= SETTLES_BEFORE_CONTROLLER; i++) {
+        sim.world.tick(new Date(previous + Math.round((interval * i) / SETTLES_BEFORE_CONTROLLER)));
+      }
       await advanceCanary(sim.deps, sim.id, now, { tick });
       sim.world.tick(now);
 

@@ -19,6 +19,21 @@ import { SCENARIO_EPOCH, type EventView, type ScenarioFile, type ScenarioIssue, 
 /** The cluster name of simulated canaries. */
 export const SIMULATED_CLUSTER = 'fledge-simulate';
 
+/**
+ * World settles between two controller ticks, evenly spaced over the interval, the last at the tick's time:
+ * a real cluster's controllers keep working between two analysis ticks, so a rolling update with
+ * `minReadySeconds` makes several steps per minute, and `ProgressDeadlineExceeded` or availability are
+ * current when the controller reads them.
+ */
+export const SETTLES_BEFORE_CONTROLLER = 5;
+
+/**
+ * World ticks per scenario tick: the settles before the controller, and one after it (so pods the controller
+ * creates are ready within the tick). The world counts `readyAfterTicks` in its own ticks, so image behaviours
+ * are scaled by this factor to keep counting scenario ticks.
+ */
+export const WORLD_TICKS_PER_TICK = SETTLES_BEFORE_CONTROLLER + 1;
+
 /** A clock that only moves when told to, and only forward. */
 export class VirtualClock implements Clock {
   #now: number;
@@ -82,7 +97,10 @@ export interface Simulation {
 export async function startSimulation(file: ScenarioFile): Promise<Simulation> {
   const clock = new VirtualClock(SCENARIO_EPOCH);
   const state = createClusterState({ clock });
-  const world = createWorld({ state, clock, images: file.scenario.world.images, primary: file.scenario.world.primary });
+  const images = Object.fromEntries(
+    Object.entries(file.scenario.world.images).map(([image, b]) => [image, { ...b, readyAfterTicks: b.readyAfterTicks * WORLD_TICKS_PER_TICK }]),
+  );
+  const world = createWorld({ state, clock, images, primary: file.scenario.world.primary });
   const emulator = await startEmulator({ state, clock, crds: standardCrds() });
   try {
     const kube = createKubeClient({ kubeconfig: emulator.kubeconfig(), fieldManager: 'fledge' });
