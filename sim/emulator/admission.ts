@@ -22,12 +22,13 @@ export const passThroughAdmission: Admission = {
 export function createAdmission(): Admission {
   const allocators = new Allocators();
   return {
-    admit(type, version, object, old) {
+    admit(type, version, object, old, options = {}) {
       const out = clone(object);
       const ref = { group: type.group, resource: type.resource, kind: type.kind, name: out.metadata.name ?? '' };
       if (type.custom) {
         const schema = type.schemas?.[version];
-        const { object: admitted, causes } = admitCustomResource(schema, out);
+        const { object: admitted, causes, pruned } = admitCustomResource(schema, out);
+        if (options.strict && pruned.length > 0) throw new ApiError(400, 'BadRequest', `strict decoding error: ${pruned.map((p) => `unknown field "${p}"`).join(', ')}`);
         const meta = new Causes();
         validateMeta(meta, type.kind, out);
         const all = [...meta.list, ...causes];

@@ -2,7 +2,7 @@ import { parse as parseYaml } from 'yaml';
 import { ApiError, badRequest } from './errors.ts';
 import { entriesOf, fieldsOf, printPath, removeAt, storeEntries, valueAt } from './fields.ts';
 import type { FieldSet, ManagedFieldsEntry } from './fields.ts';
-import { checkNamespace, decodeBody, dryRunOf, namespaceOf, refOf } from './handlers.ts';
+import { admitOptionsOf, checkNamespace, decodeBody, dryRunOf, namespaceOf, refOf } from './handlers.ts';
 import type { RestContext, RestResponse, Target } from './handlers.ts';
 import { clone, jsonEqual, timestamp } from './meta.ts';
 import { applyStrategicMergePatch } from './strategic.ts';
@@ -73,7 +73,7 @@ export function serverSideApply(ctx: RestContext, t: Target, raw: string): RestR
     const object = clone(applied);
     if (t.type.status) delete object['status'];
     storeEntries(object, [entry(appliedSet)]);
-    const admitted = ctx.admission.admit(t.type, version, object, undefined);
+    const admitted = ctx.admission.admit(t.type, version, object, undefined, admitOptionsOf(t.req));
     return { status: 201, body: ctx.state.create(t.gvr, admitted, { dryRun: dryRunOf(t.req) }) };
   }
 
@@ -102,7 +102,7 @@ export function serverSideApply(ctx: RestContext, t: Target, raw: string): RestR
     }
   }
   storeEntries(merged, [...others, entry(appliedSet)]);
-  const admitted = ctx.admission.admit(t.type, version, merged, existing);
+  const admitted = ctx.admission.admit(t.type, version, merged, existing, admitOptionsOf(t.req));
   const stored = ctx.state.update(t.gvr, admitted, { ...(status ? { subresource: 'status' as const } : {}), dryRun: dryRunOf(t.req) });
   return { status: 200, body: stored };
 }

@@ -82,9 +82,34 @@ export function discovery(path: InfoPath, types: readonly ResourceType[], server
       const groupVersion = path.group === '' ? path.version : `${path.group}/${path.version}`;
       return { kind: 'APIResourceList', apiVersion: 'v1', groupVersion, resources: served.flatMap(resourceEntries) };
     }
+    case 'openapi':
+      return openapi(path, types);
     default: {
       const never: never = path;
       return never;
     }
   }
+}
+
+/**
+ * OpenAPI documents without schemas: enough for kubectl's client-side validation to find the server's
+ * group versions and let every object through (the server validates), as for schema-less CRDs.
+ */
+function openapi(path: Extract<InfoPath, { kind: 'openapi' }>, types: readonly ResourceType[]): unknown {
+  const groupVersions = new Set(['api/v1', ...types.flatMap((t) => t.versions.map((v) => (t.group === '' ? `api/${v}` : `apis/${t.group}/${v}`)))]);
+  if (path.version === 'v2') return { swagger: '2.0', info: { title: 'Kubernetes', version: EMULATED_VERSION.gitVersion }, paths: {}, definitions: {} };
+  if (path.groupVersion === undefined) {
+    return { paths: Object.fromEntries([...groupVersions].sort().map((gv) => [gv, { serverRelativeURL: `/openapi/v3/${gv}` }])) };
+  }
+  if (!groupVersions.has(path.groupVersion)) throw resourceNotFound(`openapi/v3/${path.groupVersion}`);
+  const [prefix, ...gv] = path.groupVersion.split('/');
+  const group = prefix === 'api' ? '' : (gv[0] ?? '');
+  const version = prefix === 'api' ? (gv[0] ?? '') : (gv[1] ?? '');
+  const schemas: Record<string, unknown> = {};
+  for (const t of types.filter((x) => x.group === group && x.versions.includes(version))) {
+    for (const kind of [t.kind, t.listKind]) {
+      schemas[`${group || 'core'}.${version}.${kind}`] = { type: 'object', 'x-kubernetes-preserve-unknown-fields': true, 'x-kubernetes-group-version-kind': [{ group, version, kind }] };
+    }
+  }
+  return { openapi: '3.0.0', info: { title: 'Kubernetes', version: EMULATED_VERSION.gitVersion }, paths: {}, components: { schemas } };
 }

@@ -26,7 +26,18 @@ export type RestResponse = { readonly status: number; readonly body: unknown } |
 /** Admission: what a real API server does to an object between decoding and storage (defaulting, validation). */
 export interface Admission {
   /** Returns the object as it should be stored, or throws an `ApiError` (422 Invalid with causes). */
-  admit(type: ResourceType, version: string, object: KubeObject, old: KubeObject | undefined): KubeObject;
+  admit(type: ResourceType, version: string, object: KubeObject, old: KubeObject | undefined, options?: AdmitOptions): KubeObject;
+}
+
+/** Per-request admission options. */
+export interface AdmitOptions {
+  /** `?fieldValidation=Strict`: fields the schema does not declare fail the request (400) instead of being dropped. */
+  readonly strict?: boolean;
+}
+
+/** The admission options a request asks for. */
+export function admitOptionsOf(req: RestRequest): AdmitOptions {
+  return { strict: req.query.get('fieldValidation') === 'Strict' };
 }
 
 /** What the REST handlers work on. */
@@ -91,6 +102,7 @@ export function namespaceOf(t: Target): string | undefined {
   return t.type.namespaced ? t.req.path.namespace : undefined;
 }
 
+/** The object reference error messages name: group, plural, kind and `name`. */
 export function refOf(t: Target, name: string): { group: string; resource: string; kind: string; name: string } {
   return { group: t.type.group, resource: t.type.resource, kind: t.type.kind, name };
 }
@@ -160,7 +172,7 @@ export function create(ctx: RestContext, t: Target): RestResponse {
   checkNamespace(ctx, t);
   if (t.type.status) delete object['status'];
   delete object.metadata.managedFields;
-  const admitted = ctx.admission.admit(t.type, t.gvr.version, object, undefined);
+  const admitted = ctx.admission.admit(t.type, t.gvr.version, object, undefined, admitOptionsOf(t.req));
   const now = ctx.state.clock.now();
   recordWrite(t.type, undefined, admitted, managerOf(t.req), now);
   return { status: 201, body: ctx.state.create(t.gvr, admitted, { dryRun: dryRunOf(t.req) }) };
@@ -190,7 +202,7 @@ export function write(ctx: RestContext, t: Target, old: KubeObject, object: Kube
     setOrDelete(candidate, 'status', clone(old['status']));
   }
   candidate.metadata.managedFields = object.metadata.managedFields ?? old.metadata.managedFields;
-  const admitted = ctx.admission.admit(t.type, t.gvr.version, candidate, old);
+  const admitted = ctx.admission.admit(t.type, t.gvr.version, candidate, old, admitOptionsOf(t.req));
   recordWrite(t.type, old, admitted, managerOf(t.req), ctx.state.clock.now(), status ? 'status' : undefined);
   return ctx.state.update(t.gvr, admitted, { ...(status ? { subresource: 'status' as const } : {}), dryRun: dryRunOf(t.req) });
 }

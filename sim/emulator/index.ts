@@ -9,3 +9,5 @@ export type { Emulator, EmulatorOptions } from './server.ts';
 export { Counters, Faults } from './instrument.ts';
 export type { Fault, FaultAction, FaultMatcher, RequestRecord } from './instrument.ts';
 export type { Admission } from './handlers.ts';
+export { createAdmission, passThroughAdmission } from './admission.ts';
+export { PATCH_TYPES } from './patching.ts';

@@ -21,7 +21,9 @@ export type InfoPath =
   | { readonly kind: 'groups' }
   | { readonly kind: 'group'; readonly group: string }
   | { readonly kind: 'resources'; readonly group: string; readonly version: string }
-  | { readonly kind: 'health' };
+  | { readonly kind: 'health' }
+  /** `/openapi/v2`, `/openapi/v3` and `/openapi/v3/<api|apis/group>/<version>`. */
+  | { readonly kind: 'openapi'; readonly version: 'v2' | 'v3'; readonly groupVersion?: string };
 
 /** Every path the emulator understands; `undefined` for any other. */
 export type ApiPath = ResourcePath | InfoPath;
@@ -32,6 +34,12 @@ export function parsePath(pathname: string): ApiPath | undefined {
   const [root, ...rest] = parts;
   if (root === 'version' && rest.length === 0) return { kind: 'version' };
   if ((root === 'healthz' || root === 'livez' || root === 'readyz') && rest.length === 0) return { kind: 'health' };
+  if (root === 'openapi') {
+    const [version, ...gv] = rest;
+    if (version === 'v2' && gv.length === 0) return { kind: 'openapi', version: 'v2' };
+    if (version === 'v3') return gv.length === 0 ? { kind: 'openapi', version: 'v3' } : { kind: 'openapi', version: 'v3', groupVersion: gv.join('/') };
+    return undefined;
+  }
   if (root === 'api') {
     if (rest.length === 0) return { kind: 'coreVersions' };
     const [version, ...tail] = rest;

@@ -114,7 +114,7 @@ function violations(schema: Schema, value: unknown, path: string, causes: Status
 }
 
 /** Prunes, defaults and validates `value` in place under `schema`; returns the (possibly replaced) value. */
-function walk(schema: Schema | undefined, value: unknown, path: string, causes: StatusCause[]): unknown {
+function walk(schema: Schema | undefined, value: unknown, path: string, causes: StatusCause[], pruned: string[]): unknown {
   if (!schema) return value;
   const before = causes.length;
   violations({ ...schema, properties: undefined, items: undefined, required: undefined } as Schema, value, path, causes);
@@ -127,24 +127,29 @@ function walk(schema: Schema | undefined, value: unknown, path: string, causes: 
     }
     for (const key of Object.keys(value)) {
       const child = `${path ? `${path}.` : ''}${key}`;
-      if (properties[key]) value[key] = walk(properties[key], value[key], child, causes);
-      else if (isObject(schema.additionalProperties)) value[key] = walk(schema.additionalProperties, value[key], child, causes);
-      else if (!preserve && schema.additionalProperties !== true) delete value[key];
+      if (properties[key]) value[key] = walk(properties[key], value[key], child, causes, pruned);
+      else if (isObject(schema.additionalProperties)) value[key] = walk(schema.additionalProperties, value[key], child, causes, pruned);
+      else if (!preserve && schema.additionalProperties !== true) {
+        delete value[key];
+        pruned.push(child);
+      }
     }
     for (const key of schema.required ?? []) if (!(key in value)) causes.push({ reason: 'FieldValueRequired', message: 'Required value', field: `${path ? `${path}.` : ''}${key}` });
   } else if (Array.isArray(value) && schema.items) {
-    for (let i = 0; i < value.length; i++) value[i] = walk(schema.items, value[i], `${path}[${i}]`, causes);
+    for (let i = 0; i < value.length; i++) value[i] = walk(schema.items, value[i], `${path}[${i}]`, causes, pruned);
   }
   return value;
 }
 
 /**
  * Prunes, defaults and validates a custom resource against its version's `openAPIV3Schema`. `apiVersion`,
- * `kind` and `metadata` are never pruned. Returns the object to store and the causes of a 422 (empty when valid).
+ * `kind` and `metadata` are never pruned. Returns the object to store, the causes of a 422 (empty when valid)
+ * and the paths of the pruned fields.
  */
-export function admitCustomResource(schema: unknown, object: Record<string, unknown>): { object: Record<string, unknown>; causes: StatusCause[] } {
+export function admitCustomResource(schema: unknown, object: Record<string, unknown>): { object: Record<string, unknown>; causes: StatusCause[]; pruned: string[] } {
   const causes: StatusCause[] = [];
-  if (!isObject(schema)) return { object, causes };
+  const pruned: string[] = [];
+  if (!isObject(schema)) return { object, causes, pruned };
   const out = clone(object);
   const root = schema as Schema;
   const { apiVersion, kind, metadata, ...rest } = out;
@@ -152,6 +157,6 @@ export function admitCustomResource(schema: unknown, object: Record<string, unkn
   delete properties['apiVersion'];
   delete properties['kind'];
   delete properties['metadata'];
-  const walked = walk({ ...root, properties, required: (root.required ?? []).filter((k) => !['apiVersion', 'kind', 'metadata'].includes(k)) }, rest, '', causes) as Record<string, unknown>;
-  return { object: { apiVersion, kind, metadata, ...walked }, causes };
+  const walked = walk({ ...root, properties, required: (root.required ?? []).filter((k) => !['apiVersion', 'kind', 'metadata'].includes(k)) }, rest, '', causes, pruned) as Record<string, unknown>;
+  return { object: { apiVersion, kind, metadata, ...walked }, causes, pruned };
 }

@@ -25,7 +25,7 @@ export interface EmulatorOptions {
   readonly clock?: Clock;
   /** Serve this state instead of a fresh one (e.g. one the workload simulation already drives). */
   readonly state?: EmulatorState;
-  /** CustomResourceDefinitions to create at start, e.g. `standardCrds()`. @default none */
+  /** CustomResourceDefinitions to create at start (those already in `state` are kept), e.g. `standardCrds()`. @default none */
   readonly crds?: readonly KubeObject[];
   /** Defaulting and validation of objects before storage. @default the emulator's built-in admission */
   readonly admission?: Admission;
@@ -126,8 +126,9 @@ function statusOf(error: unknown): { status: number; body: unknown } {
 export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
   const state = options.state ?? createClusterState(options.clock ? { clock: options.clock } : {});
   const cache = new WatchCache(state, options.watchHistory);
+  const crdGvr = { group: 'apiextensions.k8s.io', version: 'v1', resource: 'customresourcedefinitions' };
   for (const crd of options.crds ?? []) {
-    state.create({ group: 'apiextensions.k8s.io', version: 'v1', resource: 'customresourcedefinitions' }, crd);
+    if (!state.get(crdGvr, undefined, crd.metadata.name)) state.create(crdGvr, crd);
   }
   const ctx: RestContext = { state, cache, admission: options.admission ?? createAdmission() };
   const requestLog: RequestRecord[] = [];
@@ -198,6 +199,12 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     if (fault?.type === 'status') {
       const reason = fault.reason ?? (fault.code >= 500 ? 'InternalError' : 'BadRequest');
       sendJson(res, fault.code, new ApiError(fault.code, reason, fault.message ?? `injected fault: ${method} ${url.pathname}`).toStatus());
+      return;
+    }
+    // kubectl asks for OpenAPI v2 as protobuf; an empty message is a valid, empty document.
+    if (apiPath?.kind === 'openapi' && apiPath.version === 'v2' && 'status' in answer && answer.status === 200 && (req.headers.accept ?? '').includes('protobuf')) {
+      res.writeHead(200, { 'Content-Type': 'application/com.github.proto-openapi.spec.v2.v1.0+protobuf', 'Content-Length': 0 });
+      res.end();
       return;
     }
     if ('watch' in answer) {

@@ -12,6 +12,7 @@ export interface GroupVersionResource {
   readonly resource: string;
 }
 
+/** `metadata` of any object; the server sets uid, resourceVersion, generation and the timestamps. */
 export interface ObjectMeta {
   name: string;
   namespace?: string;

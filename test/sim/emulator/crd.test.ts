@@ -144,3 +144,27 @@ describe('discovery', () => {
     expect(made.metadata?.uid).toBeDefined();
   });
 });
+
+describe('kubectl compatibility', () => {
+  it('rejects fields the CRD schema does not declare with 400 under fieldValidation=Strict (kubectl apply)', async () => {
+    const res = await fetch(`${cluster.emulator.url}/apis/flagger.app/v1beta1/namespaces/default/canaries?fieldValidation=Strict`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify(canary('strict', { notAField: 1 })),
+    });
+    expect(res.status).toBe(400);
+    expect(await res.json()).toMatchObject({ reason: 'BadRequest', message: 'strict decoding error: unknown field "spec.notAField"' });
+  });
+
+  it('publishes OpenAPI v3 group versions with permissive schemas and an empty OpenAPI v2 protobuf document', async () => {
+    const root = (await (await fetch(`${cluster.emulator.url}/openapi/v3`)).json()) as { paths: Record<string, { serverRelativeURL: string }> };
+    expect(root.paths['apis/apps/v1']?.serverRelativeURL).toBe('/openapi/v3/apis/apps/v1');
+    expect(root.paths['apis/flagger.app/v1beta1']).toBeDefined();
+    const apps = (await (await fetch(`${cluster.emulator.url}${root.paths['apis/apps/v1']?.serverRelativeURL}`)).json()) as { components: { schemas: Record<string, unknown> } };
+    expect(apps.components.schemas['apps.v1.Deployment']).toMatchObject({ 'x-kubernetes-group-version-kind': [{ group: 'apps', version: 'v1', kind: 'Deployment' }] });
+    const v2 = await fetch(`${cluster.emulator.url}/openapi/v2`, { headers: { Accept: 'application/com.github.proto-openapi.spec.v2@v1.0+protobuf' } });
+    expect(v2.status).toBe(200);
+    expect(v2.headers.get('content-type')).toBe('application/com.github.proto-openapi.spec.v2.v1.0+protobuf');
+    expect((await v2.arrayBuffer()).byteLength).toBe(0);
+  });
+});
