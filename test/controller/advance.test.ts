@@ -5,6 +5,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { CanaryState } from '../../shared/api/state.ts';
 import { advanceCanary, runtimeControl, type ControllerDeps } from '../../shared/controller/index.ts';
+import type { WebhookCall } from '../../shared/hooks/index.ts';
 import type { KubeObject } from '../../shared/kube/index.ts';
 import type { CanaryStore } from '../../shared/store/index.ts';
 import { formatIssue, parseScenario } from '../../sim/scenario/parse.ts';
@@ -110,6 +111,19 @@ describe('advanceCanary', () => {
     expect(retried.kind).toBe('advanced');
     expect(await state(s)).toMatchObject({ phase: 'Progressing', version: 3 });
     expect(await clusterEvents(s)).toContain('New revision detected! Scaling up podinfo.test');
+  });
+
+  it('forwards every recorded event to the Canary\'s event webhooks, with Flagger\'s payload', async () => {
+    const s = await start(canary('    webhooks:\n      - {name: audit, type: event, url: http://audit.test/, metadata: {team: payments}}'));
+    const calls: WebhookCall[] = [];
+    const hooks = { call: async (call: WebhookCall) => (calls.push(call), s.hooks.call(call)) };
+
+    await tick(s, 1, { ...s.deps, hooks });
+    await tick(s, 2, { ...s.deps, hooks });
+
+    expect(calls.map((c) => [c.name, c.type, c.payload.phase, c.payload.metadata])).toEqual([
+      ['audit', 'event', 'Initialized', { team: 'payments', eventMessage: 'Initialization done! podinfo.test', eventType: 'Normal', timestamp: String(Date.parse('2026-01-01T00:02:00Z')) }],
+    ]);
   });
 
   it('reports a Canary that does not exist', async () => {

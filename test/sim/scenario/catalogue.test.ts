@@ -322,6 +322,33 @@ const CASES: Case[] = [
   },
 ];
 
+/** Flagger's event texts (issue 4 §1.8), `<n>`/`<t>` being podinfo, each of which some scenario must show. */
+const FLAGGER_EVENTS: readonly RegExp[] = [
+  /^Initialization done! podinfo\.test$/,
+  /^New revision detected! Scaling up podinfo\.test$/,
+  /^Starting canary analysis for podinfo\.test$/,
+  /^Advance podinfo\.test canary weight \d+$/,
+  /^Advance podinfo\.test canary iteration \d+\/\d+$/,
+  /^Advance podinfo\.test primary weight \d+$/,
+  /^Halt podinfo\.test advancement success rate [\d.]+% < [\d.]+%$/,
+  /^Halt podinfo\.test advancement request duration \S+ > \S+$/,
+  /^Halt advancement no values found for istio metric request-success-rate probably podinfo\.test is not receiving traffic$/,
+  /^Halt podinfo\.test advancement waiting for approval rollout-gate$/,
+  /^Halt podinfo\.test advancement waiting for promotion approval promotion-gate$/,
+  /^Halt podinfo\.test advancement waiting for traffic increase approval traffic-gate$/,
+  /^Rolling back podinfo\.test failed checks threshold reached \d+$/,
+  /^Rolling back podinfo\.test manual webhook invoked$/,
+  /^Canary failed! Scaling down podinfo\.test$/,
+  /^Copying podinfo\.test template spec to podinfo-primary\.test$/,
+  /^Routing all traffic to primary$/,
+  /^Promotion completed! Scaling down podinfo\.test$/,
+  /^Promotion completed! Canary analysis was skipped for podinfo\.test$/,
+  /^New revision detected! Restarting analysis for podinfo\.test$/,
+];
+
+/** Every event message of every scenario played so far (the cases run in order, before the coverage check). */
+const seen = new Set<string>();
+
 describe('the scenario catalogue', () => {
   it('has a test for every file and a file for every test', () => {
     const files = readdirSync(DIR).filter((f) => f.endsWith('.yaml')).map((f) => f.replace(/\.yaml$/, '')).sort();
@@ -333,6 +360,7 @@ describe('the scenario catalogue', () => {
     const run = await play(name, inspect);
 
     check(run);
+    for (const message of messages(run.lines)) seen.add(message);
     for (const line of run.lines) {
       expect(line.routes.primary + line.routes.canary, `weights of tick ${line.tick}`).toBe(100);
       if (line.routes.canary > 0) expect(line.canary?.replicas, `canary replicas while it carries traffic, tick ${line.tick}`).toBeGreaterThan(0);
@@ -340,5 +368,11 @@ describe('the scenario catalogue', () => {
         expect(line.primary?.readyReplicas, `no traffic to an unready primary after a failure, tick ${line.tick}`).toBeGreaterThan(0);
       }
     }
+  });
+
+  it('shows each of Flagger\'s event texts somewhere in the catalogue', () => {
+    const missing = FLAGGER_EVENTS.filter((pattern) => ![...seen].some((message) => pattern.test(message)));
+
+    expect(missing).toEqual([]);
   });
 });
