@@ -1,12 +1,13 @@
 import { invalid, invalidValue, required } from './errors.ts';
 import type { StatusCause } from './errors.ts';
-import type { KubeObject, ResourceType } from './types.ts';
+import type { KubeObject, PrinterColumn, ResourceType } from './types.ts';
 
 interface CrdVersion {
   name?: unknown;
   served?: unknown;
   storage?: unknown;
   schema?: { openAPIV3Schema?: unknown };
+  additionalPrinterColumns?: unknown;
   subresources?: { status?: unknown; scale?: { specReplicasPath?: unknown; statusReplicasPath?: unknown; labelSelectorPath?: unknown } };
 }
 
@@ -67,6 +68,7 @@ export function crdResourceType(crd: KubeObject): ResourceType {
       ? { scale: { specReplicasPath: scale.specReplicasPath as string, statusReplicasPath: scale.statusReplicasPath as string, ...(str(scale.labelSelectorPath) ? { labelSelectorPath: scale.labelSelectorPath } : {}) } }
       : {}),
     custom: true,
+    columns: Object.fromEntries(versions.filter((v) => Array.isArray(v.additionalPrinterColumns)).map((v) => [v.name as string, v.additionalPrinterColumns as PrinterColumn[]])),
     schemas: Object.fromEntries(versions.filter((v) => v.served !== false && v.schema?.openAPIV3Schema !== undefined).map((v) => [v.name as string, v.schema?.openAPIV3Schema])),
   };
 }

@@ -13,6 +13,7 @@ import { patch } from './patching.ts';
 import { parsePath } from './routes.ts';
 import type { ResourcePath } from './routes.ts';
 import { scaleOf, writeScale } from './scale.ts';
+import { toTable, wantsTable } from './table.ts';
 import { createClusterState } from './store.ts';
 import type { Clock, EmulatorState, KubeObject } from './types.ts';
 import { WatchCache, serveWatch } from './watch.ts';
@@ -97,6 +98,22 @@ function handleResource(ctx: RestContext, req: RestRequest, raw: string): RestRe
     default:
       throw new ApiError(405, 'MethodNotAllowed', `the server does not allow this method on the requested resource`);
   }
+}
+
+/** Renders a get, list or watch answer as `kubectl get` asks: a Table (one row per watch event). */
+function asTable(state: EmulatorState, path: ResourcePath, answer: RestResponse, includeObject: string | null): RestResponse {
+  const type = state.resourceType({ group: path.group, version: path.version, resource: path.resource });
+  if (!type) return answer;
+  const now = () => state.clock.now();
+  if ('watch' in answer) {
+    const render = answer.watch.render;
+    return { watch: { ...answer.watch, render: (o) => toTable(type, path.version, [render(o)], { resourceVersion: o.metadata.resourceVersion }, now(), includeObject) as KubeObject } };
+  }
+  if (answer.status !== 200 || typeof answer.body !== 'object' || answer.body === null) return answer;
+  const body = answer.body as { kind?: string; items?: KubeObject[]; metadata?: Record<string, unknown> };
+  if (body.kind === 'Status') return answer;
+  if (Array.isArray(body.items)) return { status: 200, body: toTable(type, path.version, body.items, body.metadata ?? {}, now(), includeObject) };
+  return { status: 200, body: toTable(type, path.version, [answer.body as KubeObject], {}, now(), includeObject) };
 }
 
 function sendJson(res: ServerResponse, status: number, body: unknown): void {
@@ -207,6 +224,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       res.end();
       return;
     }
+    if (resourcePath && !resourcePath.subresource && wantsTable(req.headers.accept)) answer = asTable(state, resourcePath, answer, url.searchParams.get('includeObject'));
     if ('watch' in answer) {
       const end = serveWatch(cache, answer.watch, res);
       watches.add(end);

@@ -89,6 +89,18 @@ export interface ResourceType {
   readonly custom?: boolean;
   /** For custom resources: the `openAPIV3Schema` of each served version, used for pruning, defaulting and validation. */
   readonly schemas?: Readonly<Record<string, unknown>>;
+  /** For custom resources: the `additionalPrinterColumns` of each served version. */
+  readonly columns?: Readonly<Record<string, readonly PrinterColumn[]>>;
+}
+
+/** A column `kubectl get` shows for a custom resource (`additionalPrinterColumns`). */
+export interface PrinterColumn {
+  readonly name: string;
+  /** `string`, `integer`, `number`, `boolean` or `date` (shown as an age). */
+  readonly type: string;
+  readonly jsonPath: string;
+  /** 0 shows by default; higher only with `-o wide`. @default 0 */
+  readonly priority?: number;
 }
 
 /** Options of `ClusterState.delete`, as in a `DeleteOptions` body. */

@@ -168,3 +168,28 @@ describe('kubectl compatibility', () => {
     expect((await v2.arrayBuffer()).byteLength).toBe(0);
   });
 });
+
+describe('server-side printing for kubectl get', () => {
+  const TABLE = 'application/json;as=Table;v=v1;g=meta.k8s.io,application/json';
+
+  async function table(path: string): Promise<{ kind: string; columnDefinitions: Array<{ name: string; priority: number }>; rows: Array<{ cells: unknown[]; object: { kind: string } }> }> {
+    const res = await fetch(`${cluster.emulator.url}${path}`, { headers: { Accept: TABLE } });
+    return (await res.json()) as never;
+  }
+
+  it('answers a Deployment list with the columns kubectl shows', async () => {
+    await cluster.apps.createNamespacedDeployment({ namespace: 'default', body: deployment('printed') });
+    const t = await table('/apis/apps/v1/namespaces/default/deployments?fieldSelector=metadata.name=printed');
+    expect(t.kind).toBe('Table');
+    expect(t.columnDefinitions.filter((c) => c.priority === 0).map((c) => c.name)).toEqual(['Name', 'Ready', 'Up-to-date', 'Available', 'Age']);
+    expect(t.rows).toEqual([{ cells: ['printed', '0/2', 0, 0, expect.stringMatching(/^\d+s$/), 'app', 'ghcr.io/stefanprodan/podinfo:6.0.0', 'app=printed'], object: expect.objectContaining({ kind: 'PartialObjectMetadata' }) }]);
+  });
+
+  it('uses a CRD\'s additionalPrinterColumns', async () => {
+    await cluster.custom.createNamespacedCustomObject({ group: 'flagger.app', version: 'v1beta1', namespace: 'default', plural: 'canaries', body: canary('printed') });
+    await cluster.custom.patchNamespacedCustomObjectStatus({ group: 'flagger.app', version: 'v1beta1', namespace: 'default', plural: 'canaries', name: 'printed', body: { status: { phase: 'Progressing', canaryWeight: 20 } } }, patchAs(PatchStrategy.MergePatch));
+    const t = await table('/apis/flagger.app/v1beta1/namespaces/default/canaries/printed');
+    const shown = t.columnDefinitions.map((c, i) => [c.name, t.rows[0]?.cells[i]] as const).filter(([name]) => ['Name', 'Status', 'Weight'].includes(name));
+    expect(shown).toEqual([['Name', 'printed'], ['Status', 'Progressing'], ['Weight', 20]]);
+  });
+});
