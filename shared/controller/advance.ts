@@ -20,11 +20,12 @@ import type { InvolvedObject } from '../kube/events.ts';
 import { kubeTime } from '../kube/events.ts';
 import { mirrorCanaryStatus, promotedCondition, type StatusMirror } from '../kube/status.ts';
 import type { ObjectRef } from '../kube/types.ts';
+import { FledgeError } from '../errors.ts';
 import { historyExpiry } from '../store/controls.ts';
 import { announce, applyClusterEffect, isClusterEffect } from './effects.ts';
 import { ControllerError } from './errors.ts';
 import { gatherFacts, messageOf, obtainNeeds } from './facts.ts';
-import type { AdvanceOptions, AdvanceResult, ControllerDeps } from './types.ts';
+import type { AdvanceOptions, AdvanceResult, ControllerDeps, TargetPorts } from './types.ts';
 
 /** Rounds of `needs` after which a step that still does not decide is a bug. */
 const MAX_STEP_ROUNDS = 64;
@@ -52,7 +53,18 @@ export async function advanceCanary(deps: ControllerDeps, id: CanaryId, now: Dat
   }
   const canary = parsed.value;
   const state = loaded?.state;
-  const ports = deps.portsFor(canary);
+  let ports: TargetPorts;
+  try {
+    ports = deps.portsFor(canary);
+  } catch (error) {
+    // An unsupported provider or target kind: the Canary is valid Flagger, but not something Fledge can run.
+    if (!(error instanceof FledgeError)) throw error;
+    const field = (error as { field?: unknown }).field;
+    const path = typeof field === 'string' ? field : '';
+    const message = path === '' ? error.message : error.message.replace(`${path}: `, '');
+    await deps.events.record(involved, { type: 'Warning', message: `Canary ${id.name}.${id.namespace} cannot run: ${error.message}` }, now).catch(() => undefined);
+    return { kind: 'invalid', errors: [{ path, message }] };
+  }
 
   const facts = await gatherFacts(ports, canary, state, now);
   const decided = await decide(deps, canary, state, facts, kubeTime(now));

@@ -6,6 +6,7 @@
 import { parseAllDocuments } from 'yaml';
 import type { AlertProvider, Canary, MetricTemplate } from '../../shared/api/index.ts';
 import { BUILTIN_METRICS } from '../../shared/api/index.ts';
+import { SUPPORTED_PROVIDERS, parseProvider } from '../../shared/routers/factory.ts';
 import { validateFlaggerDocument } from './flagger.ts';
 import { describe, isMapping, join, type IssueSink, type Mapping } from './fields.ts';
 import { readScenarioSpec, type RawObjectKey, type RawTimelineEntry } from './scenario-spec.ts';
@@ -163,6 +164,7 @@ export function parseScenarioSources(sources: readonly ScenarioSource[]): ParseR
     warn(scenarioDoc.label, path, message),
   );
   checkMetricsAnswered(played.doc.label, played.canary, raw.world, sinkFor);
+  checkProviderSupported(played.canary, sinkFor(played.doc.label));
   for (const entry of timeline) {
     if (entry.action.type === 'apply' && entry.action.object.kind === 'Canary') {
       const path = join(join('spec.timeline', entry.index), 'apply');
@@ -390,6 +392,19 @@ function checkMetricsAnswered(
       `metric ${JSON.stringify(name)} is not builtin (${BUILTIN_METRICS.join(', ')}), so the Scenario must list its answers under spec.world.metrics`,
     );
   });
+}
+
+/** A Canary whose provider Fledge has no router for cannot be simulated (the controller would refuse it too). */
+function checkProviderSupported(canary: Canary, sink: IssueSink): void {
+  const provider = canary.spec.provider;
+  try {
+    const { name } = parseProvider(provider);
+    if (!(SUPPORTED_PROVIDERS as readonly string[]).includes(name)) {
+      sink.add('spec.provider', `"${provider}" is a Flagger provider Fledge does not support yet; supported: ${SUPPORTED_PROVIDERS.join(', ')}`);
+    }
+  } catch (error) {
+    sink.add('spec.provider', error instanceof Error ? error.message.replace(/^spec\.provider: /, '') : String(error));
+  }
 }
 
 function lineOf(text: string, offset: number): number {

@@ -126,6 +126,19 @@ describe('advanceCanary', () => {
     ]);
   });
 
+  it('refuses a Canary whose provider Fledge has no router for, naming the field', async () => {
+    const s = await start();
+    await s.kube.patch({ apiVersion: 'flagger.app/v1beta1', kind: 'Canary', namespace: 'test', name: 'podinfo' }, 'merge', { spec: { provider: 'nginx' } });
+
+    const result = await tick(s, 1);
+
+    expect(result).toEqual({
+      kind: 'invalid',
+      errors: [{ path: 'spec.provider', message: '"nginx" is a Flagger provider Fledge does not support yet; supported: kubernetes, istio' }],
+    });
+    expect((await clusterEvents(s)).some((m) => m.startsWith('Canary podinfo.test cannot run: spec.provider: "nginx"'))).toBe(true);
+  });
+
   it('reports a Canary that does not exist', async () => {
     const s = await start();
 

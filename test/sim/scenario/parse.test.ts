@@ -200,6 +200,12 @@ describe('parseScenario', () => {
     expect(lines.every((line) => line.startsWith('Canary podinfo: spec.analysis'))).toBe(true);
   });
 
+  it('rejects a provider Fledge has no router for', () => {
+    expect(messages(file(DEPLOYMENT, canary().replace('provider: kubernetes', 'provider: nginx'), scenario('  maxTicks: 1')))).toEqual([
+      'Canary podinfo: spec.provider: "nginx" is a Flagger provider Fledge does not support yet; supported: kubernetes, istio',
+    ]);
+  });
+
   it('keeps the validator\'s warnings apart from errors', () => {
     const result = parseScenario(file(DEPLOYMENT, canary('    metrics:\n      - {name: request-duration}'), scenario('  maxTicks: 1')), 'scenario.yaml');
 
