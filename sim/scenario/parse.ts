@@ -5,46 +5,15 @@
  */
 import { parseAllDocuments } from 'yaml';
 import type { AlertProvider, Canary, MetricTemplate } from '../../shared/api/index.ts';
-import { BUILTIN_METRICS } from '../../shared/api/index.ts';
-import { SUPPORTED_PROVIDERS, parseProvider } from '../../shared/routers/factory.ts';
+import { checkMetricsAnswered, checkProviderSupported } from './checks.ts';
 import { validateFlaggerDocument } from './flagger.ts';
 import { describe, isMapping, join, type IssueSink, type Mapping } from './fields.ts';
-import { readScenarioSpec, type RawObjectKey, type RawTimelineEntry } from './scenario-spec.ts';
-import {
-  SCENARIO_API_VERSION,
-  type ObjectKey,
-  type ParseResult,
-  type ScenarioIssue,
-  type ScenarioObject,
-  type TimelineAction,
-  type TimelineEntry,
-  type WorldSpec,
-} from './types.ts';
+import { DEFAULT_NAMESPACE, isFlaggerGroup, withNamespace } from './objects.ts';
+import { resolveTimeline } from './resolve.ts';
+import { readScenarioSpec } from './scenario-spec.ts';
+import { SCENARIO_API_VERSION, type ObjectKey, type ParseResult, type ScenarioIssue, type ScenarioObject } from './types.ts';
 
-/** The namespace of FILE objects that do not name one. */
-export const DEFAULT_NAMESPACE = 'default';
-
-/** Kinds that live outside namespaces, so they get no default namespace. */
-const CLUSTER_SCOPED_KINDS: ReadonlySet<string> = new Set([
-  'APIService',
-  'ClusterIssuer',
-  'ClusterRole',
-  'ClusterRoleBinding',
-  'CustomResourceDefinition',
-  'GatewayClass',
-  'IngressClass',
-  'MutatingWebhookConfiguration',
-  'Namespace',
-  'Node',
-  'PersistentVolume',
-  'PriorityClass',
-  'RuntimeClass',
-  'StorageClass',
-  'ValidatingWebhookConfiguration',
-]);
-
-/** Workload kinds a `setImage` entry can target. */
-const IMAGE_TARGET_KINDS = ['Deployment', 'DaemonSet'];
+export { DEFAULT_NAMESPACE } from './objects.ts';
 
 /** One document after the first pass. */
 interface Doc {
@@ -227,13 +196,6 @@ function readDocument(value: unknown, positional: string, sinkFor: (document: st
   return ok ? { label, body: value } : undefined;
 }
 
-/** The object with `metadata.namespace` set to `namespace` when its kind is namespaced and it names none. */
-function withNamespace(body: Mapping, namespace: string): ScenarioObject {
-  const object = body as ScenarioObject;
-  if (CLUSTER_SCOPED_KINDS.has(object.kind) || object.metadata.namespace !== undefined) return object;
-  return { ...object, metadata: { ...object.metadata, namespace } };
-}
-
 function keyOf(object: ScenarioObject): ObjectKey {
   const base = { apiVersion: object.apiVersion, kind: object.kind, name: object.metadata.name };
   return object.metadata.namespace === undefined ? base : { ...base, namespace: object.metadata.namespace };
@@ -245,166 +207,8 @@ function keyString(key: ObjectKey): string {
   return `${group}|${key.kind}|${key.namespace ?? ''}|${key.name}`;
 }
 
-function isFlaggerGroup(apiVersion: string): boolean {
-  return apiVersion.startsWith('flagger.app/');
-}
-
 function isBootstrapKind(object: ScenarioObject): boolean {
   return object.kind === 'Namespace' || object.kind === 'CustomResourceDefinition';
-}
-
-/**
- * Fills in namespaces (timeline references default to the Canary's namespace, the one the scenario is about),
- * validates applied objects like FILE documents, and checks `setImage` targets that FILE defines.
- */
-function resolveTimeline(
-  raw: readonly RawTimelineEntry[],
-  objects: readonly ScenarioObject[],
-  canary: Canary,
-  sink: IssueSink,
-  warn: (path: string, message: string) => void,
-): TimelineEntry[] {
-  const namespace = canary.metadata.namespace ?? DEFAULT_NAMESPACE;
-  const known = [...objects];
-  const out: TimelineEntry[] = [];
-  for (const entry of raw) {
-    const at = (path: string): string => (path === '' ? entry.path : join(entry.path, path));
-    const prefixed: IssueSink = { add: (path, message) => sink.add(at(path), message) };
-    const action = resolveAction(entry, namespace, canary, known, prefixed, (path, message) => warn(at(path), message));
-    if (action === undefined) continue;
-    if (action.type === 'apply') known.push(action.object);
-    out.push({ tick: entry.tick, index: entry.index, action });
-  }
-  return out;
-}
-
-function resolveAction(
-  entry: RawTimelineEntry,
-  namespace: string,
-  canary: Canary,
-  known: readonly ScenarioObject[],
-  sink: IssueSink,
-  warn: (path: string, message: string) => void,
-): TimelineAction | undefined {
-  const action = entry.action;
-  switch (action.type) {
-    case 'run':
-      return action;
-    case 'patch':
-    case 'delete':
-      return { ...action, object: resolveKey(action.object, namespace) };
-    case 'setImage': {
-      const ns = action.namespace ?? namespace;
-      const workload = known.find(
-        (o) => IMAGE_TARGET_KINDS.includes(o.kind) && o.metadata.name === action.target && o.metadata.namespace === ns,
-      );
-      const containers = workload === undefined ? undefined : containerNames(workload);
-      let container = action.container;
-      if (containers !== undefined) {
-        if (container === undefined && containers.length === 1) container = containers[0];
-        else if (container === undefined) {
-          sink.add('container', `required: ${workload?.kind} ${action.target} has containers ${containers.join(', ')}`);
-          return undefined;
-        } else if (!containers.includes(container)) {
-          sink.add('container', `expected one of the containers of ${workload?.kind} ${action.target} (${containers.join(', ')}), got ${JSON.stringify(container)}`);
-          return undefined;
-        }
-      }
-      if (container === undefined) {
-        sink.add('container', `required: FILE defines no Deployment or DaemonSet ${action.target} in namespace ${ns} to take it from`);
-        return undefined;
-      }
-      return { type: 'setImage', target: action.target, namespace: ns, container, image: action.image };
-    }
-    case 'apply': {
-      const body = action.object;
-      let ok = true;
-      for (const field of ['apiVersion', 'kind'] as const) {
-        if (typeof body[field] !== 'string' || body[field] === '') {
-          sink.add(field, body[field] === undefined ? 'required' : `expected a non-empty string, got ${describe(body[field])}`);
-          ok = false;
-        }
-      }
-      const metadata = body['metadata'];
-      if (!isMapping(metadata) || typeof metadata['name'] !== 'string' || metadata['name'] === '') {
-        sink.add('metadata.name', 'required');
-        ok = false;
-      }
-      if (!ok) return undefined;
-      const object = withNamespace(body, namespace);
-      if (isFlaggerGroup(object.apiVersion)) {
-        const result = validateFlaggerDocument(object);
-        for (const issue of result.issues) sink.add(issue.path, issue.message);
-        for (const warning of result.warnings) warn(warning.path, warning.message);
-        if (result.object === undefined) return undefined;
-        const canaryNamespace = canary.metadata.namespace ?? DEFAULT_NAMESPACE;
-        if (object.kind === 'Canary' && (object.metadata.name !== canary.metadata.name || object.metadata.namespace !== canaryNamespace)) {
-          sink.add('metadata.name', `a scenario plays one Canary (${canary.metadata.name}.${canaryNamespace}); apply may replace it, not add ${object.metadata.name}.${object.metadata.namespace}`);
-          return undefined;
-        }
-      }
-      return { type: 'apply', object };
-    }
-    default: {
-      const unreachable: never = action;
-      throw new Error(`unhandled timeline action ${JSON.stringify(unreachable)}`);
-    }
-  }
-}
-
-function resolveKey(key: RawObjectKey, namespace: string): ObjectKey {
-  if (key.namespace !== undefined || CLUSTER_SCOPED_KINDS.has(key.kind)) return key;
-  return { ...key, namespace };
-}
-
-function containerNames(workload: ScenarioObject): string[] | undefined {
-  const spec = workload['spec'];
-  const template = isMapping(spec) ? spec['template'] : undefined;
-  const podSpec = isMapping(template) ? template['spec'] : undefined;
-  const containers = isMapping(podSpec) ? podSpec['containers'] : undefined;
-  if (!Array.isArray(containers)) return undefined;
-  return containers.flatMap((c: unknown) => (isMapping(c) && typeof c['name'] === 'string' ? [c['name']] : []));
-}
-
-/**
- * "Any other metric must be listed under metrics, or FILE is invalid": every metric of the Canary is either
- * builtin (answered from the canary pods' image) or scripted in `spec.world.metrics`.
- */
-function checkMetricsAnswered(
-  label: string,
-  canary: Canary,
-  world: WorldSpec,
-  sinkFor: (document: string) => IssueSink,
-  prefix = '',
-): void {
-  const spec = canary.spec as unknown as Mapping;
-  const analysisKey = isMapping(spec['analysis']) ? 'analysis' : 'canaryAnalysis';
-  const analysis = spec[analysisKey];
-  const metrics = isMapping(analysis) ? analysis['metrics'] : undefined;
-  if (!Array.isArray(metrics)) return;
-  metrics.forEach((metric: unknown, i) => {
-    const name = isMapping(metric) ? metric['name'] : undefined;
-    if (typeof name !== 'string') return;
-    if ((BUILTIN_METRICS as readonly string[]).includes(name) || world.metrics[name] !== undefined) return;
-    const path = join(join(join(`spec.${analysisKey}`, 'metrics'), i), 'name');
-    sinkFor(label).add(
-      prefix === '' ? path : join(prefix, path),
-      `metric ${JSON.stringify(name)} is not builtin (${BUILTIN_METRICS.join(', ')}), so the Scenario must list its answers under spec.world.metrics`,
-    );
-  });
-}
-
-/** A Canary whose provider Fledge has no router for cannot be simulated (the controller would refuse it too). */
-function checkProviderSupported(canary: Canary, sink: IssueSink): void {
-  const provider = canary.spec.provider;
-  try {
-    const { name } = parseProvider(provider);
-    if (!(SUPPORTED_PROVIDERS as readonly string[]).includes(name)) {
-      sink.add('spec.provider', `"${provider}" is a Flagger provider Fledge does not support yet; supported: ${SUPPORTED_PROVIDERS.join(', ')}`);
-    }
-  } catch (error) {
-    sink.add('spec.provider', error instanceof Error ? error.message.replace(/^spec\.provider: /, '') : String(error));
-  }
 }
 
 function lineOf(text: string, offset: number): number {
