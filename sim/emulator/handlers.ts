@@ -229,7 +229,7 @@ function decodeContinue(token: string): ContinueToken {
     if (parsed.v !== 'meta.k8s.io/v1' || typeof parsed.rv !== 'number' || typeof parsed.start !== 'string') throw new Error('unsupported token');
     return parsed as ContinueToken;
   } catch (error) {
-    throw badRequest(`continue key is not valid: ${(error as Error).message}`);
+    throw badRequest(`invalid continue token: ${(error as Error).message}`);
   }
 }
 
@@ -261,9 +261,8 @@ export function list(ctx: RestContext, t: Target): RestResponse {
   const limit = limitText ? Number(limitText) : 0;
   if (!Number.isInteger(limit) || limit < 0) throw badRequest(`invalid limit: ${limitText}`);
   const key = (o: KubeObject) => (t.type.namespaced ? `${o.metadata.namespace ?? ''}/${o.metadata.name}` : o.metadata.name);
-  const all = ctx.state.list(t.gvr, namespaceOf(t));
+  const resource = resourceKey(t.type.group, t.type.resource);
   let rv = Number(ctx.state.resourceVersion());
-  let items = all;
   let start = '';
   if (token) {
     const decoded = decodeContinue(token);
@@ -272,16 +271,36 @@ export function list(ctx: RestContext, t: Target): RestResponse {
     }
     rv = decoded.rv;
     start = decoded.start;
-    items = ctx.cache.snapshot(resourceKey(t.type.group, t.type.resource), rv, all).map((o) => ({ ...o, apiVersion: apiVersionOf(t.type.group, t.gvr.version) }));
   }
-  const sorted = items.filter((o) => key(o) > start || start === '').filter(matches).sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
-  const page = limit > 0 ? sorted.slice(0, limit) : sorted;
-  const more = limit > 0 && sorted.length > limit;
+  const ns = namespaceOf(t);
+  let page: KubeObject[];
+  let remaining: () => number;
+  if (!token || ctx.cache.since(resource, rv).length === 0) {
+    // Nothing changed since the first page: read the store directly, copying only this page.
+    page = ctx.state.list(t.gvr, ns, { ...(start ? { after: start } : {}), ...(limit > 0 ? { limit: limit + 1 } : {}), filter: matches });
+    remaining = () => {
+      let n = 0;
+      const count = (o: KubeObject): boolean => {
+        if (matches(o)) n++;
+        return false;
+      };
+      ctx.state.list(t.gvr, ns, { after: key(page[limit - 1] as KubeObject), filter: count });
+      return n;
+    };
+  } else {
+    const apiVersion = apiVersionOf(t.type.group, t.gvr.version);
+    const snapshot = ctx.cache.snapshot(resource, rv, ctx.state.list(t.gvr, ns)).map((o) => ({ ...o, apiVersion }));
+    const sorted = snapshot.filter((o) => key(o) > start && matches(o)).sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
+    page = limit > 0 ? sorted.slice(0, limit + 1) : sorted;
+    remaining = () => sorted.length - limit;
+  }
+  const more = limit > 0 && page.length > limit;
+  if (more) page = page.slice(0, limit);
   const last = page.at(-1);
   const metadata: Record<string, unknown> = { resourceVersion: String(rv) };
   if (more && last) {
     metadata['continue'] = encodeContinue(rv, key(last));
-    if (labels.length === 0 && fields.length === 0) metadata['remainingItemCount'] = sorted.length - page.length;
+    if (labels.length === 0 && fields.length === 0) metadata['remainingItemCount'] = remaining();
   }
   return {
     status: 200,

@@ -3,7 +3,7 @@ import { ApiError, alreadyExists, badRequest, conflict, forbiddenField, invalid,
 import { clone, deterministicUids, jsonEqual, nameSuffixes, specPart, timestamp, wallClock } from './meta.ts';
 import { ChangeQueue, OwnerIndex } from './ownership.ts';
 import { ResourceRegistry, apiVersionOf } from './resources.ts';
-import type { Clock, DeleteOptions, DeleteResult, EmulatorState, GroupVersionResource, KubeObject, ResourceType, WriteOptions } from './types.ts';
+import type { Clock, DeleteOptions, DeleteResult, EmulatorState, GroupVersionResource, KubeObject, ListOptions, ResourceType, WriteOptions } from './types.ts';
 
 /** Options of {@link createClusterState}. */
 export interface ClusterStateOptions {
@@ -82,12 +82,19 @@ class MemoryClusterState implements EmulatorState {
     return stored && render(type, gvr.version, stored);
   }
 
-  list(gvr: GroupVersionResource, namespace?: string): KubeObject[] {
+  list(gvr: GroupVersionResource, namespace?: string, options: ListOptions = {}): KubeObject[] {
     const type = this.typeOf(gvr);
-    const entries = [...this.bucket(type).entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return entries
-      .filter(([, o]) => !type.namespaced || namespace === undefined || o.metadata.namespace === namespace)
-      .map(([, o]) => render(type, gvr.version, o));
+    const keys = [...this.bucket(type).keys()].sort();
+    const out: KubeObject[] = [];
+    for (const key of keys) {
+      if (options.limit !== undefined && out.length >= options.limit) break;
+      if (options.after !== undefined && key <= options.after) continue;
+      const o = this.bucket(type).get(key) as KubeObject;
+      if (type.namespaced && namespace !== undefined && o.metadata.namespace !== namespace) continue;
+      if (options.filter && !options.filter(o)) continue;
+      out.push(render(type, gvr.version, o));
+    }
+    return out;
   }
 
   create(gvr: GroupVersionResource, object: KubeObject, options: WriteOptions = {}): KubeObject {

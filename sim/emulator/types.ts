@@ -113,6 +113,16 @@ export interface DeleteOptions {
   readonly dryRun?: boolean;
 }
 
+/** Options of `EmulatorState.list`, applied to stored objects before they are copied (cheap pages of big lists). */
+export interface ListOptions {
+  /** Only objects whose key (`namespace/name`, or `name` when cluster-scoped) sorts after this one. */
+  readonly after?: string;
+  /** At most this many objects. */
+  readonly limit?: number;
+  /** Only objects it accepts; it sees the stored object and must not change it. */
+  readonly filter?: (object: KubeObject) => boolean;
+}
+
 /** Options of `EmulatorState.create` and `update`. */
 export interface WriteOptions {
   /** Check and return the object as it would be stored, store nothing (`?dryRun=All`). @default false */
@@ -127,6 +137,8 @@ export interface DeleteResult {
 
 /** `ClusterState` plus what the HTTP layer needs: the resource registry and the global resourceVersion. */
 export interface EmulatorState extends ClusterState {
+  /** Objects sorted by key (`namespace/name`), copied; `options` narrow the scan before copying. */
+  list(gvr: GroupVersionResource, namespace?: string, options?: ListOptions): KubeObject[];
   create(gvr: GroupVersionResource, object: KubeObject, options?: WriteOptions): KubeObject;
   update(gvr: GroupVersionResource, object: KubeObject, options?: { subresource?: 'status' } & WriteOptions): KubeObject;
   delete(gvr: GroupVersionResource, namespace: string | undefined, name: string, options?: DeleteOptions): DeleteResult;
