@@ -4,6 +4,8 @@
  * ports wired to them, with the world answering metrics and webhooks and recorders collecting what each tick
  * said (events, alerts, webhook calls).
  */
+import { parseCanary } from '../../shared/api/index.ts';
+import { analysisIntervalMs } from '../../shared/api/defaults.ts';
 import type { CanaryId } from '../../shared/api/state.ts';
 import type { ControllerDeps, EventSink } from '../../shared/controller/index.ts';
 import { targetPorts } from '../../shared/controller/index.ts';
@@ -23,16 +25,13 @@ export const SIMULATED_CLUSTER = 'fledge-simulate';
  * World settles between two controller ticks, evenly spaced over the interval, the last at the tick's time:
  * a real cluster's controllers keep working between two analysis ticks, so a rolling update with
  * `minReadySeconds` makes several steps per minute, and `ProgressDeadlineExceeded` or availability are
- * current when the controller reads them.
+ * current when the controller reads them. The world runs on virtual time (its tick length is the live
+ * Canary's analysis interval), so the number of settles changes how finely a rollout is sampled, never
+ * when pods become ready.
  */
 export const SETTLES_BEFORE_CONTROLLER = 5;
 
-/**
- * World ticks per scenario tick: the settles before the controller, and one after it (so pods the controller
- * creates are ready within the tick). The world counts `readyAfterTicks` in its own ticks, so image behaviours
- * are scaled by this factor to keep counting scenario ticks.
- */
-export const WORLD_TICKS_PER_TICK = SETTLES_BEFORE_CONTROLLER + 1;
+const CANARIES = { group: 'flagger.app', version: 'v1beta1', resource: 'canaries' } as const;
 
 /** A clock that only moves when told to, and only forward. */
 export class VirtualClock implements Clock {
@@ -97,10 +96,15 @@ export interface Simulation {
 export async function startSimulation(file: ScenarioFile): Promise<Simulation> {
   const clock = new VirtualClock(SCENARIO_EPOCH);
   const state = createClusterState({ clock });
-  const images = Object.fromEntries(
-    Object.entries(file.scenario.world.images).map(([image, b]) => [image, { ...b, readyAfterTicks: b.readyAfterTicks * WORLD_TICKS_PER_TICK }]),
-  );
-  const world = createWorld({ state, clock, images, primary: file.scenario.world.primary });
+  const meta = file.canary.metadata;
+  const id: CanaryId = { cluster: SIMULATED_CLUSTER, namespace: meta.namespace ?? 'default', name: meta.name ?? '' };
+  // One scenario tick is one analysis interval of the Canary as the cluster holds it, as the runner moves the clock.
+  const tickMs = (): number => {
+    const live = state.get(CANARIES, id.namespace, id.name);
+    const parsed = live === undefined ? undefined : parseCanary(live);
+    return analysisIntervalMs((parsed?.ok ? parsed.value : file.canary).spec.analysis?.interval);
+  };
+  const world = createWorld({ state, clock, tickMs, images: file.scenario.world.images, primary: file.scenario.world.primary });
   const emulator = await startEmulator({ state, clock, crds: standardCrds() });
   try {
     const kube = createKubeClient({ kubeconfig: emulator.kubeconfig(), fieldManager: 'fledge' });
@@ -122,8 +126,6 @@ export async function startSimulation(file: ScenarioFile): Promise<Simulation> {
       events,
       actor: 'fledge-simulate',
     };
-    const meta = file.canary.metadata;
-    const id: CanaryId = { cluster: SIMULATED_CLUSTER, namespace: meta.namespace ?? 'default', name: meta.name ?? '' };
     return { clock, emulator, world, kube, deps, id, events, notifier, hooks, stop: () => emulator.stop() };
   } catch (error) {
     await emulator.stop();

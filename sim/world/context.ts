@@ -12,6 +12,8 @@ export interface WorldContext {
   readonly now: Date;
   /** Number of the current tick (the first is 1). */
   readonly tick: number;
+  /** Length of one tick in virtual time, in milliseconds: what `readyAfterTicks` counts. */
+  readonly tickMs: number;
   readonly nodes: readonly ResolvedNode[];
   readonly images: ImageBook;
   readonly primaries: PrimaryTemplates;
@@ -22,20 +24,24 @@ export interface WorldContext {
 }
 
 /**
- * The kubelets' memory of pods: the tick each pod was first seen in (what `readyAfterTicks` counts from) and
- * the IP it was given, plus deterministic name and address allocation.
+ * The kubelets' memory of pods: the virtual time each pod was first seen at (what `readyAfterTicks` and the
+ * crash-loop back-off count from) and the IP it was given, plus deterministic name and address allocation.
  */
 export class PodBook {
   private readonly births = new Map<string, number>();
   private readonly ips = new Map<string, string>();
   private seq = 0;
 
-  /** The tick `pod` was created in; a pod seen for the first time is born now. */
-  birthTick(pod: KubeObject, tick: number): number {
+  /**
+   * When `pod` started, in epoch milliseconds; a pod seen for the first time starts at `now`. The world's own
+   * time, not `creationTimestamp`: the API server stamps that from its clock, which a scenario sets to the end
+   * of the interval the world is settling.
+   */
+  birthTime(pod: KubeObject, now: Date): number {
     const uid = pod.metadata.uid ?? pod.metadata.name;
     let born = this.births.get(uid);
     if (born === undefined) {
-      born = tick;
+      born = now.getTime();
       this.births.set(uid, born);
     }
     return born;

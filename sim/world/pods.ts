@@ -105,13 +105,41 @@ export function createPod(ctx: WorldContext, owner: KubeObject, template: PodTem
     ownerReferences: [ownerReference(owner)],
   };
   const pod = ctx.cluster.create(GVR.pods, { apiVersion: 'v1', kind: 'Pod', metadata, spec, status: { phase: 'Pending' } });
-  ctx.pods.birthTick(pod, ctx.tick);
+  ctx.pods.birthTime(pod, ctx.now);
   return pod;
 }
 
 /** Go's `time.Duration` text for whole seconds: `10s`, `1m20s`, `5m0s`. */
 function goDuration(seconds: number): string {
   return seconds < 60 ? `${seconds}s` : `${Math.floor(seconds / 60)}m${seconds % 60}s`;
+}
+
+/** The kubelet's crash-loop back-off: 10s, doubled after each restart, at most 5m. */
+const BACK_OFF_START_S = 10;
+const BACK_OFF_MAX_S = 300;
+
+/** The back-off the kubelet waits after the `restart`-th restart (the first is 1), in seconds. */
+function backOffAfter(restart: number): number {
+  return Math.min(BACK_OFF_START_S * 2 ** (restart - 1), BACK_OFF_MAX_S);
+}
+
+/**
+ * Restarts of a container that exits at once, `elapsedMs` after its pod started: the first restart follows
+ * the first exit at once, each later one waits the back-off after the previous. Returns the restart count
+ * and how long after the pod's start the latest restart happened.
+ */
+function crashLoopRestarts(elapsedMs: number): { restarts: number; lastRestartMs: number } {
+  let restarts = 1;
+  let at = 0;
+  while (backOffAfter(restarts) < BACK_OFF_MAX_S) {
+    const next = at + backOffAfter(restarts) * 1000;
+    if (next > elapsedMs) return { restarts, lastRestartMs: at };
+    restarts++;
+    at = next;
+  }
+  // From here on every back-off is the maximum.
+  const more = Math.floor((elapsedMs - at) / (BACK_OFF_MAX_S * 1000));
+  return { restarts: restarts + more, lastRestartMs: at + more * BACK_OFF_MAX_S * 1000 };
 }
 
 /**
@@ -130,8 +158,8 @@ function madeFromPromotedTemplate(ctx: WorldContext, pod: KubeObject, replicaSet
 }
 
 /**
- * The kubelets: writes every active pod's status from the behaviour of its images, the tick it was born in
- * and the `primary.neverReadyAfterPromotion` rule.
+ * The kubelets: writes every active pod's status from the behaviour of its images, the virtual time since it
+ * started and the `primary.neverReadyAfterPromotion` rule.
  */
 export function syncPodStatuses(ctx: WorldContext): void {
   const replicaSets = new Map(ctx.cluster.list(GVR.replicaSets).map((rs) => [rs.metadata.uid ?? '', rs]));
@@ -157,24 +185,25 @@ function podStatus(ctx: WorldContext, pod: KubeObject, promotedNeverReady: boole
     return { phase: 'Pending', conditions: [condition('PodScheduled', 'False', { reason: 'Unschedulable', message })], qosClass: 'BestEffort' };
   }
   const started = pod.metadata.creationTimestamp ?? at;
-  const age = ctx.tick - ctx.pods.birthTick(pod, ctx.tick);
+  const born = ctx.pods.birthTime(pod, ctx.now);
+  const age = ctx.now.getTime() - born;
   const containerStatuses = (spec.containers ?? []).map((c) => {
     const b = ctx.images.behaviour(c.image);
     const containerID = `containerd://${[0, 1, 2, 3, 4, 5, 6, 7].map((i) => fnv1a32(`${pod.metadata.uid}/${c.name}/${i}`).toString(16).padStart(8, '0')).join('')}`;
     const common = { name: c.name, image: c.image, imageID: c.image, containerID };
     if (b.crashLoop) {
-      const restartCount = age + 1;
-      const backOff = goDuration(Math.min(10 * 2 ** (restartCount - 1), 300));
+      const { restarts, lastRestartMs } = crashLoopRestarts(age);
+      const exited = timestamp(new Date(born + lastRestartMs));
       return {
         ...common,
         ready: false,
         started: false,
-        restartCount,
-        state: { waiting: { reason: 'CrashLoopBackOff', message: `back-off ${backOff} restarting failed container=${c.name} pod=${pod.metadata.name}_${pod.metadata.namespace}(${pod.metadata.uid})` } },
-        lastState: { terminated: { exitCode: 1, reason: 'Error', startedAt: at, finishedAt: at, containerID } },
+        restartCount: restarts,
+        state: { waiting: { reason: 'CrashLoopBackOff', message: `back-off ${goDuration(backOffAfter(restarts))} restarting failed container=${c.name} pod=${pod.metadata.name}_${pod.metadata.namespace}(${pod.metadata.uid})` } },
+        lastState: { terminated: { exitCode: 1, reason: 'Error', startedAt: exited, finishedAt: exited, containerID } },
       };
     }
-    const ready = !b.neverReady && !promotedNeverReady && age >= b.readyAfterTicks;
+    const ready = !b.neverReady && !promotedNeverReady && age >= b.readyAfterTicks * ctx.tickMs;
     return { ...common, ready, started: true, restartCount: 0, state: { running: { startedAt: started } }, lastState: {} };
   });
   const unready = containerStatuses.filter((c) => !c.ready).map((c) => c.name);

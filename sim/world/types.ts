@@ -5,11 +5,19 @@ import type { ClusterState, Clock } from '../emulator/types.ts';
  * (see `SCENARIOS.md`). Unlisted images use the defaults.
  */
 export interface ImageBehaviour {
-  /** New pods become ready this many ticks after the tick they were created in. @default 0 (ready within the tick) */
+  /**
+   * New pods become ready this many ticks (of `WorldOptions.tickMs` virtual time) after they start: 0 is ready
+   * as soon as the world sees them, N is ready at the first sync at least N ticks later.
+   * @default 0 (ready within the tick)
+   */
   readonly readyAfterTicks?: number;
   /** Pods run but never pass their readiness probe. @default false */
   readonly neverReady?: boolean;
-  /** Containers exit at once and restart with back-off: never ready, `CrashLoopBackOff`, a rising `restartCount`. @default false */
+  /**
+   * Containers exit at once and restart on the kubelet's back-off (at once, then 10s doubling to 5m, in
+   * virtual time): never ready, `CrashLoopBackOff`, a rising `restartCount`.
+   * @default false
+   */
   readonly crashLoop?: boolean;
   /** Share of requests that fail, 0 to 1; read by the traffic and metric simulation. @default 0 */
   readonly errorRate?: number;
@@ -43,6 +51,14 @@ export interface WorldOptions {
   readonly state: ClusterState;
   /** Supplies `now` to `tick()` when it is called without one. */
   readonly clock: Clock;
+  /**
+   * Length of one tick in virtual time, in milliseconds: what `readyAfterTicks` counts. A function is read at
+   * every `tick()`, for a tick length that can change (a scenario's is the live Canary's analysis interval).
+   * Everything in the world is a function of virtual time, so how often `tick()` is called between two
+   * times changes how finely a rollout is sampled, never when a pod becomes ready.
+   * @default 60000 (one minute)
+   */
+  readonly tickMs?: number | (() => number);
   /** Pod behaviour by container image. @default {} (every image behaves by the defaults) */
   readonly images?: Readonly<Record<string, ImageBehaviour>>;
   /** @default {neverReadyAfterPromotion: false} */
@@ -64,7 +80,7 @@ export interface WorkloadSummary {
 
 /** What one `tick()` did. */
 export interface TickReport {
-  /** Ticks run so far, this one included (the first is 1). */
+  /** `tick()` calls so far, this one included (the first is 1). */
   readonly tick: number;
   readonly now: Date;
   /** Controller passes it took to settle (the last one wrote nothing). */
@@ -80,11 +96,13 @@ export type TemplateOrigin = 'initial' | 'promoted';
 export interface World {
   /**
    * Advances virtual time to `now` and runs the controllers (autoscalers, Deployments, ReplicaSets,
-   * DaemonSets, kubelets), in that order, pass after pass until a pass writes nothing.
-   * @throws WorldError when `now` is earlier than the previous tick's.
+   * DaemonSets, kubelets), in that order, pass after pass until a pass writes nothing. Pod readiness
+   * (`readyAfterTicks`), crash-loop restarts, `minReadySeconds` and progress deadlines all follow `now`, so
+   * calling `tick` several times over an interval only settles the cluster more often.
+   * @throws WorldError when `now` is earlier than the previous tick's, or the tick length is not a positive number.
    */
   tick(now?: Date): TickReport;
-  /** Ticks run so far. */
+  /** `tick()` calls so far. */
   readonly ticks: number;
   /** The Deployment (or else DaemonSet) `namespace/name` as the cluster holds it, or `undefined`. */
   workloadSummary(namespace: string, name: string): WorkloadSummary | undefined;

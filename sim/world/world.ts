@@ -17,8 +17,16 @@ import type { ResolvedImageBehaviour, TemplateOrigin, TickReport, World, Workloa
 /** Passes after which a tick that still writes is a bug in a controller, not a slow rollout. */
 const MAX_PASSES = 500;
 
+/** The default tick length: a scenario's default analysis interval. */
+const DEFAULT_TICK_MS = 60_000;
+
 /** One controller pass, in the fixed order autoscalers → Deployments → ReplicaSets → DaemonSets → kubelets. */
 const CONTROLLERS: ReadonlyArray<(ctx: WorldContext) => void> = [syncAutoscalers, syncDeployments, syncReplicaSets, syncDaemonSets, syncPodStatuses];
+
+function checkTickMs(tickMs: number, context: string): number {
+  if (Number.isFinite(tickMs) && tickMs > 0) return tickMs;
+  throw new WorldError(`${context}: tickMs: expected a positive number of milliseconds, got ${String(tickMs)}`);
+}
 
 function firstImage(workload: KubeObject): string | undefined {
   const spec = workload['spec'] as { template?: { spec?: { containers?: Array<{ image?: string }> } } } | undefined;
@@ -45,6 +53,7 @@ function firstImage(workload: KubeObject): string | undefined {
 export function createWorld(options: WorldOptions): World {
   const issues = imageBehaviourIssues(options.images);
   if (issues.length > 0) throw new WorldError(`invalid world: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`);
+  if (typeof options.tickMs === 'number') checkTickMs(options.tickMs, 'invalid world');
   const cluster = new Cluster(options.state);
   const images = new ImageBook(options.images);
   const nodes = resolveNodes(options.nodes);
@@ -65,9 +74,10 @@ export function createWorld(options: WorldOptions): World {
       if (last && now.getTime() < last.getTime()) {
         throw new WorldError(`world.tick: time must not go backwards: got ${now.toISOString()}, the previous tick was at ${last.toISOString()}`);
       }
+      const tickMs = checkTickMs(typeof options.tickMs === 'function' ? options.tickMs() : (options.tickMs ?? DEFAULT_TICK_MS), 'world.tick');
       last = now;
       ticks++;
-      const ctx: WorldContext = { cluster, now, tick: ticks, nodes, images, primaries, pods, recommendations, neverReadyAfterPromotion };
+      const ctx: WorldContext = { cluster, now, tick: ticks, tickMs, nodes, images, primaries, pods, recommendations, neverReadyAfterPromotion };
       const before = cluster.writes;
       for (let pass = 1; pass <= MAX_PASSES; pass++) {
         const start = cluster.writes;

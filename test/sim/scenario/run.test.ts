@@ -39,13 +39,15 @@ describe('runScenario', () => {
   });
 
   it.each([
-    { readyAfterTicks: 0, ready: [2, 2, 2] },
-    { readyAfterTicks: 1, ready: [0, 2, 2] },
-    { readyAfterTicks: 2, ready: [0, 0, 2] },
-  ])('makes canary pods ready $readyAfterTicks ticks after the tick that creates them', async ({ readyAfterTicks, ready }) => {
+    { readyAfterTicks: 0, interval: '1m', ready: [2, 2, 2] },
+    { readyAfterTicks: 1, interval: '1m', ready: [0, 2, 2] },
+    { readyAfterTicks: 2, interval: '1m', ready: [0, 0, 2] },
+    { readyAfterTicks: 1, interval: '30s', ready: [0, 2, 2] },
+    { readyAfterTicks: 2, interval: '2m', ready: [0, 0, 2] },
+  ])('makes canary pods ready $readyAfterTicks ticks of $interval after the tick that creates them', async ({ readyAfterTicks, interval, ready }) => {
     const world = `  world:\n    images:\n      podinfo:slow: {readyAfterTicks: ${readyAfterTicks}}`;
 
-    const { lines } = await run(file(DEPLOYMENT, canary(), scenario(`  maxTicks: 5\n  timeline:\n${NEW_IMAGE}\n${world}`)));
+    const { lines } = await run(file(DEPLOYMENT, canary().replace('interval: 1m', `interval: ${interval}`), scenario(`  maxTicks: 5\n  timeline:\n${NEW_IMAGE}\n${world}`)));
 
     expect(lines[2]?.events.map((e) => e.message)).toEqual(['New revision detected! Scaling up podinfo.test']);
     expect(lines.slice(2, 5).map((l) => l.canary?.readyReplicas)).toEqual(ready);

@@ -217,19 +217,64 @@ describe('Deployment controller', () => {
     expect(ready).toEqual([...Array<number>(n).fill(0), 2, 2]);
   });
 
-  it('a crash-looping image shows CrashLoopBackOff with a restart count that rises every tick', () => {
+  it.each([5, 20, 60])('pods become ready readyAfterTicks × tickMs after they start, however often the world syncs (every %is)', (every) => {
+    const sim = simulate({ tickMs: 30_000, images: { 'app:x': { readyAfterTicks: 2 } } });
+    sim.create(R.deployments, deployment('podinfo', 'app:x', { replicas: 2 }));
+    sim.tick();
+    let readyAt: number | undefined;
+    while (readyAt === undefined && sim.elapsed() < 180_000) {
+      sim.advance(every);
+      if (status(sim.get(R.deployments, 'podinfo'))['readyReplicas'] === 2) readyAt = sim.elapsed() / 1000;
+    }
+    expect(readyAt).toBe(60);
+  });
+
+  it('a crash-looping image restarts on the kubelet back-off in virtual time: at once, then 10s doubling to 5m', () => {
+    // Prepare
     const sim = simulate({ images: { 'app:crash': { crashLoop: true } } });
     sim.create(R.deployments, deployment('podinfo', 'app:crash'));
+    sim.tick();
     const seen: unknown[] = [];
-    for (let i = 0; i < 3; i++) {
-      if (i === 0) sim.tick();
-      else sim.advance();
+
+    // Act
+    for (const second of [0, 9, 10, 29, 30, 70, 150, 310, 609, 610, 910, 1210]) {
+      sim.advance(second - sim.elapsed() / 1000);
       const [pod] = sim.list(R.pods);
-      const [container] = (status(pod as KubeObject)['containerStatuses'] ?? []) as Array<{ ready: boolean; restartCount: number; state: { waiting?: { reason: string } } }>;
-      seen.push({ phase: status(pod as KubeObject)['phase'], ready: isReady(pod as KubeObject), containerReady: container?.ready, restarts: container?.restartCount, waiting: container?.state.waiting?.reason });
+      const [container] = (status(pod as KubeObject)['containerStatuses'] ?? []) as Array<{ ready: boolean; restartCount: number; state: { waiting?: { reason: string; message: string } }; lastState: { terminated?: { finishedAt: string } } }>;
+      expect({ phase: status(pod as KubeObject)['phase'], ready: isReady(pod as KubeObject), containerReady: container?.ready, waiting: container?.state.waiting?.reason }).toEqual({ phase: 'Running', ready: false, containerReady: false, waiting: 'CrashLoopBackOff' });
+      seen.push([second, container?.restartCount, /^back-off (\S+) /.exec(container?.state.waiting?.message ?? '')?.[1], container?.lastState.terminated?.finishedAt]);
     }
-    expect(seen).toEqual([1, 2, 3].map((restarts) => ({ phase: 'Running', ready: false, containerReady: false, restarts, waiting: 'CrashLoopBackOff' })));
+
+    // Assess
+    expect(seen).toEqual([
+      [0, 1, '10s', at(0)],
+      [9, 1, '10s', at(0)],
+      [10, 2, '20s', at(10)],
+      [29, 2, '20s', at(10)],
+      [30, 3, '40s', at(30)],
+      [70, 4, '1m20s', at(70)],
+      [150, 5, '2m40s', at(150)],
+      [310, 6, '5m0s', at(310)],
+      [609, 6, '5m0s', at(310)],
+      [610, 7, '5m0s', at(610)],
+      [910, 8, '5m0s', at(910)],
+      [1210, 9, '5m0s', at(1210)],
+    ]);
     expect(status(sim.get(R.deployments, 'podinfo'))['readyReplicas']).toBeUndefined();
+  });
+
+  it('reports the same crash-loop restarts at a time whether the world synced often or once', () => {
+    const often = simulate({ images: { 'app:crash': { crashLoop: true } } });
+    const once = simulate({ images: { 'app:crash': { crashLoop: true } } });
+    for (const sim of [often, once]) {
+      sim.create(R.deployments, deployment('podinfo', 'app:crash'));
+      sim.tick();
+    }
+    for (let i = 0; i < 60; i++) often.advance(10);
+    once.advance(600);
+    const container = (sim: Sim): unknown => (status(sim.list(R.pods)[0] as KubeObject)['containerStatuses'] as unknown[])[0];
+    expect(container(often)).toMatchObject({ restartCount: 6 });
+    expect(container(often)).toEqual(container(once));
   });
 
   it('scales to zero and back', () => {

@@ -19,6 +19,11 @@ describe('createWorld', () => {
     expect(make).toThrow(message);
   });
 
+  it('rejects a tick length that is not a positive number of milliseconds', () => {
+    const make = (): unknown => createWorld({ state: createClusterState({ clock }), clock, tickMs: 0 });
+    expect(make).toThrow('invalid world: tickMs: expected a positive number of milliseconds, got 0');
+  });
+
   it('answers image behaviours with the defaults filled in', () => {
     const world = createWorld({ state: createClusterState({ clock }), clock, images: { 'a:1': { errorRate: 0.35 } } });
     expect(world.imageBehaviour('a:1')).toEqual({ readyAfterTicks: 0, neverReady: false, crashLoop: false, errorRate: 0.35, latencyMs: 50 });
@@ -43,6 +48,26 @@ describe('World.tick', () => {
     const sim = simulate();
     sim.advance(60);
     expect(() => sim.world.tick(new Date(START))).toThrow('world.tick: time must not go backwards: got 2026-01-01T00:00:00.000Z, the previous tick was at 2026-01-01T00:01:00.000Z');
+  });
+
+  it('reads a tickMs function at every tick, so readyAfterTicks follows a tick length that changes', () => {
+    let tickMs = 60_000;
+    const sim = simulate({ tickMs: () => tickMs, images: { 'app:slow': { readyAfterTicks: 1 } } });
+    sim.create(R.deployments, deployment('podinfo', 'app:slow'));
+    sim.tick();
+    sim.advance(10);
+    const before = sim.world.workloadSummary('default', 'podinfo')?.readyReplicas;
+
+    tickMs = 10_000;
+    sim.tick();
+
+    expect(before).toBe(0);
+    expect(sim.world.workloadSummary('default', 'podinfo')?.readyReplicas).toBe(1);
+  });
+
+  it('refuses a tickMs function that answers no positive number', () => {
+    const sim = simulate({ tickMs: () => Number.NaN });
+    expect(() => sim.tick()).toThrow('world.tick: tickMs: expected a positive number of milliseconds, got NaN');
   });
 
   it('reads the clock when called without a time and counts ticks', () => {
