@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { parseAllDocuments } from 'yaml';
-import type { ClusterState, KubeObject } from '../emulator/types.ts';
+import type { KubeObject } from '../emulator/types.ts';
 import { ROUTER_KINDS, crdFor } from './routers.ts';
 
 export { ROUTER_KINDS, crdFor } from './routers.ts';
@@ -31,19 +31,7 @@ export function routerCrds(providers: readonly string[] = Object.keys(ROUTER_KIN
   });
 }
 
-/** Flagger's CRDs and every router kind: what a scenario cluster starts with. */
+/** Flagger's CRDs and every router kind: what a scenario cluster starts with (pass them as `startEmulator`'s `crds`). */
 export function standardCrds(): KubeObject[] {
   return [...flaggerCrds(), ...routerCrds()];
-}
-
-/** Creates {@link standardCrds} in `state` (skipping those already there); returns how many it created. */
-export function installStandardCrds(state: ClusterState): number {
-  const gvr = { group: 'apiextensions.k8s.io', version: 'v1', resource: 'customresourcedefinitions' };
-  let created = 0;
-  for (const crd of standardCrds()) {
-    if (state.get(gvr, undefined, crd.metadata.name)) continue;
-    state.create(gvr, crd);
-    created++;
-  }
-  return created;
 }

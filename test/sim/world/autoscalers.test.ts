@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { routerCrds } from '../../../sim/crds/index.ts';
 import type { KubeObject } from '../../../sim/emulator/index.ts';
 import { R, condition, deployment, simulate, specReplicas, status } from './harness.ts';
 
@@ -11,17 +12,7 @@ function hpa(target: string, minReplicas: number | undefined, maxReplicas: numbe
   };
 }
 
-const kedaCrd: KubeObject = {
-  apiVersion: 'apiextensions.k8s.io/v1',
-  kind: 'CustomResourceDefinition',
-  metadata: { name: 'scaledobjects.keda.sh' },
-  spec: {
-    group: 'keda.sh',
-    scope: 'Namespaced',
-    names: { plural: 'scaledobjects', singular: 'scaledobject', kind: 'ScaledObject', listKind: 'ScaledObjectList' },
-    versions: [{ name: 'v1alpha1', served: true, storage: true, schema: { openAPIV3Schema: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } }, subresources: { status: {} } }],
-  },
-};
+const [kedaCrd] = routerCrds(['keda']) as [KubeObject];
 
 function scaledObject(target: string, spec: Record<string, unknown>, annotations?: Record<string, string>): KubeObject {
   return {
