@@ -4,6 +4,7 @@
  * selectors, paging); controllers inside the emulator use this interface directly, as kube-controller-manager
  * would use the API server.
  */
+import type { KubeObject } from '../../shared/kube/types.ts';
 
 /** Group/version/resource of a served resource: `{group: 'apps', version: 'v1', resource: 'deployments'}`. Core group is `''`. */
 export interface GroupVersionResource {
@@ -12,29 +13,8 @@ export interface GroupVersionResource {
   readonly resource: string;
 }
 
-/** `metadata` of any object; the server sets uid, resourceVersion, generation and the timestamps. */
-export interface ObjectMeta {
-  name: string;
-  namespace?: string;
-  uid?: string;
-  resourceVersion?: string;
-  generation?: number;
-  creationTimestamp?: string;
-  deletionTimestamp?: string;
-  labels?: Record<string, string>;
-  annotations?: Record<string, string>;
-  ownerReferences?: Array<{ apiVersion: string; kind: string; name: string; uid: string; controller?: boolean; blockOwnerDeletion?: boolean }>;
-  finalizers?: string[];
-  [key: string]: unknown;
-}
-
-/** Any Kubernetes object as JSON. */
-export interface KubeObject {
-  apiVersion: string;
-  kind: string;
-  metadata: ObjectMeta;
-  [key: string]: unknown;
-}
+// The object shapes are shared/kube's: what the emulator stores is what the port reads and writes.
+export type { KubeObject, ObjectMeta, OwnerReference } from '../../shared/kube/types.ts';
 
 /** Raised by `ClusterState` writes; the HTTP layer turns it into a `Status` object with the same reason and code. */
 export interface ClusterStateErrorShape {
