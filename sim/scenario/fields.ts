@@ -52,44 +52,36 @@ export function readOptionalString(value: unknown, path: string, sink: IssueSink
   return value === undefined ? undefined : readString(value, path, sink);
 }
 
-/** Reads an optional integer within `[min, max]`. */
-export function readOptionalInteger(
-  value: unknown,
-  path: string,
-  sink: IssueSink,
-  bounds: { min: number; max?: number },
-): number | undefined {
+/** Inclusive bounds of a number field; no `max` is no upper bound. */
+export interface Bounds {
+  readonly min: number;
+  readonly max?: number;
+}
+
+/** Reads an optional number within `bounds`, an integer when `noun` is `an integer`. */
+function readOptionalBounded(value: unknown, path: string, sink: IssueSink, bounds: Bounds, noun: 'an integer' | 'a number'): number | undefined {
   if (value === undefined) return undefined;
-  if (typeof value !== 'number' || !Number.isInteger(value)) {
-    sink.add(path, `expected an integer, got ${describe(value)}`);
+  const ok = typeof value === 'number' && (noun === 'an integer' ? Number.isInteger(value) : Number.isFinite(value));
+  if (!ok) {
+    sink.add(path, `expected ${noun}, got ${describe(value)}`);
     return undefined;
   }
   if (value < bounds.min || (bounds.max !== undefined && value > bounds.max)) {
     const range = bounds.max === undefined ? `at least ${bounds.min}` : `between ${bounds.min} and ${bounds.max}`;
-    sink.add(path, `expected an integer ${range}, got ${value}`);
+    sink.add(path, `expected ${noun} ${range}, got ${value}`);
     return undefined;
   }
   return value;
 }
 
+/** Reads an optional integer within `[min, max]`. */
+export function readOptionalInteger(value: unknown, path: string, sink: IssueSink, bounds: Bounds): number | undefined {
+  return readOptionalBounded(value, path, sink, bounds, 'an integer');
+}
+
 /** Reads an optional finite number within `[min, max]`. */
-export function readOptionalNumber(
-  value: unknown,
-  path: string,
-  sink: IssueSink,
-  bounds: { min: number; max?: number },
-): number | undefined {
-  if (value === undefined) return undefined;
-  if (typeof value !== 'number' || !Number.isFinite(value)) {
-    sink.add(path, `expected a number, got ${describe(value)}`);
-    return undefined;
-  }
-  if (value < bounds.min || (bounds.max !== undefined && value > bounds.max)) {
-    const range = bounds.max === undefined ? `at least ${bounds.min}` : `between ${bounds.min} and ${bounds.max}`;
-    sink.add(path, `expected a number ${range}, got ${value}`);
-    return undefined;
-  }
-  return value;
+export function readOptionalNumber(value: unknown, path: string, sink: IssueSink, bounds: Bounds): number | undefined {
+  return readOptionalBounded(value, path, sink, bounds, 'a number');
 }
 
 /** Reads an optional boolean. */

@@ -83,10 +83,14 @@ function manage(ctx: WorldContext, ds: KubeObject, spec: DaemonSetSpec, hash: st
   for (const node of wanted) if (!perNode.has(node)) createDaemonPod(ctx, ds, spec, hash, node);
 }
 
+/** The oldest pod of one node made from the current template (`hash`) and the oldest made from another. */
+function updatedAndOld(pods: readonly KubeObject[] | undefined, hash: string): { updated: KubeObject | undefined; old: KubeObject | undefined } {
+  return { updated: pods?.find((p) => hashOf(p) === hash), old: pods?.find((p) => hashOf(p) !== hash) };
+}
+
 /** With surge: the oldest updated pod and the oldest old pod may both stay; the rest go. */
 function keepWhenSurging(pods: readonly KubeObject[], hash: string): KubeObject[] {
-  const updated = pods.find((p) => hashOf(p) === hash);
-  const old = pods.find((p) => hashOf(p) !== hash);
+  const { updated, old } = updatedAndOld(pods, hash);
   return [updated, old].filter((p): p is KubeObject => p !== undefined);
 }
 
@@ -112,9 +116,7 @@ function rollingUpdate(ctx: WorldContext, ds: KubeObject, spec: DaemonSetSpec, h
     const replace: KubeObject[] = [];
     const candidates: KubeObject[] = [];
     for (const node of nodes) {
-      const pods = perNode.get(node) ?? [];
-      const updated = pods.find((p) => hashOf(p) === hash);
-      const old = pods.find((p) => hashOf(p) !== hash);
+      const { updated, old } = updatedAndOld(perNode.get(node), hash);
       if (updated) {
         if (old || !available(updated)) unavailable++;
       } else if (old) {
@@ -130,9 +132,7 @@ function rollingUpdate(ctx: WorldContext, ds: KubeObject, spec: DaemonSetSpec, h
   const allowed: string[] = [];
   const candidates: string[] = [];
   for (const node of nodes) {
-    const pods = perNode.get(node) ?? [];
-    const updated = pods.find((p) => hashOf(p) === hash);
-    const old = pods.find((p) => hashOf(p) !== hash);
+    const { updated, old } = updatedAndOld(perNode.get(node), hash);
     if (!old) continue;
     if (!updated) {
       if (!available(old)) allowed.push(node);

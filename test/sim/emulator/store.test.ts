@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { crdFor } from '../../../sim/crds/index.ts';
 import { ApiError, createClusterState } from '../../../sim/emulator/index.ts';
 import type { EmulatorState, KubeObject } from '../../../sim/emulator/index.ts';
 
@@ -190,20 +191,7 @@ describe('createClusterState', () => {
 
   it('serves a custom resource kind as soon as its CRD is created, under every served version', () => {
     const state = createClusterState();
-    const crd = state.create(CRD, {
-      apiVersion: 'apiextensions.k8s.io/v1',
-      kind: 'CustomResourceDefinition',
-      metadata: { name: 'widgets.example.com' },
-      spec: {
-        group: 'example.com',
-        scope: 'Namespaced',
-        names: { plural: 'widgets', kind: 'Widget' },
-        versions: [
-          { name: 'v1', served: true, storage: true, subresources: { status: {} }, schema: { openAPIV3Schema: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } } },
-          { name: 'v1beta1', served: true, storage: false, schema: { openAPIV3Schema: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } } },
-        ],
-      },
-    });
+    const crd = state.create(CRD, crdFor({ group: 'example.com', versions: ['v1', 'v1beta1'], kind: 'Widget', plural: 'widgets' }));
     expect((crd['status'] as { conditions: Array<{ type: string; status: string }> }).conditions).toContainEqual(expect.objectContaining({ type: 'Established', status: 'True' }));
     state.create({ group: 'example.com', version: 'v1beta1', resource: 'widgets' }, { apiVersion: 'example.com/v1beta1', kind: 'Widget', metadata: { name: 'w', namespace: 'default' } });
     expect(state.get({ group: 'example.com', version: 'v1', resource: 'widgets' }, 'default', 'w')?.apiVersion).toBe('example.com/v1');

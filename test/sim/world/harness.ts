@@ -1,31 +1,21 @@
 import { createClusterState } from '../../../sim/emulator/index.ts';
 import type { EmulatorState, GroupVersionResource, KubeObject } from '../../../sim/emulator/index.ts';
-import { createWorld } from '../../../sim/world/index.ts';
+import { WORLD_RESOURCES, createWorld } from '../../../sim/world/index.ts';
+import type { Condition } from '../../../sim/world/objects.ts';
 import type { TickReport, World, WorldOptions } from '../../../sim/world/index.ts';
 
 /** The virtual clock's start, as in scenarios. */
 export const START = Date.parse('2026-01-01T00:00:00Z');
 
+/** The resources the world reads and writes, plus the ones its tests create. */
 export const R = {
-  pods: { group: '', version: 'v1', resource: 'pods' },
-  nodes: { group: '', version: 'v1', resource: 'nodes' },
-  deployments: { group: 'apps', version: 'v1', resource: 'deployments' },
-  replicaSets: { group: 'apps', version: 'v1', resource: 'replicasets' },
-  daemonSets: { group: 'apps', version: 'v1', resource: 'daemonsets' },
-  hpas: { group: 'autoscaling', version: 'v2', resource: 'horizontalpodautoscalers' },
+  ...WORLD_RESOURCES,
+  hpas: WORLD_RESOURCES.horizontalPodAutoscalers,
   crds: { group: 'apiextensions.k8s.io', version: 'v1', resource: 'customresourcedefinitions' },
-  scaledObjects: { group: 'keda.sh', version: 'v1alpha1', resource: 'scaledobjects' },
 } as const satisfies Record<string, GroupVersionResource>;
 
 /** A Condition as read back in tests. */
-export interface Cond {
-  type: string;
-  status: string;
-  reason?: string;
-  message?: string;
-  lastUpdateTime?: string;
-  lastTransitionTime?: string;
-}
+export type Cond = Condition;
 
 /** A world over the real in-memory ClusterState, with a virtual clock the test moves. */
 export interface Sim {
