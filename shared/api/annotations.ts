@@ -3,6 +3,7 @@
  * annotations named `fledge.dev/<knob>` on the Canary, parsed and validated with the rest of the object.
  */
 import type { FieldIssue } from './paths.ts';
+import { notOneOf } from './messages.ts';
 import { formatPath, isRecord } from './paths.ts';
 
 /** The annotation prefix of Fledge's knobs. */
@@ -59,7 +60,7 @@ export function parseFledgeOptions(metadata: unknown): FledgeOptionsResult {
       if ((PROMOTION_FAILURE_POLICIES as readonly unknown[]).includes(value)) {
         promotionFailure = value as PromotionFailurePolicy;
       } else {
-        errors.push({ path, message: `must be one of ${PROMOTION_FAILURE_POLICIES.join(', ')} (got ${JSON.stringify(value)})` });
+        errors.push({ path, message: notOneOf(PROMOTION_FAILURE_POLICIES, value) });
       }
     } else {
       const known = Object.entries(KNOBS).map(([name, values]) => `${FLEDGE_ANNOTATION_PREFIX}${name}: ${values}`);

@@ -7,8 +7,10 @@
 import { parseFledgeOptions } from './annotations.ts';
 import type { FledgeOptions } from './annotations.ts';
 import { InvalidObjectError } from './errors.ts';
+import { requiredHint } from './hints.ts';
+import { broken, expectedType, notOneOf } from './messages.ts';
 import type { FieldIssue } from './paths.ts';
-import { describeValue, formatPath, isRecord } from './paths.ts';
+import { formatPath, isRecord, uniqueIssues } from './paths.ts';
 import { SCHEMAS } from './schema.ts';
 import { unknownFields, validateAgainstSchema } from './schema-validate.ts';
 import type { SemanticFindings } from './semantic.ts';
@@ -48,20 +50,20 @@ interface Prepared {
 }
 
 function prepare(input: unknown, kind: FlaggerKind): Prepared | { errors: FieldIssue[] } {
-  if (!isRecord(input)) return { errors: [{ path: '', message: `must be a ${kind} object (got ${describeValue(input)})` }] };
+  if (!isRecord(input)) return { errors: [{ path: '', message: expectedType('object', input) }] };
   const warnings: FieldIssue[] = [];
   const errors: FieldIssue[] = [];
   const object = pruneNulls(structuredClone(input), [], warnings) as Record<string, unknown>;
-  if (object.kind !== kind) errors.push({ path: 'kind', message: `must be ${kind} (got ${describeValue(object.kind)})` });
+  if (object.kind !== kind) errors.push({ path: 'kind', message: broken(`must be ${kind}`, object.kind) });
   if (object.apiVersion !== API_VERSION) {
     if (typeof object.apiVersion === 'string' && object.apiVersion.startsWith(`${API_GROUP}/`)) {
       warnings.push({
         path: 'apiVersion',
-        message: `Flagger's CRDs serve only ${API_VERSION}; read as ${API_VERSION} (got ${object.apiVersion})`,
+        message: broken(`is read as ${API_VERSION}, the only version Flagger's CRDs serve`, object.apiVersion),
       });
       object.apiVersion = API_VERSION;
     } else {
-      errors.push({ path: 'apiVersion', message: `must be ${API_VERSION} (got ${describeValue(object.apiVersion)})` });
+      errors.push({ path: 'apiVersion', message: broken(`must be ${API_VERSION}`, object.apiVersion) });
     }
   }
   return { object, errors, warnings };
@@ -84,21 +86,13 @@ function pruneNulls(value: unknown, tokens: (string | number)[], warnings: Field
 
 function finish<T>(kind: FlaggerKind, prepared: Prepared, semantic: SemanticFindings): ParseResult<T> {
   const schema = SCHEMAS[kind];
-  const schemaErrors = validateAgainstSchema(schema, prepared.object);
+  const schemaErrors = validateAgainstSchema(schema, prepared.object, { requiredHint: (tokens) => requiredHint(kind, tokens) });
   // One message per field: a semantic rule adds nothing where the schema already rejected the value.
   const flagged = new Set(schemaErrors.map((issue) => issue.path));
   const errors = [...prepared.errors, ...schemaErrors, ...semantic.errors.filter((issue) => !flagged.has(issue.path))];
   const warnings = [...prepared.warnings, ...unknownFields(schema, prepared.object), ...semantic.warnings];
-  const unique = dedupe(errors);
+  const unique = uniqueIssues(errors);
   return unique.length > 0 ? { ok: false, errors: unique, warnings } : { ok: true, value: prepared.object as T, warnings };
-}
-
-function dedupe(issues: FieldIssue[]): FieldIssue[] {
-  const seen = new Set<string>();
-  return issues.filter((issue) => {
-    const key = `${issue.path}\u0000${issue.message}`;
-    return seen.has(key) ? false : (seen.add(key), true);
-  });
 }
 
 /**
@@ -153,7 +147,7 @@ export function parseFlaggerObject(input: unknown): ParseResult<FlaggerObject> {
   if (kind === 'Canary') return parseCanary(input);
   if (kind === 'MetricTemplate') return parseMetricTemplate(input);
   if (kind === 'AlertProvider') return parseAlertProvider(input);
-  return { ok: false, errors: [{ path: 'kind', message: `must be one of ${FLAGGER_KINDS.join(', ')} (got ${describeValue(kind)})` }], warnings: [] };
+  return { ok: false, errors: [{ path: 'kind', message: notOneOf(FLAGGER_KINDS, kind) }], warnings: [] };
 }
 
 /**

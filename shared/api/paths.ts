@@ -57,11 +57,23 @@ export function formatIssue(issue: FieldIssue): string {
   return issue.path === '' ? issue.message : `${issue.path}: ${issue.message}`;
 }
 
-/** Renders a received value for a message, shortened. */
+/** Renders a received value for a message as JSON, shortened; `nothing` when there is none. */
 export function describeValue(value: unknown): string {
   if (value === undefined) return 'nothing';
-  const text = JSON.stringify(value) ?? String(value);
+  // JSON has no NaN or Infinity (YAML's .nan, .inf) and would print them as null.
+  const text = typeof value === 'number' && !Number.isFinite(value) ? String(value) : (JSON.stringify(value) ?? String(value));
   return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+}
+
+/** The issues without repeats (same path and message), in their first order. */
+export function uniqueIssues(issues: readonly FieldIssue[]): FieldIssue[] {
+  const seen = new Set<string>();
+  return issues.filter((issue) => {
+    const key = `${issue.path}\u0000${issue.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
 }
 
 /** True for a plain object (not null, not an array). */

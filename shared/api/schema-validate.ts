@@ -7,7 +7,8 @@ import { Ajv } from 'ajv';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import type { Schema } from './schema-common.ts';
 import type { FieldIssue, PathTokens } from './paths.ts';
-import { describeValue, formatPath, isRecord, pointerToTokens } from './paths.ts';
+import { formatPath, isRecord, pointerToTokens, uniqueIssues } from './paths.ts';
+import { broken, expectedType, isValueType, notOneOf, required } from './messages.ts';
 
 /** An ajv instance that understands the Kubernetes structural-schema extensions our schema uses. */
 export function createAjv(options: { strict?: boolean } = {}): Ajv {
@@ -36,14 +37,26 @@ function validatorFor(schema: Schema): ValidateFunction {
   return validate;
 }
 
-/** Validates `data` against `schema` and returns every problem as a field-path issue (empty when valid). */
-export function validateAgainstSchema(schema: Schema, data: unknown, base: PathTokens = []): FieldIssue[] {
-  const validate = validatorFor(schema);
-  if (validate(data)) return [];
-  return translate(validate.errors ?? [], data, base);
+/** Options of {@link validateAgainstSchema}. */
+export interface SchemaValidationOptions {
+  /** Tokens of `data` within the whole object, prefixed to every path. */
+  readonly base?: PathTokens;
+  /** What to add when the field at (whole-object) `tokens` is missing: the text after `required; `. */
+  readonly requiredHint?: (tokens: PathTokens) => string | undefined;
 }
 
-function translate(errors: readonly ErrorObject[], data: unknown, base: PathTokens): FieldIssue[] {
+/** Validates `data` against `schema` and returns every problem as a field-path issue (empty when valid). */
+export function validateAgainstSchema(schema: Schema, data: unknown, options: SchemaValidationOptions = {}): FieldIssue[] {
+  const validate = validatorFor(schema);
+  if (validate(data)) return [];
+  const errors = validate.errors ?? [];
+  const issues = translate(errors, data, options);
+  // Never report "invalid" without saying why, even for an error shape not explained above.
+  if (issues.length === 0) return [{ path: formatPath(options.base ?? []), message: errors[0]?.message ?? 'is invalid' }];
+  return issues;
+}
+
+function translate(errors: readonly ErrorObject[], data: unknown, options: SchemaValidationOptions): FieldIssue[] {
   const junctions = errors
     .filter((e) => e.keyword === 'oneOf' || e.keyword === 'anyOf')
     .sort((a, b) => a.schemaPath.length - b.schemaPath.length);
@@ -54,62 +67,69 @@ function translate(errors: readonly ErrorObject[], data: unknown, base: PathToke
   const issues: FieldIssue[] = [];
   for (const error of errors) {
     if (suppressed.some((prefix) => error.schemaPath.startsWith(prefix))) continue;
-    const tokens = [...base, ...pointerToTokens(error.instancePath, data)];
-    issues.push(...explain(error, tokens));
+    const tokens = [...(options.base ?? []), ...pointerToTokens(error.instancePath, data)];
+    issues.push(...explain(error, tokens, options));
   }
-  return dedupe(issues);
+  return uniqueIssues(issues);
 }
 
-function explain(error: ErrorObject, tokens: PathTokens): FieldIssue[] {
+const COMPARISONS: Record<string, string> = { '>=': 'at least', '<=': 'at most', '>': 'greater than', '<': 'less than' };
+
+function explain(error: ErrorObject, tokens: PathTokens, options: SchemaValidationOptions): FieldIssue[] {
   const path = formatPath(tokens);
   const params = error.params as Record<string, unknown>;
+  const value = error.data;
   switch (error.keyword) {
     case 'required':
-      return [{ path: formatPath([...tokens, String(params.missingProperty)]), message: 'is required' }];
-    case 'enum': {
-      const allowed = (params.allowedValues as unknown[]).map((v) => (v === '' ? '""' : String(v))).join(', ');
-      return [{ path, message: `must be one of ${allowed} (got ${describeValue(error.data)})` }];
+      return [missing([...tokens, String(params.missingProperty)], options)];
+    case 'enum':
+      return [{ path, message: notOneOf(params.allowedValues as unknown[], value) }];
+    case 'type': {
+      const types = String(params.type).split(',').filter(isValueType);
+      return [{ path, message: expectedType(types, value) }];
     }
-    case 'type':
-      return [{ path, message: `must be ${article(String(params.type))} (got ${describeValue(error.data)})` }];
     case 'pattern':
-      return [{ path, message: `must match ${String(params.pattern)} (got ${describeValue(error.data)})` }];
+      return [{ path, message: broken(`must match ${String(params.pattern)}`, value) }];
     case 'minimum':
     case 'maximum':
     case 'exclusiveMinimum':
-    case 'exclusiveMaximum':
-      return [{ path, message: `must be ${String(params.comparison)} ${String(params.limit)} (got ${describeValue(error.data)})` }];
+    case 'exclusiveMaximum': {
+      const comparison = String(params.comparison);
+      return [{ path, message: broken(`must be ${COMPARISONS[comparison] ?? comparison} ${String(params.limit)}`, value) }];
+    }
     case 'minLength':
-      return [{ path, message: `must have at least ${String(params.limit)} characters (got ${describeValue(error.data)})` }];
+      return [{ path, message: broken(params.limit === 1 ? 'must not be empty' : `must have at least ${String(params.limit)} characters`, value) }];
     case 'maxLength':
-      return [{ path, message: `must have at most ${String(params.limit)} characters` }];
+      return [{ path, message: `must have at most ${String(params.limit)} characters; got ${String((value as string).length)} characters` }];
     case 'maxItems':
-      return [{ path, message: `must have at most ${String(params.limit)} items (got ${(error.data as unknown[]).length})` }];
+      return [{ path, message: `must have at most ${String(params.limit)} items; got ${String((value as unknown[]).length)} items` }];
     case 'oneOf':
     case 'anyOf':
-      return explainJunction(error, tokens);
+      return explainJunction(error, tokens, options);
     default:
       return [{ path, message: error.message ?? `fails ${error.keyword}` }];
   }
 }
 
-function article(type: string): string {
-  if (type === 'object') return 'an object';
-  if (type === 'array') return 'a list';
-  if (type === 'integer') return 'an integer';
-  return `a ${type}`;
+function missing(tokens: PathTokens, options: SchemaValidationOptions): FieldIssue {
+  return { path: formatPath(tokens), message: required(options.requiredHint?.(tokens)) };
 }
 
 /**
- * Explains a failed `oneOf`/`anyOf` whose branches each require some keys (Flagger's pattern for "exactly
- * one of", "at most one of" and the analysis modes): missing common keys, none or several of the
- * alternatives set, or — when exactly one alternative is set — what is wrong inside that branch.
+ * Explains a failed `oneOf`/`anyOf`: of plain types (an int-or-string port) by the types expected; of
+ * branches that each require some keys (Flagger's pattern for "exactly one of", "at most one of" and the
+ * analysis modes) by the missing common keys, none or several of the alternatives set, or — when exactly
+ * one alternative is set — what is wrong inside that branch.
  */
-function explainJunction(error: ErrorObject, tokens: PathTokens): FieldIssue[] {
+function explainJunction(error: ErrorObject, tokens: PathTokens, options: SchemaValidationOptions): FieldIssue[] {
   const data = error.data;
   const path = formatPath(tokens);
-  if (!isRecord(data)) return []; // the type error of this node says it already
   const branches = error.schema as Schema[];
+  if (!isRecord(data)) {
+    const types = branches.flatMap((b) => (b.type === undefined ? [] : [b.type]));
+    // Branches of keys on a value that is no object: the type error of this node says it already.
+    return types.length === branches.length ? [{ path, message: expectedType(types, data) }] : [];
+  }
   const requiredSets = branches.filter((b) => b.required !== undefined).map((b) => b.required ?? []);
   const allowsNone = branches.some((b) => b.not !== undefined);
   const common = requiredSets.reduce<string[]>(
@@ -117,38 +137,22 @@ function explainJunction(error: ErrorObject, tokens: PathTokens): FieldIssue[] {
     [],
   );
   const alternatives = [...new Set(requiredSets.flat())].filter((key) => !common.includes(key));
-  const issues: FieldIssue[] = common
-    .filter((key) => !(key in data))
-    .map((key) => ({ path: formatPath([...tokens, key]), message: 'is required' }));
+  const issues: FieldIssue[] = common.filter((key) => !(key in data)).map((key) => missing([...tokens, key], options));
   const present = alternatives.filter((key) => key in data);
   if (present.length > 1 && error.keyword === 'oneOf') {
     issues.push({ path, message: `must set only one of ${alternatives.join(', ')} (found ${present.join(' and ')})` });
   } else if (present.length === 0 && !allowsNone) {
-    if (error.keyword === 'anyOf') {
-      const [first, ...others] = alternatives;
-      issues.push({
-        path: formatPath([...tokens, first ?? '']),
-        message: `is required${others.length > 0 ? ` (or its deprecated alias ${others.join(', ')})` : ''}`,
-      });
-    } else {
-      issues.push({ path, message: `must set one of ${alternatives.join(', ')}` });
-    }
+    // `anyOf` lists a field and its deprecated aliases: the field is what is missing.
+    if (error.keyword === 'anyOf') issues.push(missing([...tokens, alternatives[0] ?? ''], options));
+    else issues.push({ path, message: `must set one of ${alternatives.join(', ')}` });
   } else if (present.length === 1 && issues.length === 0) {
     const branch = branches.find((b) => b.required?.includes(present[0] ?? ''));
-    if (branch?.properties) issues.push(...validateAgainstSchema({ type: 'object', properties: branch.properties }, data, tokens));
+    if (branch?.properties) {
+      issues.push(...validateAgainstSchema({ type: 'object', properties: branch.properties }, data, { ...options, base: tokens }));
+    }
   }
   if (issues.length === 0) issues.push({ path, message: error.message ?? 'is not one of the allowed forms' });
   return issues;
-}
-
-function dedupe(issues: FieldIssue[]): FieldIssue[] {
-  const seen = new Set<string>();
-  return issues.filter((issue) => {
-    const key = `${issue.path}\u0000${issue.message}`;
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
 }
 
 /**

@@ -5,8 +5,11 @@
  * problems are reported together.
  */
 import { parseDuration } from './duration.ts';
+import { requiredHint } from './hints.ts';
+import { broken, expectedType, required } from './messages.ts';
 import type { FieldIssue, PathTokens } from './paths.ts';
 import { describeValue, formatPath, isRecord } from './paths.ts';
+import type { FlaggerKind } from './types.ts';
 import { BUILTIN_METRICS } from './types.ts';
 
 /** Errors and warnings of a semantic pass. */
@@ -18,50 +21,58 @@ export interface SemanticFindings {
 class Findings implements SemanticFindings {
   readonly errors: FieldIssue[] = [];
   readonly warnings: FieldIssue[] = [];
+  readonly kind: FlaggerKind;
+  constructor(kind: FlaggerKind) {
+    this.kind = kind;
+  }
   error(tokens: PathTokens, message: string): void {
     this.errors.push({ path: formatPath(tokens), message });
   }
   warn(tokens: PathTokens, message: string): void {
     this.warnings.push({ path: formatPath(tokens), message });
   }
+  /** A required field that is missing, with what to add. */
+  missing(tokens: PathTokens): void {
+    this.error(tokens, required(requiredHint(this.kind, tokens)));
+  }
   /** A whole number within [min, max]; Flagger decodes these into Go integers. */
   integer(value: unknown, tokens: PathTokens, min: number, max = Number.MAX_SAFE_INTEGER): void {
     if (typeof value !== 'number') return; // the schema reports non-numbers
-    if (!Number.isInteger(value)) this.error(tokens, `must be a whole number (got ${value})`);
+    if (!Number.isInteger(value)) this.error(tokens, expectedType('integer', value));
     else if (value < min || value > max) {
-      this.error(tokens, max === Number.MAX_SAFE_INTEGER ? `must be at least ${min} (got ${value})` : `must be between ${min} and ${max} (got ${value})`);
+      this.error(tokens, broken(max === Number.MAX_SAFE_INTEGER ? `must be at least ${min}` : `must be between ${min} and ${max}`, value));
     }
   }
   /** A Go duration such as 30s, 1m or 1m30s. */
   duration(value: unknown, tokens: PathTokens): number | undefined {
     if (typeof value !== 'string') return undefined;
     const ms = parseDuration(value);
-    if (ms === undefined) this.error(tokens, `must be a duration such as 30s, 1m or 1m30s (got ${describeValue(value)})`);
+    if (ms === undefined) this.error(tokens, broken('must be a duration such as 30s, 1m or 1m30s', value));
     return ms;
   }
 }
 
-function metadataChecks(object: Record<string, unknown>, f: Findings): void {
-  const metadata = object.metadata;
-  if (!isRecord(metadata)) {
-    f.error(['metadata', 'name'], 'is required');
-    return;
-  }
-  if (typeof metadata.name !== 'string' || metadata.name === '') f.error(['metadata', 'name'], `is required (got ${describeValue(metadata.name)})`);
+/** Checks what every kind needs (a name and a spec) and returns the spec, empty when it is no object. */
+function commonChecks(object: Record<string, unknown>, f: Findings): Record<string, unknown> {
+  const metadata = isRecord(object.metadata) ? object.metadata : {};
+  if (metadata.name === undefined || metadata.name === '') f.missing(['metadata', 'name']);
+  else if (typeof metadata.name !== 'string') f.error(['metadata', 'name'], expectedType('string', metadata.name));
   if (metadata.namespace !== undefined && typeof metadata.namespace !== 'string') {
-    f.error(['metadata', 'namespace'], `must be a string (got ${describeValue(metadata.namespace)})`);
+    f.error(['metadata', 'namespace'], expectedType('string', metadata.namespace));
   }
+  // Flagger's CRDs accept an object without spec, but there is nothing to act on.
+  if (object.spec === undefined) f.missing(['spec']);
+  return isRecord(object.spec) ? object.spec : {};
 }
 
 /** Semantic checks of a Canary (after `canaryAnalysis` was moved to `analysis`). */
 export function checkCanary(object: Record<string, unknown>): SemanticFindings {
-  const f = new Findings();
-  metadataChecks(object, f);
-  const spec = isRecord(object.spec) ? object.spec : {};
+  const f = new Findings('Canary');
+  const spec = commonChecks(object, f);
   f.integer(spec.progressDeadlineSeconds, ['spec', 'progressDeadlineSeconds'], 1);
   const target = spec.targetRef;
   if (isRecord(target) && (target.kind === 'Deployment' || target.kind === 'DaemonSet') && target.apiVersion !== 'apps/v1') {
-    f.warn(['spec', 'targetRef', 'apiVersion'], `${String(target.kind)} is served as apps/v1 (got ${describeValue(target.apiVersion)})`);
+    f.warn(['spec', 'targetRef', 'apiVersion'], broken(`should be apps/v1, where Kubernetes serves ${String(target.kind)}`, target.apiVersion));
   }
   const scaler = isRecord(spec.autoscalerRef) ? spec.autoscalerRef : undefined;
   const replicas = scaler && isRecord(scaler.primaryScalerReplicas) ? scaler.primaryScalerReplicas : undefined;
@@ -77,18 +88,18 @@ function serviceChecks(service: Record<string, unknown>, f: Findings): void {
   const at = ['spec', 'service'];
   f.integer(service.port, [...at, 'port'], 1, 65535);
   if (typeof service.targetPort === 'number') f.integer(service.targetPort, [...at, 'targetPort'], 1, 65535);
-  if (service.targetPort === '') f.error([...at, 'targetPort'], 'must be a port number or a port name (got "")');
+  if (service.targetPort === '') f.error([...at, 'targetPort'], broken('must be a port number or a port name', ''));
   const mirror = Array.isArray(service.mirror) ? service.mirror : [];
   mirror.forEach((filter, i) => {
     const ref = isRecord(filter) ? filter.backendRef : undefined;
     if (!isRecord(ref)) {
-      f.error([...at, 'mirror', i, 'backendRef'], 'is required');
+      f.missing([...at, 'mirror', i, 'backendRef']);
       return;
     }
     const group = ref.group ?? '';
     const kind = ref.kind ?? 'Service';
     if (group === '' && kind === 'Service' && ref.port === undefined) {
-      f.error([...at, 'mirror', i, 'backendRef', 'port'], 'is required for a Service backend');
+      f.missing([...at, 'mirror', i, 'backendRef', 'port']);
     }
   });
 }
@@ -97,12 +108,12 @@ function analysisChecks(analysis: Record<string, unknown>, f: Findings): void {
   const at = ['spec', 'analysis'];
   const interval = f.duration(analysis.interval, [...at, 'interval']);
   if (interval !== undefined && interval < 10_000) {
-    f.warn([...at, 'interval'], `is below Flagger's minimum of 10s; runs every 10s (got ${String(analysis.interval)})`);
+    f.warn([...at, 'interval'], broken("is below Flagger's minimum of 10s, so it runs every 10s", analysis.interval));
   }
   f.integer(analysis.iterations, [...at, 'iterations'], 1);
   f.integer(analysis.threshold, [...at, 'threshold'], Number.MIN_SAFE_INTEGER);
   if (typeof analysis.threshold === 'number' && analysis.threshold <= 0) {
-    f.warn([...at, 'threshold'], `is not positive; Flagger uses 1 (got ${analysis.threshold})`);
+    f.warn([...at, 'threshold'], broken('is not positive, so Flagger uses 1', analysis.threshold));
   }
   f.integer(analysis.maxWeight, [...at, 'maxWeight'], 1, 100);
   f.integer(analysis.stepWeight, [...at, 'stepWeight'], 1, 100);
@@ -119,7 +130,7 @@ function analysisChecks(analysis: Record<string, unknown>, f: Findings): void {
   const affinity = analysis.sessionAffinity;
   if (isRecord(affinity)) {
     if (typeof affinity.maxAge === 'number') f.integer(affinity.maxAge, [...at, 'sessionAffinity', 'maxAge'], 1);
-    if (affinity.cookieName === '') f.error([...at, 'sessionAffinity', 'cookieName'], 'must not be empty');
+    if (affinity.cookieName === '') f.error([...at, 'sessionAffinity', 'cookieName'], broken('must not be empty', ''));
     if (affinity.primaryCookieName !== undefined && affinity.primaryCookieName === affinity.cookieName) {
       f.error([...at, 'sessionAffinity', 'primaryCookieName'], `must differ from cookieName (both ${describeValue(affinity.cookieName)})`);
     }
@@ -148,7 +159,7 @@ function metricChecks(metric: unknown, at: PathTokens, f: Findings): void {
   f.duration(metric.interval, [...at, 'interval']);
   const builtin = (BUILTIN_METRICS as readonly unknown[]).includes(metric.name);
   if (!builtin && metric.templateRef === undefined && (metric.query === undefined || metric.query === '')) {
-    f.error(at, `needs templateRef or query: only ${BUILTIN_METRICS.join(' and ')} are builtin (got name ${describeValue(metric.name)})`);
+    f.error(at, `needs templateRef or query: only ${BUILTIN_METRICS.join(' and ')} are builtin; got name ${describeValue(metric.name)}`);
   }
   if (metric.query !== undefined && metric.templateRef !== undefined) {
     f.warn([...at, 'query'], 'is ignored: templateRef is set');
@@ -181,7 +192,7 @@ function webhookChecks(webhooks: unknown[], f: Findings): void {
         url = undefined;
       }
       if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
-        f.error([...at, 'url'], `must be an absolute http(s) URL (got ${describeValue(hook.url)})`);
+        f.error([...at, 'url'], broken('must be an absolute http(s) URL', hook.url));
       }
     }
     if (typeof hook.name === 'string') {
@@ -194,26 +205,24 @@ function webhookChecks(webhooks: unknown[], f: Findings): void {
 
 /** Semantic checks of a MetricTemplate. */
 export function checkMetricTemplate(object: Record<string, unknown>): SemanticFindings {
-  const f = new Findings();
-  metadataChecks(object, f);
-  const spec = isRecord(object.spec) ? object.spec : {};
-  if (spec.query === '') f.error(['spec', 'query'], 'must not be empty');
+  const f = new Findings('MetricTemplate');
+  const spec = commonChecks(object, f);
+  if (spec.query === '') f.error(['spec', 'query'], broken('must not be empty', ''));
   const provider = isRecord(spec.provider) ? spec.provider : {};
   if (typeof provider.address === 'string' && provider.address !== '' && !URL.canParse(provider.address)) {
-    f.warn(['spec', 'provider', 'address'], `is not an absolute URL yet (got ${describeValue(provider.address)})`);
+    f.warn(['spec', 'provider', 'address'], broken('is not an absolute URL yet', provider.address));
   }
   return f;
 }
 
 /** Semantic checks of an AlertProvider. */
 export function checkAlertProvider(object: Record<string, unknown>): SemanticFindings {
-  const f = new Findings();
-  metadataChecks(object, f);
-  const spec = isRecord(object.spec) ? object.spec : {};
+  const f = new Findings('AlertProvider');
+  const spec = commonChecks(object, f);
   for (const field of ['address', 'proxy'] as const) {
     const value = spec[field];
     if (typeof value === 'string' && value !== '' && !URL.canParse(value)) {
-      f.warn(['spec', field], `is not an absolute URL yet (got ${describeValue(value)})`);
+      f.warn(['spec', field], broken('is not an absolute URL yet', value));
     }
   }
   return f;

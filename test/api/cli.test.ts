@@ -72,8 +72,8 @@ describe('fledge explain', () => {
     expect(run.code).toBe(2);
     expect(run.stdout).toBe('');
     expect(run.stderr.trim().split('\n')).toEqual([
-      'Canary podinfo: spec.analysis.webhooks[1].timeout: must match ^[0-9]+(m|s) (got "soon")',
-      'Canary podinfo: spec.analysis.stepWeight: must be between 1 and 100 (got 0)',
+      'Canary podinfo: spec.analysis.webhooks[1].timeout: must match ^[0-9]+(m|s); got "soon"',
+      'Canary podinfo: spec.analysis.stepWeight: must be between 1 and 100; got 0',
     ]);
   });
 
@@ -113,6 +113,43 @@ describe('fledge explain', () => {
   it('exits 1 when a file cannot be read and 2 without arguments', async () => {
     expect((await fledge('explain', join(REPO_ROOT, 'no-such-file.yaml'))).code).toBe(1);
     expect((await fledge('explain')).code).toBe(2);
+  });
+});
+
+// The invalid-FILE line SCENARIOS.md gives as its example: shared/api's wording, as `fledge simulate` prints it.
+describe('a Canary whose stepWeight is not a number', () => {
+  const canary = [
+    'apiVersion: flagger.app/v1beta1',
+    'kind: Canary',
+    'metadata: {name: podinfo, namespace: test}',
+    'spec:',
+    '  provider: istio',
+    '  targetRef: {apiVersion: apps/v1, kind: Deployment, name: podinfo}',
+    '  service: {port: 9898}',
+    '  analysis: {interval: 1m, threshold: 5, maxWeight: 50, stepWeight: ten}',
+  ].join('\n');
+  const deployment = [
+    'apiVersion: apps/v1',
+    'kind: Deployment',
+    'metadata: {name: podinfo, namespace: test, labels: {app: podinfo}}',
+    'spec:',
+    '  replicas: 1',
+    '  selector: {matchLabels: {app: podinfo}}',
+    '  template:',
+    '    metadata: {labels: {app: podinfo}}',
+    '    spec: {containers: [{name: podinfod, image: ghcr.io/stefanprodan/podinfo:6.0.0}]}',
+  ].join('\n');
+  const scenario = 'apiVersion: fledge.dev/v1alpha1\nkind: Scenario\nmetadata: {name: bad-step}\nspec: {maxTicks: 3}';
+  const LINE = 'Canary podinfo: spec.analysis.stepWeight: expected a number, got "ten"';
+
+  it('makes fledge simulate exit 2 with exactly the contract line on stderr', async () => {
+    const run = await fledge('simulate', tempFile('scenario.yaml', [deployment, canary, scenario].join('\n---\n')));
+    expect([run.code, run.stdout, run.stderr]).toEqual([2, '', `${LINE}\n`]);
+  });
+
+  it('makes fledge explain print the same line', async () => {
+    const run = await fledge('explain', tempFile('canary.yaml', canary));
+    expect([run.code, run.stderr]).toEqual([2, `${LINE}\n`]);
   });
 });
 

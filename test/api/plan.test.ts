@@ -1,19 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import type { Canary, CanaryAnalysis, CanarySpec, WebhookType } from '../../shared/api/index.ts';
 import { HOOK_FIRING_ORDER, planCanary, renderPlan } from '../../shared/api/index.ts';
+import { baseObject } from './samples.ts';
 
 function canary(analysis: Partial<CanaryAnalysis>, spec: Partial<CanarySpec> = {}): Canary {
-  return {
-    apiVersion: 'flagger.app/v1beta1',
-    kind: 'Canary',
-    metadata: { name: 'podinfo', namespace: 'test' },
-    spec: {
-      provider: 'istio',
-      targetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'podinfo' },
-      ...spec,
-      analysis: { interval: '1m', threshold: 3, ...analysis },
-    },
-  };
+  const base = baseObject('Canary') as unknown as Canary;
+  return { ...base, spec: { ...base.spec, provider: 'istio', ...spec, analysis: { interval: '1m', threshold: 3, ...analysis } } };
 }
 
 describe('planCanary', () => {

@@ -60,7 +60,7 @@ describe('fledge.dev annotations', () => {
   it('names the annotation and the value in its error', () => {
     const result = parseFledgeOptions({ annotations: { 'fledge.dev/promotion-failure': 'Restore' } });
     expect(result.errors).toEqual([
-      { path: 'metadata.annotations["fledge.dev/promotion-failure"]', message: 'must be one of restore, hold (got "Restore")' },
+      { path: 'metadata.annotations["fledge.dev/promotion-failure"]', message: 'must be one of restore, hold; got "Restore"' },
     ]);
   });
 });

@@ -1,27 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { formatIssue, InvalidObjectError, parseAlertProvider, parseCanary, parseCanaryOrThrow, parseMetricTemplate } from '../../shared/api/index.ts';
+import { baseObject } from './samples.ts';
 
 type Patch = (canary: Record<string, any>) => void; // eslint-disable-line @typescript-eslint/no-explicit-any
 
+/** The podinfo Canary of the examples (Istio, 10% steps to 50%, one metric, one webhook), changed by `patch`. */
 function canary(patch: Patch = () => {}): Record<string, unknown> {
-  const object = {
-    apiVersion: 'flagger.app/v1beta1',
-    kind: 'Canary',
-    metadata: { name: 'podinfo', namespace: 'test' },
-    spec: {
-      provider: 'istio',
-      targetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'podinfo' },
-      service: { port: 9898 },
-      analysis: {
-        interval: '1m',
-        threshold: 5,
-        maxWeight: 50,
-        stepWeight: 10,
-        metrics: [{ name: 'request-success-rate', thresholdRange: { min: 99 }, interval: '1m' }],
-        webhooks: [{ name: 'load-test', url: 'http://flagger-loadtester.test/', timeout: '5s' }],
-      },
-    },
-  };
+  const object = baseObject('Canary') as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  Object.assign(object.spec, { provider: 'istio', service: { port: 9898 } });
+  Object.assign(object.spec.analysis, {
+    metrics: [{ name: 'request-success-rate', thresholdRange: { min: 99 }, interval: '1m' }],
+    webhooks: [{ name: 'load-test', url: 'http://flagger-loadtester.test/', timeout: '5s' }],
+  });
   patch(object);
   return object;
 }
@@ -45,52 +35,52 @@ describe('parseCanary', () => {
     {
       name: 'a webhook timeout that is not a duration',
       patch: (c) => c.spec.analysis.webhooks.push({ name: 'b', url: 'http://b/' }, { name: 'c', url: 'http://c/', timeout: '5' }),
-      error: 'spec.analysis.webhooks[2].timeout: must match ^[0-9]+(m|s) (got "5")',
+      error: 'spec.analysis.webhooks[2].timeout: must match ^[0-9]+(m|s); got "5"',
     },
     {
       name: 'an unknown provider',
       patch: (c) => (c.spec.provider = 'envoy'),
-      error: 'spec.provider: must be one of apisix, appmesh, appmesh:v1beta2, contour, gatewayapi:v1, gatewayapi:v1beta1, gloo, istio, knative, kubernetes, kuma, linkerd, nginx, osm, skipper, smi:v1alpha1, smi:v1alpha2, smi:v1alpha3, traefik (got "envoy")',
+      error: 'spec.provider: must be one of apisix, appmesh, appmesh:v1beta2, contour, gatewayapi:v1, gatewayapi:v1beta1, gloo, istio, knative, kubernetes, kuma, linkerd, nginx, osm, skipper, smi:v1alpha1, smi:v1alpha2, smi:v1alpha3, traefik; got "envoy"',
     },
     {
       name: 'an unknown target kind',
       patch: (c) => (c.spec.targetRef.kind = 'StatefulSet'),
-      error: 'spec.targetRef.kind: must be one of DaemonSet, Deployment, Service (got "StatefulSet")',
+      error: 'spec.targetRef.kind: must be one of DaemonSet, Deployment, Service; got "StatefulSet"',
     },
     {
       name: 'an unknown autoscaler kind',
       patch: (c) => (c.spec.autoscalerRef = { apiVersion: 'autoscaling/v2', kind: 'VerticalPodAutoscaler', name: 'x' }),
-      error: 'spec.autoscalerRef.kind: must be one of HorizontalPodAutoscaler, ScaledObject (got "VerticalPodAutoscaler")',
+      error: 'spec.autoscalerRef.kind: must be one of HorizontalPodAutoscaler, ScaledObject; got "VerticalPodAutoscaler"',
     },
     {
       name: 'an unknown webhook type',
       patch: (c) => (c.spec.analysis.webhooks[0].type = 'pre-promotion'),
-      error: 'spec.analysis.webhooks[0].type: must be one of "", confirm-rollout, pre-rollout, rollout, confirm-promotion, post-rollout, event, rollback, confirm-traffic-increase (got "pre-promotion")',
+      error: 'spec.analysis.webhooks[0].type: must be one of "", confirm-rollout, pre-rollout, rollout, confirm-promotion, post-rollout, event, rollback, confirm-traffic-increase; got "pre-promotion"',
     },
     {
       name: 'an unknown alert severity',
       patch: (c) => (c.spec.analysis.alerts = [{ name: 'a', severity: 'critical', providerRef: { name: 'slack' } }]),
-      error: 'spec.analysis.alerts[0].severity: must be one of "", info, warn, error (got "critical")',
+      error: 'spec.analysis.alerts[0].severity: must be one of "", info, warn, error; got "critical"',
     },
     {
       name: 'an interval that does not match the pattern',
       patch: (c) => (c.spec.analysis.interval = '1h'),
-      error: 'spec.analysis.interval: must match ^[0-9]+(m|s) (got "1h")',
+      error: 'spec.analysis.interval: must match ^[0-9]+(m|s); got "1h"',
     },
     {
       name: 'an interval that matches the pattern but is no duration',
       patch: (c) => (c.spec.analysis.interval = '5min'),
-      error: 'spec.analysis.interval: must be a duration such as 30s, 1m or 1m30s (got "5min")',
+      error: 'spec.analysis.interval: must be a duration such as 30s, 1m or 1m30s; got "5min"',
     },
     {
       name: 'an analysis without interval',
       patch: (c) => delete c.spec.analysis.interval,
-      error: 'spec.analysis.interval: is required',
+      error: 'spec.analysis.interval: required; set the time between analysis steps, e.g. 1m',
     },
     {
       name: 'an analysis without threshold',
       patch: (c) => delete c.spec.analysis.threshold,
-      error: 'spec.analysis.threshold: is required',
+      error: 'spec.analysis.threshold: required; set how many failed checks roll the canary back, e.g. 5',
     },
     {
       name: 'an analysis with neither iterations, stepWeight nor stepWeights',
@@ -125,17 +115,17 @@ describe('parseCanary', () => {
     {
       name: 'a mirror weight above 100',
       patch: (c) => Object.assign(c.spec.analysis, { mirror: true, mirrorWeight: 150 }),
-      error: 'spec.analysis.mirrorWeight: must be between 0 and 100 (got 150)',
+      error: 'spec.analysis.mirrorWeight: must be between 0 and 100; got 150',
     },
     {
       name: 'a fractional step weight (Flagger decodes it into a Go int)',
       patch: (c) => (c.spec.analysis.stepWeight = 2.5),
-      error: 'spec.analysis.stepWeight: must be a whole number (got 2.5)',
+      error: 'spec.analysis.stepWeight: expected an integer, got 2.5',
     },
     {
       name: 'a step weight of zero (the canary would never advance)',
       patch: (c) => (c.spec.analysis.stepWeight = 0),
-      error: 'spec.analysis.stepWeight: must be between 1 and 100 (got 0)',
+      error: 'spec.analysis.stepWeight: must be between 1 and 100; got 0',
     },
     {
       name: 'step weights that go down',
@@ -148,7 +138,7 @@ describe('parseCanary', () => {
     {
       name: 'a metric that is neither builtin nor templated',
       patch: (c) => c.spec.analysis.metrics.push({ name: 'error-rate', thresholdRange: { max: 1 } }),
-      error: 'spec.analysis.metrics[1]: needs templateRef or query: only request-success-rate and request-duration are builtin (got name "error-rate")',
+      error: 'spec.analysis.metrics[1]: needs templateRef or query: only request-success-rate and request-duration are builtin; got name "error-rate"',
     },
     {
       name: 'a threshold range upside down',
@@ -158,27 +148,27 @@ describe('parseCanary', () => {
     {
       name: 'a webhook URL that is not absolute',
       patch: (c) => (c.spec.analysis.webhooks[0].url = 'flagger-loadtester/'),
-      error: 'spec.analysis.webhooks[0].url: must be an absolute http(s) URL (got "flagger-loadtester/")',
+      error: 'spec.analysis.webhooks[0].url: must be an absolute http(s) URL; got "flagger-loadtester/"',
     },
     {
       name: 'a webhook without url',
       patch: (c) => delete c.spec.analysis.webhooks[0].url,
-      error: 'spec.analysis.webhooks[0].url: is required',
+      error: 'spec.analysis.webhooks[0].url: required; set the URL the webhook posts to, e.g. http://flagger-loadtester.test/',
     },
     {
       name: 'a service without port',
       patch: (c) => (c.spec.service = { portName: 'http' }),
-      error: 'spec.service.port: is required',
+      error: 'spec.service.port: required; set the port of the Services Flagger generates for the target, e.g. 80',
     },
     {
       name: 'a canary without name',
       patch: (c) => delete c.metadata.name,
-      error: 'metadata.name: is required (got nothing)',
+      error: 'metadata.name: required; set the name of the Canary',
     },
     {
       name: 'a mirror filter to a Service without port',
       patch: (c) => (c.spec.service.mirror = [{ backendRef: { name: 'shadow' } }]),
-      error: 'spec.service.mirror[0].backendRef.port: is required for a Service backend',
+      error: 'spec.service.mirror[0].backendRef.port: required; set the port that receives the mirrored requests (a Service backend needs one)',
     },
     {
       name: 'a load balancer with both simple and consistentHash',
@@ -193,12 +183,12 @@ describe('parseCanary', () => {
     {
       name: 'an invalid fledge.dev annotation',
       patch: (c) => (c.metadata.annotations = { 'fledge.dev/promotion-failure': 'retry' }),
-      error: 'metadata.annotations["fledge.dev/promotion-failure"]: must be one of restore, hold (got "retry")',
+      error: 'metadata.annotations["fledge.dev/promotion-failure"]: must be one of restore, hold; got "retry"',
     },
     {
       name: 'a wrong apiVersion group',
       patch: (c) => (c.apiVersion = 'argoproj.io/v1alpha1'),
-      error: 'apiVersion: must be flagger.app/v1beta1 (got "argoproj.io/v1alpha1")',
+      error: 'apiVersion: must be flagger.app/v1beta1; got "argoproj.io/v1alpha1"',
     },
   ])('rejects $name', ({ patch, error }) => {
     expect(errorsOf(canary(patch))).toContain(error);
@@ -215,10 +205,10 @@ describe('parseCanary', () => {
     );
     expect(errors).toEqual(
       expect.arrayContaining([
-        'spec.targetRef: is required',
+        'spec.targetRef: required; set the Deployment, DaemonSet or Service to release',
         expect.stringMatching(/^spec\.provider: must be one of/),
-        'spec.analysis.webhooks[0].timeout: must match ^[0-9]+(m|s) (got "soon")',
-        'spec.analysis.mirrorWeight: must be between 0 and 100 (got 101)',
+        'spec.analysis.webhooks[0].timeout: must match ^[0-9]+(m|s); got "soon"',
+        'spec.analysis.mirrorWeight: must be between 0 and 100; got 101',
       ]),
     );
   });
@@ -250,7 +240,7 @@ describe('parseCanary', () => {
       c.spec.canaryAnalysis = { ...c.spec.analysis, interval: 'never' };
       delete c.spec.analysis;
     });
-    expect(errorsOf(object)).toContain('spec.analysis.interval: must match ^[0-9]+(m|s) (got "never")');
+    expect(errorsOf(object)).toContain('spec.analysis.interval: must match ^[0-9]+(m|s); got "never"');
   });
 
   it('reads another flagger.app version as v1beta1, with a warning', () => {
@@ -271,8 +261,8 @@ describe('parseCanary', () => {
 
   it.each<{ name: string; patch: Patch; warning: string }>([
     { name: 'a field the schema does not know', patch: (c) => (c.spec.analysis.stepWeigth = 5), warning: 'spec.analysis.stepWeigth: is not a field of this kind; Kubernetes drops it' },
-    { name: 'an interval below 10s', patch: (c) => (c.spec.analysis.interval = '5s'), warning: "spec.analysis.interval: is below Flagger's minimum of 10s; runs every 10s (got 5s)" },
-    { name: 'a threshold of zero', patch: (c) => (c.spec.analysis.threshold = 0), warning: 'spec.analysis.threshold: is not positive; Flagger uses 1 (got 0)' },
+    { name: 'an interval below 10s', patch: (c) => (c.spec.analysis.interval = '5s'), warning: "spec.analysis.interval: is below Flagger's minimum of 10s, so it runs every 10s; got \"5s\"" },
+    { name: 'a threshold of zero', patch: (c) => (c.spec.analysis.threshold = 0), warning: 'spec.analysis.threshold: is not positive, so Flagger uses 1; got 0' },
     { name: 'a mirror weight without mirroring', patch: (c) => (c.spec.analysis.mirrorWeight = 50), warning: 'spec.analysis.mirrorWeight: has no effect without mirror: true' },
     { name: 'a metric without threshold', patch: (c) => delete c.spec.analysis.metrics[0].thresholdRange, warning: 'spec.analysis.metrics[0]: has no threshold or thresholdRange: the check never fails' },
     { name: 'an unknown fledge.dev annotation', patch: (c) => (c.metadata.annotations = { 'fledge.dev/promoton-failure': 'hold' }), warning: 'metadata.annotations["fledge.dev/promoton-failure"]: is not a Fledge setting; ignored (known: fledge.dev/promotion-failure: restore | hold (default restore))' },
@@ -288,7 +278,7 @@ describe('parseCanary', () => {
       c.spec.analysis.stepWeight = 0;
     });
     expect(() => parseCanaryOrThrow(bad)).toThrow(InvalidObjectError);
-    expect(() => parseCanaryOrThrow(bad)).toThrow(/spec\.targetRef: is required; spec\.analysis\.stepWeight: must be between 1 and 100/);
+    expect(() => parseCanaryOrThrow(bad)).toThrow(/spec\.targetRef: required; set the Deployment, DaemonSet or Service to release; spec\.analysis\.stepWeight: must be between 1 and 100/);
   });
 });
 
@@ -308,8 +298,8 @@ describe('parseMetricTemplate', () => {
   it('rejects an unknown provider type and a missing query', () => {
     const result = parseMetricTemplate(template({ provider: { type: 'victoriametrics' } }));
     expect(result.ok ? [] : result.errors.map(formatIssue)).toEqual([
-      'spec.query: is required',
-      'spec.provider.type: must be one of prometheus, influxdb, datadog, externalmetrics, stackdriver, cloudwatch, newrelic, graphite, dynatrace, keptn, splunk (got "victoriametrics")',
+      'spec.query: required; set the query to run, which can use {{ namespace }}, {{ target }} and {{ interval }}',
+      'spec.provider.type: must be one of prometheus, influxdb, datadog, externalmetrics, stackdriver, cloudwatch, newrelic, graphite, dynatrace, keptn, splunk; got "victoriametrics"',
     ]);
   });
 });
@@ -331,8 +321,8 @@ describe('parseAlertProvider', () => {
 
   it.each([
     [{ type: 'slack' }, 'spec: must set one of address, secretRef'],
-    [{ address: 'https://x.test/' }, 'spec.type: is required'],
-    [{ type: 'pagerduty', address: 'https://x.test/' }, 'spec.type: must be one of slack, msteams, discord, rocket, gchat (got "pagerduty")'],
+    [{ address: 'https://x.test/' }, 'spec.type: required; set slack, msteams, discord, rocket or gchat'],
+    [{ type: 'pagerduty', address: 'https://x.test/' }, 'spec.type: must be one of slack, msteams, discord, rocket, gchat; got "pagerduty"'],
   ])('rejects %j', (spec, error) => {
     const result = parseAlertProvider(provider(spec));
     expect(result.ok ? [] : result.errors.map(formatIssue)).toContain(error);
