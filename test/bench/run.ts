@@ -1,0 +1,58 @@
+/**
+ * `npm run bench`: the four benchmarks of DESIGN §5 item 5 in one run, with every figure reported next to
+ * the one it is a ratio of. Loopback only; every loop is bounded in count and time.
+ *
+ *   npm run bench                 the tables
+ *   npm run bench -- --json       the whole report as one JSON document on stdout (nothing is written to disk)
+ *   npm run bench -- --quick      small counts, for a smoke run
+ *
+ * DynamoDB Local is started for the run (test/setup/dynamodb-local.ts) and stopped at the end.
+ */
+import { parseArgs } from 'node:util';
+import { startDynamoDbLocal } from '../setup/dynamodb-local.ts';
+import { measureColdStart } from './cold-start.ts';
+import { measureDynamoDb } from './dynamodb.ts';
+import { measureEngine } from './engine.ts';
+import { measureKubeRequests } from './kube-requests.ts';
+import { ratiosOf, renderReport, type BenchReport } from './report.ts';
+
+/** Counts of one run: the defaults, and `--quick`'s. */
+export const RUN_SIZES = {
+  full: { commits: 200, engineIterations: 20_000, roundTrips: 200, coldStartRounds: 5 },
+  quick: { commits: 20, engineIterations: 2_000, roundTrips: 20, coldStartRounds: 1 },
+} as const;
+
+/** Runs every benchmark once; `progress` hears which one starts. */
+export async function runBench(size: (typeof RUN_SIZES)[keyof typeof RUN_SIZES], progress: (message: string) => void): Promise<BenchReport> {
+  const startedAt = new Date();
+  const t0 = performance.now();
+  progress('1/4 Kubernetes requests per step (podinfo good release against the emulator)');
+  const kube = await measureKubeRequests();
+  progress('2/4 DynamoDB calls per step (starting DynamoDB Local)');
+  const local = await startDynamoDbLocal();
+  let dynamodb: BenchReport['dynamodb'];
+  try {
+    dynamodb = await measureDynamoDb({ endpoint: local.endpoint, commits: size.commits });
+  } finally {
+    await local.stop();
+  }
+  progress('3/4 engine step cost');
+  const engine = await measureEngine({ iterations: size.engineIterations, roundTrips: size.roundTrips });
+  progress('4/4 cold-start proxy (fresh Node processes)');
+  const coldStart = await measureColdStart({ rounds: size.coldStartRounds });
+  const parts = { kube, dynamodb, engine, coldStart };
+  return { startedAt: startedAt.toISOString(), node: process.version, durationMs: performance.now() - t0, ...parts, ratios: ratiosOf(parts) };
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({ options: { json: { type: 'boolean', default: false }, quick: { type: 'boolean', default: false } } });
+  const report = await runBench(values.quick ? RUN_SIZES.quick : RUN_SIZES.full, (message) => process.stderr.write(`bench: ${message}\n`));
+  process.stdout.write(values.json ? `${JSON.stringify(report, null, 2)}\n` : `${renderReport(report)}\n`);
+}
+
+if (import.meta.main) {
+  main().catch((error: unknown) => {
+    process.stderr.write(`bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exitCode = 1;
+  });
+}
