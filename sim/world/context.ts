@@ -8,10 +8,8 @@ import type { PrimaryTemplates } from './primary.ts';
 /** What every controller of the world sees during one pass. */
 export interface WorldContext {
   readonly cluster: Cluster;
-  /** Virtual time of the current tick. */
+  /** Virtual time of the current tick: everything the controllers decide follows it, never the number of calls. */
   readonly now: Date;
-  /** Number of the current tick (the first is 1). */
-  readonly tick: number;
   /** Length of one tick in virtual time, in milliseconds: what `readyAfterTicks` counts. */
   readonly tickMs: number;
   readonly nodes: readonly ResolvedNode[];

@@ -41,7 +41,8 @@ function firstImage(workload: KubeObject): string | undefined {
  * Deterministic: names, hashes, IPs and timestamps depend only on the cluster's contents, the options and the
  * sequence of `now` values.
  *
- * @throws WorldError when an image behaviour is invalid (naming the image, the field and the value).
+ * @throws WorldError when an image behaviour is invalid (naming the image, the field and the value), or `tickMs` is
+ *   not a positive number.
  * @example
  * const clock = { now: () => new Date('2026-01-01T00:00:00Z') };
  * const state = createClusterState({ clock });
@@ -77,7 +78,7 @@ export function createWorld(options: WorldOptions): World {
       const tickMs = checkTickMs(typeof options.tickMs === 'function' ? options.tickMs() : (options.tickMs ?? DEFAULT_TICK_MS), 'world.tick');
       last = now;
       ticks++;
-      const ctx: WorldContext = { cluster, now, tick: ticks, tickMs, nodes, images, primaries, pods, recommendations, neverReadyAfterPromotion };
+      const ctx: WorldContext = { cluster, now, tickMs, nodes, images, primaries, pods, recommendations, neverReadyAfterPromotion };
       const before = cluster.writes;
       for (let pass = 1; pass <= MAX_PASSES; pass++) {
         const start = cluster.writes;
