@@ -127,18 +127,20 @@ export function parseCanary(input: unknown): CanaryParseResult {
   return { ok: true, value: canary, options: annotations.options, warnings: [...result.warnings, ...strategyWarnings] };
 }
 
+function parseWith<T>(kind: FlaggerKind, input: unknown, check: (object: Record<string, unknown>) => SemanticFindings): ParseResult<T> {
+  const prepared = prepare(input, kind);
+  if (!('object' in prepared)) return { ok: false, errors: prepared.errors, warnings: [] };
+  return finish<T>(kind, prepared, check(prepared.object));
+}
+
 /** Parses a MetricTemplate. */
 export function parseMetricTemplate(input: unknown): ParseResult<MetricTemplate> {
-  const prepared = prepare(input, 'MetricTemplate');
-  if (!('object' in prepared)) return { ok: false, errors: prepared.errors, warnings: [] };
-  return finish<MetricTemplate>('MetricTemplate', prepared, checkMetricTemplate(prepared.object));
+  return parseWith('MetricTemplate', input, checkMetricTemplate);
 }
 
 /** Parses an AlertProvider. */
 export function parseAlertProvider(input: unknown): ParseResult<AlertProvider> {
-  const prepared = prepare(input, 'AlertProvider');
-  if (!('object' in prepared)) return { ok: false, errors: prepared.errors, warnings: [] };
-  return finish<AlertProvider>('AlertProvider', prepared, checkAlertProvider(prepared.object));
+  return parseWith('AlertProvider', input, checkAlertProvider);
 }
 
 /** Parses any of the three kinds, dispatching on `kind`. */

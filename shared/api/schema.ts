@@ -20,6 +20,8 @@ import {
   atMostOne,
 } from './schema-common.ts';
 import { serviceSchema } from './schema-service.ts';
+import type { Phase } from './state.ts';
+import { PHASES } from './state.ts';
 import {
   ALERT_PROVIDER_TYPES,
   ALERT_SEVERITIES,
@@ -34,21 +36,8 @@ import {
   WEBHOOK_TYPES,
 } from './types.ts';
 
-/** The phases Flagger writes to `status.phase` (the CRD's enum; the engine's own table lives in `state.ts`). */
-export const STATUS_PHASES = [
-  '',
-  'Initializing',
-  'Initialized',
-  'Waiting',
-  'Progressing',
-  'WaitingPromotion',
-  'Promoting',
-  'Finalising',
-  'Succeeded',
-  'Failed',
-  'Terminating',
-  'Terminated',
-] as const;
+/** The values of `status.phase` (the CRD's enum): Flagger's phases, or empty before the first run. */
+export const STATUS_PHASES: readonly ('' | Phase)[] = ['', ...PHASES];
 
 const duration = (description: string): Schema => str(description, { pattern: DURATION_PATTERN });
 

@@ -160,12 +160,9 @@ export interface StringMatch {
   regex?: string;
 }
 
-/** The header match of `analysis.match`: exactly one of `exact`, `prefix`, `suffix`, `regex`. */
-export interface HeaderMatch {
-  exact?: string;
-  prefix?: string;
+/** The header match of `analysis.match`: a {@link StringMatch} that may also match a suffix; exactly one of the four. */
+export interface HeaderMatch extends StringMatch {
   suffix?: string;
-  regex?: string;
 }
 
 /** Labels and annotations added to a generated Service. */
@@ -335,14 +332,17 @@ export interface CanaryStatus {
   conditions?: CanaryCondition[];
 }
 
-/** A `flagger.app/v1beta1` Canary. */
-export interface Canary {
+/** A `flagger.app/v1beta1` object of kind `K`: what the three kinds share. */
+export interface FlaggerResource<K extends FlaggerKind, Spec, Status = Record<string, unknown>> {
   apiVersion: typeof API_VERSION;
-  kind: 'Canary';
+  kind: K;
   metadata: ObjectMeta;
-  spec: CanarySpec;
-  status?: CanaryStatus;
+  spec: Spec;
+  status?: Status;
 }
+
+/** A `flagger.app/v1beta1` Canary. */
+export type Canary = FlaggerResource<'Canary', CanarySpec, CanaryStatus>;
 
 // ---------------------------------------------------------------------------------------------------------
 // MetricTemplate
@@ -365,13 +365,7 @@ export interface MetricTemplateSpec {
 }
 
 /** A `flagger.app/v1beta1` MetricTemplate. */
-export interface MetricTemplate {
-  apiVersion: typeof API_VERSION;
-  kind: 'MetricTemplate';
-  metadata: ObjectMeta;
-  spec: MetricTemplateSpec;
-  status?: Record<string, unknown>;
-}
+export type MetricTemplate = FlaggerResource<'MetricTemplate', MetricTemplateSpec>;
 
 // ---------------------------------------------------------------------------------------------------------
 // AlertProvider
@@ -387,13 +381,7 @@ export interface AlertProviderSpec {
 }
 
 /** A `flagger.app/v1beta1` AlertProvider. */
-export interface AlertProvider {
-  apiVersion: typeof API_VERSION;
-  kind: 'AlertProvider';
-  metadata: ObjectMeta;
-  spec: AlertProviderSpec;
-  status?: Record<string, unknown>;
-}
+export type AlertProvider = FlaggerResource<'AlertProvider', AlertProviderSpec>;
 
 /** Any of the three Flagger objects. */
 export type FlaggerObject = Canary | MetricTemplate | AlertProvider;

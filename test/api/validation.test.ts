@@ -283,12 +283,7 @@ describe('parseCanary', () => {
 });
 
 describe('parseMetricTemplate', () => {
-  const template = (spec: Record<string, unknown>) => ({
-    apiVersion: 'flagger.app/v1beta1',
-    kind: 'MetricTemplate',
-    metadata: { name: 'latency' },
-    spec,
-  });
+  const template = (spec: Record<string, unknown>) => ({ ...baseObject('MetricTemplate'), spec });
 
   it('accepts a template and keeps its provider headers', () => {
     const result = parseMetricTemplate(template({ provider: { type: 'prometheus', headers: { 'X-Scope-OrgID': ['tenant'] } }, query: 'up' }));
@@ -305,12 +300,7 @@ describe('parseMetricTemplate', () => {
 });
 
 describe('parseAlertProvider', () => {
-  const provider = (spec: Record<string, unknown>) => ({
-    apiVersion: 'flagger.app/v1beta1',
-    kind: 'AlertProvider',
-    metadata: { name: 'on-call' },
-    spec,
-  });
+  const provider = (spec: Record<string, unknown>) => ({ ...baseObject('AlertProvider'), spec });
 
   it.each([
     [{ type: 'slack', address: 'https://hooks.slack.test/x' }],
