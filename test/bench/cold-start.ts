@@ -2,7 +2,7 @@
  * Benchmark 4: a cold-start proxy. The Lambdas are not built yet, so this times what their init will mostly
  * be: importing the controller's module graph in a fresh Node process, against importing the AWS SDK's
  * DynamoDB client alone (the baseline every Lambda on DynamoDB pays). Each target runs in its own process,
- * the targets in turn, several rounds; medians are reported. A second, untimed process per target counts the
+ * the targets in turn, several rounds; medians and the fastest run are reported, the ratio from the fastest. A second, untimed process per target counts the
  * modules and source bytes loaded through a `module.registerHooks` load hook.
  *
  * Caveat: our modules load as TypeScript through Node's type stripping and unbundled, one file at a time;
@@ -38,11 +38,13 @@ export interface ColdStartRow {
   readonly name: string;
   /** Median time of the `import()`s alone, milliseconds. */
   readonly importMs: number;
+  /** Fastest time of the `import()`s alone, milliseconds: the least disturbed by the machine's other work. */
+  readonly importMinMs: number;
   /** Median time from the process's start to the end of the imports (Node's own boot included), milliseconds. */
   readonly startToReadyMs: number;
   /** Median heap used after the imports, MiB. */
   readonly heapMiB: number;
-  /** `importMs` / the baseline's. */
+  /** `importMinMs` / the baseline's: fastest against fastest, the steadiest ratio on a busy machine. */
   readonly importRatio: number;
   /** Modules loaded (ES modules and CommonJS files, `node:` builtins excluded); `null` when hooks are unavailable. */
   readonly modules: number | null;
@@ -63,7 +65,7 @@ export interface ColdStartReport {
 
 /** Options of {@link measureColdStart}. */
 export interface ColdStartOptions {
-  /** Processes per target. @default 5 */
+  /** Processes per target. @default 7 */
   readonly rounds?: number;
   /** Targets to measure. @default {@link COLD_START_TARGETS} */
   readonly targets?: readonly ImportTarget[];
@@ -98,7 +100,7 @@ process.stdout.write(JSON.stringify({ urls: [...urls] }));
 
 /** Times each target in fresh processes, then counts its module graph. */
 export async function measureColdStart(options: ColdStartOptions = {}): Promise<ColdStartReport> {
-  const rounds = options.rounds ?? 5;
+  const rounds = options.rounds ?? 7;
   const targets = options.targets ?? COLD_START_TARGETS;
   const timings: Timing[][] = targets.map(() => []);
   for (let round = 0; round < rounds; round++) {
@@ -108,17 +110,19 @@ export async function measureColdStart(options: ColdStartOptions = {}): Promise<
   const graphs: (Graph | undefined)[] = [];
   for (const target of targets) graphs.push(await runChild<Graph>(COUNTED, target).catch(() => undefined));
   const baselineIndex = Math.max(0, targets.findIndex((t) => t.baseline === true));
-  const baseline = median((timings[baselineIndex] ?? []).map((t) => t.importMs));
+  const fastest = (of: readonly Timing[]): number => Math.min(...of.map((t) => t.importMs));
+  const baseline = fastest(timings[baselineIndex] ?? []);
   const rows = targets.map((target, i): ColdStartRow => {
     const of = timings[i] ?? [];
-    const importMs = median(of.map((t) => t.importMs));
+    const importMinMs = fastest(of);
     const graph = graphs[i];
     return {
       name: target.name,
-      importMs,
+      importMs: median(of.map((t) => t.importMs)),
+      importMinMs,
       startToReadyMs: median(of.map((t) => t.startToReadyMs)),
       heapMiB: median(of.map((t) => t.heapUsed)) / 2 ** 20,
-      importRatio: baseline === 0 ? 0 : importMs / baseline,
+      importRatio: baseline === 0 ? 0 : importMinMs / baseline,
       modules: graph?.urls.length ?? null,
       packages: graph === undefined ? null : packagesOf(graph.urls).size,
       sourceBytes: graph === undefined ? null : bytesOf(graph.urls),

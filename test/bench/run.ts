@@ -3,7 +3,7 @@
  * the one it is a ratio of. Loopback only; every loop is bounded in count and time.
  *
  *   npm run bench                 the tables
- *   npm run bench -- --json       the whole report as one JSON document on stdout (nothing is written to disk)
+ *   npm run -s bench -- --json    the whole report as one JSON document on stdout (nothing is written to disk)
  *   npm run bench -- --quick      small counts, for a smoke run
  *
  * DynamoDB Local is started for the run (test/setup/dynamodb-local.ts) and stopped at the end.
@@ -18,7 +18,7 @@ import { ratiosOf, renderReport, type BenchReport } from './report.ts';
 
 /** Counts of one run: the defaults, and `--quick`'s. */
 export const RUN_SIZES = {
-  full: { commits: 200, engineIterations: 20_000, roundTrips: 200, coldStartRounds: 5 },
+  full: { commits: 200, engineIterations: 20_000, roundTrips: 200, coldStartRounds: 7 },
   quick: { commits: 20, engineIterations: 2_000, roundTrips: 20, coldStartRounds: 1 },
 } as const;
 
