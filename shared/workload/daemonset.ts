@@ -1,4 +1,5 @@
 import type { Canary } from '../api/types.ts';
+import { daemonSetUpdateDisruptive } from './disruption.ts';
 import { WorkloadError } from './errors.ts';
 import { DAEMONSET_SCALE_TO_ZERO_SELECTOR } from './hash.ts';
 import { canaryNamespace } from './labels.ts';
@@ -65,6 +66,11 @@ export class DaemonSetWorkload extends PodWorkload<DaemonSet> {
 
   protected replicasOf(object: DaemonSet): number {
     return object.status?.desiredNumberScheduled ?? 0;
+  }
+
+  /** `promote` copies the target's `updateStrategy`; the primary's nodes are the pods it applies to. */
+  protected promotionDisruptive(target: DaemonSet, primary: DaemonSet): boolean {
+    return daemonSetUpdateDisruptive(target.spec.updateStrategy, this.replicasOf(primary));
   }
 
   async scaleToZero(canary: Canary): Promise<void> {

@@ -1,5 +1,6 @@
 import type { Canary } from '../api/types.ts';
 import { autoscalerMinimum, pauseTargetScaler, resumeTargetScaler } from './autoscaler.ts';
+import { deploymentUpdateDisruptive } from './disruption.ts';
 import { canaryNamespace } from './labels.ts';
 import type { Deployment } from './objects.ts';
 import { DEFAULT_PROGRESS_DEADLINE_SECONDS, PodWorkload, type Role } from './pod-workload.ts';
@@ -59,6 +60,12 @@ export class DeploymentWorkload extends PodWorkload<Deployment> {
 
   protected replicasOf(object: Deployment): number {
     return object.spec.replicas ?? 1;
+  }
+
+  /** The target's strategy and, unless an autoscaler owns it, its replica count are what `promote` copies. */
+  protected promotionDisruptive(target: Deployment, primary: Deployment, canary: Canary): boolean {
+    const replicas = canary.spec.autoscalerRef ? (primary.spec.replicas ?? 1) : (target.spec.replicas ?? 1);
+    return deploymentUpdateDisruptive(target.spec.strategy, replicas);
   }
 
   async scaleToZero(canary: Canary): Promise<void> {

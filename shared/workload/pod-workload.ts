@@ -82,6 +82,8 @@ export abstract class PodWorkload<T extends Deployment | DaemonSet> implements W
   protected abstract replicasOf(object: T): number;
   /** Pods available on the current template. */
   protected abstract availableOf(object: T): number;
+  /** True when promoting `target` to `primary` would leave the primary with no available pod while it rolls out. */
+  protected abstract promotionDisruptive(target: T, primary: T, canary: Canary): boolean;
   abstract scaleToZero(canary: Canary): Promise<void>;
   abstract scaleFromZero(canary: Canary, replicas?: number): Promise<number>;
   abstract finalize(canary: Canary): Promise<void>;
@@ -364,7 +366,9 @@ export abstract class PodWorkload<T extends Deployment | DaemonSet> implements W
       target: target
         ? { ...observed(target, 'canary', this.expectedOf(target)), templateHash: templateHash(target.spec.template), template: target.spec.template }
         : { ...missing(canary.spec.targetRef.name), templateHash: '' },
-      primary: primary ? observed(primary, 'primary', this.primaryExpected(primary, revision)) : missing(primaryName(canary)),
+      primary: primary
+        ? { ...observed(primary, 'primary', this.primaryExpected(primary, revision)), updateDisruptive: target ? this.promotionDisruptive(target, primary, canary) : false }
+        : { ...missing(primaryName(canary)), updateDisruptive: false },
       trackedConfigs: trackedConfigMap(configs),
       ...(autoscalerMinReplicas !== undefined ? { autoscalerMinReplicas } : {}),
     };

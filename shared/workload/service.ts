@@ -122,7 +122,8 @@ export class ServiceWorkload implements Workload {
     const state = (exists: boolean) => ({ exists, readiness: { kind: 'ready' as const }, expected: { kind: 'reached' as const }, replicas: 0, availableReplicas: 0 });
     return {
       target: { ...state(target !== undefined), templateHash: target ? shortHash(canonicalJson(withoutAssigned(target.spec))) : '' },
-      primary: state(primary !== undefined),
+      // A Service has no pods of its own to take away: copying the spec never interrupts it.
+      primary: { ...state(primary !== undefined), updateDisruptive: false },
       trackedConfigs: {},
     };
   }

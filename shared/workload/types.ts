@@ -97,6 +97,17 @@ export interface WorkloadState {
   readonly availableReplicas: number;
 }
 
+/** The primary as observed, with what a promotion would do to it. */
+export interface PrimaryState extends WorkloadState {
+  /**
+   * Promoting now would leave the primary with no available pod until its new pods are ready: the update
+   * strategy the promotion copies from the target is a Deployment's `Recreate`, or a rolling update whose
+   * `maxUnavailable` covers every pod the primary will run (resolved as Kubernetes does, percentages
+   * included). False when the primary or the target does not exist.
+   */
+  readonly updateDisruptive: boolean;
+}
+
 /** The target as observed, with what identifies its revision. */
 export interface TargetState extends WorkloadState {
   /** {@link templateHash} of the target's pod template (empty when the target does not exist). */
@@ -108,7 +119,7 @@ export interface TargetState extends WorkloadState {
 /** The facts the engine needs about a target and its primary, read in one batch of parallel requests. */
 export interface WorkloadObservation {
   readonly target: TargetState;
-  readonly primary: WorkloadState;
+  readonly primary: PrimaryState;
   /** `configmap/<name>` / `secret/<name>` → checksum of the target's tracked configs. */
   readonly trackedConfigs: Record<string, string>;
   /** The target autoscaler's minimum replicas when above 1 (HPA or ScaledObject). */

@@ -219,6 +219,7 @@ describe('readiness and observation', () => {
       expected: { kind: 'pending', reason: 'deployment lonely-primary.test not found' },
       replicas: 0,
       availableReplicas: 0,
+      updateDisruptive: false,
     });
   });
 });
