@@ -4,10 +4,10 @@
  * 100% on the primary; session affinity — sticky cookie routes before the weighted route, whose destinations
  * set the cookies; mirroring on the weighted (or A/B match) route.
  */
+import type { RouteReading, RouteSpec, SessionCookies } from '../api/routes.ts';
 import type { AnalysisMatch, Canary, ServiceMatch, SessionAffinity } from '../api/types.ts';
 import { RouterError } from './errors.ts';
 import { dotted, serviceNames } from './names.ts';
-import type { RouteReading, RouteSpec, SessionCookies } from './types.ts';
 
 /** Name of the route matching the canary session cookie (Flagger's). */
 export const STICKY_ROUTE = 'sticky-route';

@@ -4,6 +4,7 @@
  */
 import { createHash } from 'node:crypto';
 import { analysisIntervalMs } from '../api/defaults.ts';
+import type { RouteReading, RouteSpec, SessionCookies } from '../api/routes.ts';
 import type { Canary } from '../api/types.ts';
 import { KubeConflictError } from '../kube/errors.ts';
 import { canonicalJson } from '../kube/json.ts';
@@ -12,7 +13,7 @@ import { RouterError } from './errors.ts';
 import { mirrorWeightOf, readRoutes, virtualServiceSpec, type VirtualServiceSpec } from './istio-routes.ts';
 import { KUBECTL_ANNOTATION, ORIGINAL_CONFIGURATION_ANNOTATION, dotted, managedAnnotations, namespaceOf, ownedBy, ownerReferences, serviceNames } from './names.ts';
 import { ServicesReconciler } from './services.ts';
-import type { RouteReading, RouteSpec, RouteWrite, Router, RouterDeps, SessionCookies } from './types.ts';
+import type { RouteWrite, Router, RouterDeps } from './types.ts';
 
 /** The Istio API version Fledge writes (served by every Istio since 1.5). */
 export const ISTIO_API_VERSION = 'networking.istio.io/v1beta1';

@@ -4,10 +4,11 @@
  * the one switch L4 allows — the apex selecting the canary pods when the canary is to get everything (a
  * promotion that failed must not leave traffic on an unready primary).
  */
+import type { RouteReading, RouteSpec } from '../api/routes.ts';
 import type { Canary } from '../api/types.ts';
 import { dotted, serviceNames } from './names.ts';
 import { ServicesReconciler } from './services.ts';
-import type { RouteReading, RouteSpec, RouteWrite, Router, RouterDeps } from './types.ts';
+import type { RouteWrite, Router, RouterDeps } from './types.ts';
 
 /** The Kubernetes (L4) router. */
 export class KubernetesRouter implements Router {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { CanaryService, SessionAffinity } from '../../shared/api/types.ts';
-import { hostsAndGateways, httpRoutes, readRoutes, setCookieValue, virtualServiceSpec, type RouteSpec } from '../../shared/routers/index.ts';
+import { hostsAndGateways, httpRoutes, readRoutes, setCookieValue, virtualServiceSpec } from '../../shared/routers/index.ts';
+import type { RouteSpec } from '../../shared/api/routes.ts';
 import { canaryFor } from '../workload/fixtures.ts';
 
 const context = { intervalSeconds: 60 };
