@@ -61,7 +61,7 @@ export async function applyClusterEffect(ports: TargetPorts, canary: Canary, eff
       return;
     }
     case 'restorePrimary':
-      await workload.restorePrimary(canary, effect.template as unknown as PodTemplateSpec);
+      await workload.restorePrimary(canary, effect.template as unknown as PodTemplateSpec, effect.trackedConfigs === undefined ? {} : { trackedConfigs: effect.trackedConfigs });
       return;
     case 'runHooks':
     case 'notify':

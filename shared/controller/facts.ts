@@ -4,9 +4,9 @@
  * configs, the autoscaler minimum, and the routes read back from the router's objects — and the expensive
  * facts (webhooks, metrics) obtained only when a step asks for them.
  */
-import type { Canary } from '../api/index.ts';
+import type { Canary, RouteReading } from '../api/index.ts';
 import type { CanaryState } from '../api/state.ts';
-import type { Facts, Need, RoutesFact, WorkloadFacts } from '../engine/types.ts';
+import type { Facts, Need, WorkloadFacts } from '../engine/types.ts';
 import type { HookResult } from '../hooks/types.ts';
 import { GATE_HOOK_TYPES } from '../hooks/types.ts';
 import type { MetricObservation } from '../metrics/types.ts';
@@ -27,7 +27,7 @@ export async function gatherFacts(ports: TargetPorts, canary: Canary, state: Can
       templateHash: target.templateHash,
       ...(target.template === undefined ? {} : { template: target.template }),
     },
-    primary: workloadFacts(observation.primary),
+    primary: { ...workloadFacts(observation.primary), updateDisruptive: observation.primary.updateDisruptive },
     trackedConfigs: { ...observation.trackedConfigs },
     ...(observation.autoscalerMinReplicas === undefined ? {} : { autoscalerMinReplicas: observation.autoscalerMinReplicas }),
     routes,
@@ -45,7 +45,7 @@ function workloadFacts(state: WorkloadState): WorkloadFacts {
 }
 
 /** The routes as the router's objects give them; a failed read is a fact (`ok: false`), not an error. */
-async function readRoutes(router: Router, canary: Canary): Promise<RoutesFact> {
+async function readRoutes(router: Router, canary: Canary): Promise<RouteReading> {
   try {
     const reading = await router.getRoutes(canary);
     if (!reading.ok) return { ok: false, reason: reading.reason };

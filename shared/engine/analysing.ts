@@ -8,7 +8,7 @@ import { Phases } from '../api/state.ts';
 import { analysisPasses, rollbackRequested } from './checks.ts';
 import { takeControl } from './controls.ts';
 import { events } from './messages.ts';
-import { ALL_PRIMARY, effectiveSplit, endRun, promote, rollback, setRoutes } from './outcomes.ts';
+import { ALL_PRIMARY, beginRun, effectiveSplit, endRun, markApplied, promote, rollback, setRoutes } from './outcomes.ts';
 import { skipAnalysis } from './promotion.ts';
 import { sameRevision } from './revision.ts';
 import type { Tick } from './tick.ts';
@@ -89,14 +89,7 @@ function restart(t: Tick): void {
   const current = t.current;
   t.normal(events.newRevisionRestarting(t.names));
   setRoutes(t, ALL_PRIMARY);
-  t.phase(Phases.Progressing);
-  t.next.canaryWeight = 0;
-  t.next.failedChecks = 0;
-  t.next.iterations = 0;
-  t.next.lastAppliedSpec = current.spec;
-  t.next.trackedConfigs = { ...current.trackedConfigs };
-  t.next.progressingSince = t.now;
-  t.next.canaryNotReadySince = t.now;
+  beginRun(t, current);
   t.decide('restart', `new revision ${current.spec}`);
 }
 
@@ -113,10 +106,7 @@ function cancelRun(t: Tick): void {
   t.next.canaryWeight = 0;
   t.next.failedChecks = 0;
   t.next.iterations = 0;
-  if (promoted !== undefined) {
-    t.next.lastAppliedSpec = promoted.spec;
-    t.next.trackedConfigs = { ...promoted.trackedConfigs };
-  }
+  if (promoted !== undefined) markApplied(t, promoted);
   endRun(t);
   t.decide('cancel', 'reverted to the promoted revision');
 }

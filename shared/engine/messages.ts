@@ -98,6 +98,9 @@ export const events = {
   /** Fledge: promotion failure handling (seeds 000 and 001). */
   promotionFailed: (reason: string): string => `Promotion failed, primary not ready: ${reason}`,
   primaryNoReplica: (n: Names): string => `Primary ${primary(n)} has no ready replica, routing all traffic to the canary`,
+  /** Fledge: a Recreate-like primary update would leave nothing to serve the traffic the primary carries. */
+  primaryUpdateDisruptive: (n: Names): string =>
+    `Primary ${primary(n)} has no available replica while it is updated, routing all traffic to the canary`,
   restoringPrimary: (n: Names): string => `Restoring ${primary(n)} to the last promoted revision`,
   primaryRestored: (): string => 'Primary restored to the last promoted revision',
   nothingToRestore: (n: Names): string =>

@@ -2,13 +2,13 @@
  * The moves that change where a release stands: setting routes, rolling back, promoting, finishing a
  * promotion, and failing one. Each writes its effects in Flagger's order and the matching state.
  */
+import type { RouteReading, RouteSpec } from '../api/routes.ts';
 import { Phases } from '../api/state.ts';
 import type { JsonObject, Phase } from '../api/state.ts';
 import type { AlertField } from '../notify/types.ts';
 import { cookieValue } from './hash.ts';
 import { alerts, events } from './messages.ts';
-import type { Draft, Tick } from './tick.ts';
-import type { RouteSpec, RoutesFact } from './types.ts';
+import type { Draft, Revision, Tick } from './tick.ts';
 
 /** A traffic split. */
 export interface Split {
@@ -26,7 +26,7 @@ export const ALL_CANARY: Split = { primary: 0, canary: 100, mirrored: false };
  * The split that decides the next move: the A/B match route's weights when one exists (Flagger reads the route
  * that carries the canary), else the default route's.
  */
-export function effectiveSplit(routes: Extract<RoutesFact, { ok: true }>): Split {
+export function effectiveSplit(routes: Extract<RouteReading, { ok: true }>): Split {
   const weights = routes.matched ?? routes;
   return { primary: weights.primary, canary: weights.canary, mirrored: routes.mirrored };
 }
@@ -98,6 +98,26 @@ export function postRollout(t: Tick, phase: Phase): void {
   if (calls.length > 0) t.effect({ type: 'runHooks', calls });
 }
 
+/** `revision` becomes the last applied one (Flagger's `lastAppliedSpec` and `trackedConfigs`). */
+export function markApplied(t: Tick, revision: Revision): void {
+  t.next.lastAppliedSpec = revision.spec;
+  t.next.trackedConfigs = { ...revision.trackedConfigs };
+}
+
+/**
+ * A run of `revision` starts (or restarts) its analysis: phase Progressing, counters zeroed, the revision
+ * marked applied, the deadlines counted from now.
+ */
+export function beginRun(t: Tick, revision: Revision): void {
+  t.phase(Phases.Progressing);
+  t.next.canaryWeight = 0;
+  t.next.failedChecks = 0;
+  t.next.iterations = 0;
+  markApplied(t, revision);
+  t.next.progressingSince = t.now;
+  t.next.canaryNotReadySince = t.now;
+}
+
 /** Forgets the timers of a run that ended (iterations read 0 outside the analysis, as Flagger reports them). */
 export function endRun(t: Tick): void {
   t.next.iterations = 0;
@@ -154,10 +174,12 @@ export function rollback(t: Tick, cause: RollbackCause): void {
 
 /**
  * Promotion starts: "Copying … template spec to …-primary", the primary gets the target's template and
- * configs, phase Promoting. The canary keeps its traffic until the primary is ready.
+ * configs, phase Promoting. The canary keeps its traffic until the primary is ready; when the primary's update
+ * leaves it without any available pod, the canary first takes all of it (see {@link protectUpdatingPrimary}).
  */
 export function promote(t: Tick): void {
   t.normal(events.copying(t.names));
+  protectUpdatingPrimary(t);
   const applied = t.applied ?? t.current;
   t.effect({ type: 'promote', spec: applied.spec, trackedConfigs: { ...applied.trackedConfigs } });
   t.phase(Phases.Promoting);
@@ -167,6 +189,21 @@ export function promote(t: Tick): void {
   if (t.facts.target.template !== undefined) t.next.promotingTemplate = t.facts.target.template as JsonObject;
   else delete t.next.promotingTemplate;
   t.decide('promote', `promoting ${t.names.target}-primary`);
+}
+
+/**
+ * Fledge (seed 000): a primary whose update leaves no pod available (Recreate, or a `maxUnavailable` covering
+ * every replica) cannot serve what it carries until its new pods are ready, so all traffic moves to the canary
+ * in the same step, before the template is copied — when the canary is ready at full scale to carry it.
+ * Promoting brings it back once the primary is ready (at once, or by `stepWeightPromotion`).
+ */
+function protectUpdatingPrimary(t: Tick): void {
+  const { primary, target, routes } = t.facts;
+  if (primary.updateDisruptive !== true) return;
+  if (target.readiness.kind !== 'ready' || target.replicas <= 0 || target.availableReplicas < target.replicas) return;
+  if (routes.ok && routes.primary === 0 && (routes.matched?.primary ?? 0) === 0) return;
+  t.normal(events.primaryUpdateDisruptive(t.names));
+  setRoutes(t, ALL_CANARY, { everyone: true });
 }
 
 /** The promoted revision becomes the one to come back to. */
@@ -191,6 +228,13 @@ export function succeed(t: Tick): void {
   t.decide('succeed', 'promotion finished');
 }
 
+/** "Restoring …": the primary goes back to `template`, the last promoted one, built with that promotion's configs. */
+export function restorePrimary(t: Tick, template: JsonObject): void {
+  t.normal(events.restoringPrimary(t.names));
+  const configs = t.next.lastPromotedConfigs;
+  t.effect({ type: 'restorePrimary', template, ...(configs === undefined ? {} : { trackedConfigs: { ...configs } }) });
+}
+
 /**
  * A promotion that cannot complete (Fledge's fix for seeds 000 and 001): all traffic to the canary, which is
  * the only healthy copy and is never scaled down here; phase Failed with canaryWeight 100; then, unless the
@@ -208,10 +252,7 @@ export function failPromotion(t: Tick, headline: string, reason: string): void {
     t.warning(events.nothingToRestore(t.names));
     mode = 'hold';
   }
-  if (mode === 'restore' && template !== undefined) {
-    t.normal(events.restoringPrimary(t.names));
-    t.effect({ type: 'restorePrimary', template });
-  }
+  if (mode === 'restore' && template !== undefined) restorePrimary(t, template);
   t.next.promotionFailure = { mode, at: t.now, reason };
   delete t.next.promotingTemplate;
   delete t.next.promotingSince;

@@ -7,7 +7,7 @@
 import { Phases } from '../api/state.ts';
 import type { JsonObject } from '../api/state.ts';
 import { alerts, events } from './messages.ts';
-import { ALL_CANARY, ALL_PRIMARY, effectiveSplit, endRun, failPromotion, markPromoted, promote, setRoutes, succeed } from './outcomes.ts';
+import { ALL_CANARY, ALL_PRIMARY, effectiveSplit, endRun, failPromotion, markPromoted, promote, restorePrimary, setRoutes, succeed } from './outcomes.ts';
 import type { Tick } from './tick.ts';
 import type { WorkloadFacts } from './types.ts';
 
@@ -94,8 +94,7 @@ export function resolvePromotionFailure(t: Tick): boolean {
   if (failure.mode === 'hold') {
     const template = t.next.lastPromotedTemplate;
     if (t.holdOnPromotionFailure || template === undefined) return false;
-    t.normal(events.restoringPrimary(t.names));
-    t.effect({ type: 'restorePrimary', template });
+    restorePrimary(t, template);
     t.next.promotionFailure = { mode: 'restore', at: t.now, reason: failure.reason };
     t.decide('restore', 'restoring the primary after the hold was lifted');
     return true;
@@ -126,14 +125,20 @@ export function resolvePromotionFailure(t: Tick): boolean {
 
 /**
  * `skipAnalysis`: Flagger promotes at once (all traffic to the primary, copy, canary to zero, Succeeded).
- * Fledge does so when the primary is ready; with an unready primary (the emergency case skipAnalysis is for)
- * it promotes without moving traffic and lets the Promoting phase wait for the primary, so traffic never
- * lands on an unready primary and the canary is not scaled away.
+ * Fledge does so when the primary is ready and its update keeps pods available; with an unready primary (the
+ * emergency case skipAnalysis is for) or one whose update leaves no pod available (Recreate), it promotes
+ * through the Promoting phase, which waits for the primary, so traffic never lands on an unready primary and
+ * the canary is not scaled away.
  */
 export function skipAnalysis(t: Tick): void {
   if (t.facts.primary.readiness.kind !== 'ready') {
     promote(t);
     t.decide('promote', 'analysis skipped; the primary is not ready, promotion waits for it');
+    return;
+  }
+  if (t.facts.primary.updateDisruptive === true) {
+    promote(t);
+    t.decide('promote', 'analysis skipped; the primary has no available replica while it is updated, promotion waits for it');
     return;
   }
   setRoutes(t, ALL_PRIMARY);

@@ -3,12 +3,13 @@
  * this file, top to bottom; each phase has its own function.
  */
 import { Phases } from '../api/state.ts';
+import type { JsonObject } from '../api/state.ts';
 import { alerts, events } from './messages.ts';
 import { analysing } from './analysing.ts';
 import { confirmRollout, rollbackRequested } from './checks.ts';
 import { dropInapplicable, peekControl, takeControl, applyPauseResume } from './controls.ts';
 import { finish } from './finish.ts';
-import { ALL_PRIMARY, alertFields, effectiveSplit, failPromotion, rollback, setRoutes } from './outcomes.ts';
+import { ALL_PRIMARY, alertFields, beginRun, effectiveSplit, failPromotion, markApplied, rollback, setRoutes } from './outcomes.ts';
 import { finalising, promoting, resolvePromotionFailure } from './promotion.ts';
 import { isNewRevision, sameRevision } from './revision.ts';
 import { NeedSignal, Tick } from './tick.ts';
@@ -82,6 +83,12 @@ function run(t: Tick): void {
 /**
  * Initialization: create the primary, wait until it is ready, point the apex Service and the router at it,
  * scale the target to zero; then "Initialization done!" and phase Initialized.
+ *
+ * The primary is built from the target as the step that creates it sees it, and that revision is what becomes
+ * promoted and applied when initialization is done: a target changed while the primary was coming up is then
+ * a new revision, pending (the canary stays active) and run on the next step. Flagger records whatever the
+ * target runs when initialization completes, so such a release was adopted without a run. A `-primary` that
+ * already existed, not built by Fledge, is adopted with the target's revision at completion, as in Flagger.
  */
 function initialize(t: Tick): void {
   dropInapplicable(t, []);
@@ -95,6 +102,8 @@ function initialize(t: Tick): void {
   t.phase(Phases.Initializing);
   const primary = t.facts.primary;
   if (!primary.exists) {
+    // The initialize effect builds the primary from this revision: from now on it is what the primary runs.
+    recordPrimaryRevision(t);
     t.decide('initialize', `creating ${t.names.target}-primary`);
     return;
   }
@@ -106,16 +115,29 @@ function initialize(t: Tick): void {
   t.effect({ type: 'reconcileRouter' });
   t.effect({ type: 'scaleCanaryToZero' });
   t.phase(Phases.Initialized);
+  // A primary that existed before the canary was first seen is adopted with the target's revision (Flagger).
+  if (t.promoted === undefined) recordPrimaryRevision(t);
+  const built = t.promoted ?? t.current;
+  markApplied(t, built);
   const current = t.current;
-  t.next.lastAppliedSpec = current.spec;
-  t.next.lastPromotedSpec = current.spec;
-  t.next.trackedConfigs = { ...current.trackedConfigs };
-  t.next.lastPromotedConfigs = { ...current.trackedConfigs };
-  if (target.template !== undefined) t.next.lastPromotedTemplate = target.template as NonNullable<typeof t.next.lastPromotedTemplate>;
+  if (!sameRevision(current, built)) {
+    // The target changed while the primary came up: a new revision, whose run the next step starts.
+    t.next.pendingRevision = { spec: current.spec, trackedConfigs: { ...current.trackedConfigs }, detectedAt: t.now };
+  }
   t.next.canaryWeight = 0;
   t.normal(events.initializationDone(t.names));
   t.alert('info', alerts.initialized(t.spec.targetRef.kind), alertFields(t));
   t.decide('initialized', 'initialization done');
+}
+
+/** The target's revision as this step sees it becomes the one the primary runs (lastPromoted*). */
+function recordPrimaryRevision(t: Tick): void {
+  const { spec, trackedConfigs } = t.current;
+  t.next.lastPromotedSpec = spec;
+  t.next.lastPromotedConfigs = { ...trackedConfigs };
+  const template = t.facts.target.template;
+  if (template !== undefined) t.next.lastPromotedTemplate = template as JsonObject;
+  else delete t.next.lastPromotedTemplate;
 }
 
 /** Initialized, Succeeded, Failed: resolve a failed promotion, else start a run for a new revision (or a retry). */
@@ -150,8 +172,7 @@ function waiting(t: Tick): void {
   const manual = abort === undefined && rollbackRequested(t, Phases.Waiting);
   if (abort !== undefined || manual) {
     // The revision failed before its run started: mark it applied so it is not detected again.
-    t.next.lastAppliedSpec = pending.spec;
-    t.next.trackedConfigs = { ...pending.trackedConfigs };
+    markApplied(t, pending);
     rollback(t, abort !== undefined ? { kind: 'aborted', by: abort.requestedBy } : { kind: 'manual' });
     return;
   }
@@ -197,14 +218,7 @@ function startRun(t: Tick, approved: boolean): void {
   t.alert('info', alerts.newRevision(), alertFields(t));
   t.effect({ type: 'scaleCanary', replicas: canaryReplicas(t) });
   if (t.state.phase !== Phases.Waiting) t.next.idlePhase = t.state.phase;
-  t.phase(Phases.Progressing);
-  t.next.canaryWeight = 0;
-  t.next.failedChecks = 0;
-  t.next.iterations = 0;
-  t.next.lastAppliedSpec = current.spec;
-  t.next.trackedConfigs = { ...current.trackedConfigs };
-  t.next.progressingSince = t.now;
-  t.next.canaryNotReadySince = t.now;
+  beginRun(t, current);
   delete t.next.pendingRevision;
   delete t.next.promotionFailure;
   t.decide('start', `new revision ${current.spec}`);

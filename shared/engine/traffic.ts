@@ -73,11 +73,7 @@ function abTesting(t: Tick): void {
   const iterations = t.analysis.iterations ?? 0;
   if (iterations > t.next.iterations) {
     setRoutes(t, ALL_CANARY);
-    t.next.iterations += 1;
-    t.phase(Phases.Progressing);
-    t.normal(events.advanceIteration(t.names, t.next.iterations, iterations));
-    t.decide('advance', `iteration ${t.next.iterations}/${iterations}`);
-    return;
+    return advanceIteration(t, iterations);
   }
   if (!confirmPromotion(t)) return;
   promote(t);
@@ -93,11 +89,7 @@ function blueGreen(t: Tick, split: Split): void {
   const movesTraffic = t.spec.provider !== 'kubernetes';
   if (iterations > t.next.iterations) {
     if (movesTraffic && t.analysis.mirror && !split.mirrored) setRoutes(t, { ...ALL_PRIMARY, mirrored: true });
-    t.next.iterations += 1;
-    t.phase(Phases.Progressing);
-    t.normal(events.advanceIteration(t.names, t.next.iterations, iterations));
-    t.decide('advance', `iteration ${t.next.iterations}/${iterations}`);
-    return;
+    return advanceIteration(t, iterations);
   }
   if (!confirmPromotion(t)) return;
   if (iterations === t.next.iterations) {
@@ -111,4 +103,12 @@ function blueGreen(t: Tick, split: Split): void {
     return;
   }
   promote(t);
+}
+
+/** One more iteration of checks done: "Advance … canary iteration i/N". */
+function advanceIteration(t: Tick, iterations: number): void {
+  t.next.iterations += 1;
+  t.phase(Phases.Progressing);
+  t.normal(events.advanceIteration(t.names, t.next.iterations, iterations));
+  t.decide('advance', `iteration ${t.next.iterations}/${iterations}`);
 }

@@ -3,7 +3,8 @@
  * controller observed, the time) and what it returns (`StepResult`: either the expensive facts it still needs,
  * or the decision: next state, effects to execute, events). Everything is plain JSON data.
  */
-import type { AnalysisMatch, Canary } from '../api/types.ts';
+import type { RouteReading, RouteSpec } from '../api/routes.ts';
+import type { Canary } from '../api/types.ts';
 import type { CanaryState, EventRecord, IsoTime, JsonObject, MetricRecord, Phase, WebhookRecord } from '../api/state.ts';
 import type { HookResult, WebhookCall } from '../hooks/types.ts';
 import type { MetricCheckRequest, MetricObservation } from '../metrics/types.ts';
@@ -44,6 +45,17 @@ export interface WorkloadFacts {
   readonly availableReplicas: number;
 }
 
+/** `<target>-primary`, with what a promotion would do to it. */
+export interface PrimaryFacts extends WorkloadFacts {
+  /**
+   * Promoting now leaves the primary with no available pod until its new pods are ready (a Recreate strategy,
+   * or a rolling update whose `maxUnavailable` covers every replica), as the workload room judges it from the
+   * strategy the promotion copies. The engine then moves the traffic to the canary before promoting.
+   * @default false
+   */
+  readonly updateDisruptive?: boolean;
+}
+
 /** The target workload (`spec.targetRef`), which runs the canary. */
 export interface TargetFacts extends WorkloadFacts {
   /** Hash of the target's pod template, computed the way the workload room tracks revisions. */
@@ -55,23 +67,6 @@ export interface TargetFacts extends WorkloadFacts {
   readonly template?: object;
 }
 
-/** The routes read back from the cluster (never assumed from state). */
-export type RoutesFact =
-  | {
-      readonly ok: true;
-      /** Weights of the default (unmatched) route. */
-      readonly primary: number;
-      readonly canary: number;
-      readonly mirrored: boolean;
-      /** Weights of the A/B match route when one exists. */
-      readonly matched: { readonly primary: number; readonly canary: number } | null;
-    }
-  | {
-      readonly ok: false;
-      /** Why the routes could not be read or are not applied yet, e.g. `VirtualService podinfo.test not found`. */
-      readonly reason: string;
-    };
-
 /**
  * The cheap facts, gathered by the controller before every step (in parallel), plus the expensive ones the
  * engine asked for (`hooks`, `metrics`), keyed by {@link Need.key}.
@@ -79,12 +74,13 @@ export type RoutesFact =
 export interface Facts {
   readonly target: TargetFacts;
   /** `<target>-primary`; `exists: false` before initialization. */
-  readonly primary: WorkloadFacts;
+  readonly primary: PrimaryFacts;
   /** Current hashes of the target's tracked ConfigMaps/Secrets (`configmap/<name>` → hash). */
   readonly trackedConfigs: Readonly<Record<string, string>>;
   /** Minimum replicas of the target's autoscaler (HPA or KEDA ScaledObject), when it has one. */
   readonly autoscalerMinReplicas?: number;
-  readonly routes: RoutesFact;
+  /** The routes read back from the cluster (never assumed from state). */
+  readonly routes: RouteReading;
   /** Webhook results the engine asked for. */
   readonly hooks?: Readonly<Record<string, HookResult>>;
   /** Metric observations the engine asked for. */
@@ -118,50 +114,19 @@ export type Need =
 // ---------------------------------------------------------------------------------------------------------
 // Effects
 
-/**
- * Session-affinity cookies for a route change (`analysis.sessionAffinity`, Istio and Gateway API). Values are
- * `name=value`. With `canary`: requests carrying it go 100% to the canary, and canary responses of the
- * weighted route set it (`Max-Age` from the spec); with `primary`: the same for the primary. With `previous`
- * (and no `canary`): requests carrying it go to the primary and the response expires it (`Max-Age=-1`).
- */
-export interface SessionCookies {
-  readonly canary?: string;
-  readonly primary?: string;
-  readonly previous?: string;
-}
-
-/**
- * A complete traffic split for `Router.setRoutes`; `primary + canary = 100`. What the router must make true:
- * - no `match`: one route for every request, split `primary`/`canary` (any A/B match route is removed);
- * - `match` (A/B testing, or a weighted canary whose analysis has `match`): requests matching any of the
- *   conditions are split `primary`/`canary`; every other request goes 100% to the primary;
- * - `mirrored`: the route carrying the split also mirrors `mirrorWeight`% of its requests to the canary;
- * - `session`: see {@link SessionCookies}; absent means no sticky route.
- * The kubernetes provider cannot split: `{primary: 0, canary: 100}` points the apex Service at the canary
- * pods (the engine uses it only to keep traffic off an unready primary), any other split at the primary
- * pods; `reconcile` must keep whichever the apex selects.
- */
-export interface RouteSpec {
-  readonly primary: number;
-  readonly canary: number;
-  /** Mirror requests to the canary (responses discarded); `mirrorWeight` percent of them. */
-  readonly mirrored: boolean;
-  /** Percentage of requests mirrored when `mirrored`. @default 100 */
-  readonly mirrorWeight?: number;
-  /** The A/B match conditions (`analysis.match`); see above. */
-  readonly match?: readonly AnalysisMatch[];
-  readonly session?: SessionCookies;
-}
-
 interface EffectBase {
   /** Deterministic: `<namespace>/<name>/<revision>/<state version>/<index>`, so a redelivered step is recognisable. */
   readonly id: string;
 }
 
 /**
- * What the controller must do, in this order, after committing `next`. Every effect is idempotent ("set",
- * never "add"), so a redelivered step can apply them again; stop at the first effect that fails (the next
- * step reads the cluster back and decides again).
+ * What the controller must do, in this order. Two kinds, on either side of the commit of `next`:
+ * - cluster writes (`initialize` … `restorePrimary` below) are applied first, in order, before the commit:
+ *   each is idempotent ("set", never "add"), so a redelivered step can apply them again; the first one that
+ *   fails ends the tick with nothing committed (the next step reads the cluster back and decides again), so a
+ *   committed state never claims more than the cluster shows;
+ * - announcements (`runHooks`, `notify`, `recordEvent`) are sent after a successful commit, in order, and only
+ *   by the invocation that won it: they cannot be taken back, and a lost commit race must say nothing.
  * - `initialize`: `Workload.initialize` (the `-primary` ConfigMaps/Secrets, `<target>-primary` from the
  *   target's template, the primary HPA / ScaledObject, when missing; an existing primary is left as it is)
  *   and `Router.initialize` (the `<apex>-primary` and `<apex>-canary` Services).
@@ -172,9 +137,12 @@ interface EffectBase {
  * - `scaleCanary`: `Workload.scaleFromZero(canary, replicas)`, resuming the target's autoscaler.
  * - `scaleCanaryToZero`: `Workload.scaleToZero`, pausing the target's autoscaler.
  * - `promote`: `Workload.promote` (template, settings, tracked configs and primary autoscaler to the primary);
- *   skip it when the target's template hash is no longer `spec` (a newer revision arrived meanwhile).
- * - `restorePrimary`: `Workload.restorePrimary(canary, template)`, `template` being the target's pod template
- *   as it was last promoted.
+ *   refused as a failed write when the target's template hash is no longer `spec` (a newer revision arrived
+ *   since the step decided: it must not be promoted unanalysed).
+ * - `restorePrimary`: `Workload.restorePrimary(canary, template, { trackedConfigs })`, `template` being the
+ *   target's pod template as it was last promoted and `trackedConfigs` that promotion's config hashes, so the
+ *   rebuilt primary template is the one promoted then even if a config changed since (absent only for a state
+ *   stored before Fledge kept them: the configs' current hashes are used).
  * - `runHooks`: call the webhooks in order without holding up the step (post-rollout); record Flagger's event
  *   for each result (`events.postRolloutPassed` / `events.postRolloutFailed`).
  * - `notify`: send the alert to the Canary's `analysis.alerts` providers (by severity) or the default notifier.
@@ -189,7 +157,7 @@ export type Effect = EffectBase &
     | { readonly type: 'scaleCanary'; readonly replicas: number }
     | { readonly type: 'scaleCanaryToZero' }
     | { readonly type: 'promote'; readonly spec: string; readonly trackedConfigs: Readonly<Record<string, string>> }
-    | { readonly type: 'restorePrimary'; readonly template: JsonObject }
+    | { readonly type: 'restorePrimary'; readonly template: JsonObject; readonly trackedConfigs?: Readonly<Record<string, string>> }
     | { readonly type: 'runHooks'; readonly calls: readonly WebhookCall[] }
     | { readonly type: 'notify'; readonly severity: Severity; readonly message: string; readonly fields: readonly AlertField[] }
     | { readonly type: 'recordEvent'; readonly event: EventRecord }
@@ -215,7 +183,7 @@ export interface StepDecided {
   readonly kind: 'decided';
   /** The state to commit (the store sets its version). */
   readonly next: CanaryState;
-  /** What to do, in order, after a successful commit. */
+  /** What to do, in order: the cluster writes before the commit, the announcements after it (see {@link Effect}). */
   readonly effects: readonly Effect[];
   /** The events of this step, in order (also present as `recordEvent` effects). */
   readonly events: readonly EventRecord[];

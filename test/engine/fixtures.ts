@@ -4,12 +4,13 @@
  * would. Facts are plain data, so nothing of the engine is mocked.
  */
 import { expect } from 'vitest';
+import type { RouteReading } from '../../shared/api/routes.ts';
 import type { Canary, CanaryAnalysis, CanarySpec } from '../../shared/api/types.ts';
 import type { CanaryState, ControlAction, Phase } from '../../shared/api/state.ts';
 import type { HookResult } from '../../shared/hooks/types.ts';
 import type { MetricQueryResult } from '../../shared/metrics/types.ts';
 import { step } from '../../shared/engine/index.ts';
-import type { EffectType, Facts, Need, RoutesFact, StepDecided, StepInput, TargetFacts, WorkloadFacts } from '../../shared/engine/index.ts';
+import type { EffectType, Facts, Need, PrimaryFacts, StepDecided, StepInput, TargetFacts } from '../../shared/engine/index.ts';
 
 /** The step time used by most cases. */
 export const NOW = '2026-01-01T01:00:00Z';
@@ -79,12 +80,12 @@ export function withControl(s: CanaryState, action: ControlAction): CanaryState 
 const READY = { kind: 'ready' } as const;
 
 /** A workload that is ready with `replicas` replicas. */
-export function workload(patch: Partial<WorkloadFacts> = {}): WorkloadFacts {
+export function workload(patch: Partial<PrimaryFacts> = {}): PrimaryFacts {
   return { exists: true, readiness: READY, replicas: 2, availableReplicas: 2, ...patch };
 }
 
 /** Routes read back. */
-export function routes(primary: number, canaryWeight: number, mirrored = false, matched: { primary: number; canary: number } | null = null): RoutesFact {
+export function routes(primary: number, canaryWeight: number, mirrored = false, matched: { primary: number; canary: number } | null = null): RouteReading {
   return { ok: true, primary, canary: canaryWeight, mirrored, matched };
 }
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { revisionChecksum } from '../../shared/engine/index.ts';
-import { ago, alertsOf, canary, check, facts, routes, state, template, workload } from './fixtures.ts';
+import { ago, alertsOf, canary, check, facts, routes, state, template, tick, workload } from './fixtures.ts';
 import type { Case } from './fixtures.ts';
 
 const GATE = { name: 'gate', type: 'confirm-rollout' as const, url: 'http://tester/gate/check' };
@@ -20,6 +20,39 @@ describe('initialization', () => {
       then: (d) => {
         expect(d.phaseBefore).toBeUndefined();
         expect(d.active).toBe(true);
+      },
+    },
+    {
+      name: 'remembers the revision it builds the primary from',
+      state: 'new',
+      facts: facts({ target: { templateHash: 'rev-1', template: template('rev-1') }, trackedConfigs: { 'configmap/podinfo-config': 'c1' }, primary: missingPrimary }),
+      phase: 'Initializing',
+      types: ['initialize'],
+      then: (d) => {
+        expect(d.next).toMatchObject({ lastPromotedSpec: 'rev-1', lastPromotedConfigs: { 'configmap/podinfo-config': 'c1' }, lastPromotedTemplate: template('rev-1') });
+        expect(d.next.lastAppliedSpec).toBeUndefined();
+      },
+    },
+    {
+      name: 'completes initialization with the revision the primary was built from, so a release made meanwhile runs on the next step',
+      state: state('Initializing', { lastAppliedSpec: undefined, lastPromotedConfigs: { 'configmap/podinfo-config': 'c1' } }),
+      facts: facts({ target: { templateHash: 'rev-2', template: template('rev-2') }, trackedConfigs: { 'configmap/podinfo-config': 'c2' } }),
+      phase: 'Initialized',
+      decision: 'initialized',
+      messages: ['Initialization done! podinfo.test'],
+      then: (d) => {
+        expect(d.next).toMatchObject({
+          lastAppliedSpec: 'rev-1',
+          lastPromotedSpec: 'rev-1',
+          trackedConfigs: { 'configmap/podinfo-config': 'c1' },
+          lastPromotedConfigs: { 'configmap/podinfo-config': 'c1' },
+          lastPromotedTemplate: template('rev-1'),
+          pendingRevision: { spec: 'rev-2', trackedConfigs: { 'configmap/podinfo-config': 'c2' }, detectedAt: '2026-01-01T01:00:00Z' },
+        });
+        expect(d.active).toBe(true);
+        const next = tick(canary(), d.next, facts({ target: { templateHash: 'rev-2', template: template('rev-2') }, trackedConfigs: { 'configmap/podinfo-config': 'c2' } }));
+        expect([next.next.phase, next.decision, next.next.lastAppliedSpec]).toEqual(['Progressing', 'start', 'rev-2']);
+        expect(next.messages).toEqual(['New revision detected! Scaling up podinfo.test']);
       },
     },
     {

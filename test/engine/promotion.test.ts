@@ -141,6 +141,15 @@ describe('promotion failure (seeds 000 and 001)', () => {
       },
     },
     {
+      name: 'restores the primary with the configs of the promotion being restored, not the ones that failed',
+      state: promoting({ promotingSince: ago(600), trackedConfigs: { 'configmap/podinfo-config': 'c2' }, lastPromotedConfigs: { 'configmap/podinfo-config': 'c1' } }),
+      facts: facts({ routes: routes(50, 50), primary: rolling(), trackedConfigs: { 'configmap/podinfo-config': 'c2' } }),
+      phase: 'Failed',
+      then: (d) => {
+        expect(d.effects.find((e) => e.type === 'restorePrimary')).toMatchObject({ template: template('rev-1'), trackedConfigs: { 'configmap/podinfo-config': 'c1' } });
+      },
+    },
+    {
       name: "fails the promotion when the primary's own progress deadline is exceeded",
       canary: canary({ webhooks: [NOTIFY] }),
       state: promoting(),

@@ -5,7 +5,8 @@
  */
 import type { Canary } from '../../shared/api/types.ts';
 import type { CanaryState } from '../../shared/api/state.ts';
-import type { Effect, Facts, RouteSpec } from '../../shared/engine/index.ts';
+import type { RouteSpec } from '../../shared/api/routes.ts';
+import type { Effect, Facts } from '../../shared/engine/index.ts';
 import { drive, template } from './fixtures.ts';
 import type { Answers, Driven } from './fixtures.ts';
 

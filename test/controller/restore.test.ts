@@ -1,0 +1,83 @@
+/**
+ * Restoring the primary after a failed promotion, through the real controller against the emulator: the
+ * primary is rebuilt from the last promoted target template with the config hashes of that promotion, so it
+ * runs exactly the template it ran before, even though a tracked ConfigMap changed since.
+ */
+import { afterEach, expect, it } from 'vitest';
+import type { CanaryState } from '../../shared/api/state.ts';
+import { advanceCanary } from '../../shared/controller/index.ts';
+import { normalizeTemplate, type Deployment, type PodTemplateSpec } from '../../shared/workload/index.ts';
+import { formatIssue, parseScenario } from '../../sim/scenario/parse.ts';
+import { startSimulation, type Simulation } from '../../sim/scenario/simulation.ts';
+import { canary, file, scenario } from '../sim/scenario/fixtures.ts';
+
+const MINUTE = 60_000;
+let sim: Simulation | undefined;
+
+afterEach(async () => {
+  await sim?.stop();
+  sim = undefined;
+});
+
+const CONFIGURED = `
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: podinfo-config, namespace: test}
+data: {color: red}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: podinfo, namespace: test, labels: {app: podinfo}}
+spec:
+  replicas: 2
+  selector: {matchLabels: {app: podinfo}}
+  template:
+    metadata: {labels: {app: podinfo}}
+    spec:
+      containers:
+        - name: podinfod
+          image: ghcr.io/stefanprodan/podinfo:6.0.0
+          envFrom: [{configMapRef: {name: podinfo-config}}]
+`;
+
+const PRIMARY = { apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'test', name: 'podinfo-primary' };
+
+async function primaryTemplate(s: Simulation): Promise<PodTemplateSpec> {
+  const primary = (await s.kube.get<Deployment>(PRIMARY)) as Deployment;
+  return normalizeTemplate(primary.spec.template);
+}
+
+async function state(s: Simulation): Promise<CanaryState | undefined> {
+  return (await s.deps.store.load(s.id))?.state;
+}
+
+it('restores the primary to the template it ran, built with the configs of that promotion', async () => {
+  const quick = canary().replace('  service: {port: 9898}', '  progressDeadlineSeconds: 120\n  service: {port: 9898}');
+  const parsed = parseScenario(file(CONFIGURED, quick, scenario('  maxTicks: 50\n  world:\n    primary: {neverReadyAfterPromotion: true}')), 'restore.yaml');
+  if (!parsed.ok) throw new Error(parsed.issues.map(formatIssue).join('\n'));
+  const s = (sim = await startSimulation(parsed.file));
+  const tick = async (n: number) => {
+    const now = new Date(Date.parse('2026-01-01T00:00:00Z') + n * MINUTE);
+    s.clock.set(now.getTime());
+    await advanceCanary(s.deps, s.id, now, { tick: n });
+    s.world.tick(now);
+  };
+  await tick(1);
+  await tick(2);
+  expect((await state(s))?.phase).toBe('Initialized');
+  const promoted = await primaryTemplate(s);
+
+  // A release that changes both the image and the tracked ConfigMap; its promotion never becomes ready.
+  await s.kube.patch({ apiVersion: 'v1', kind: 'ConfigMap', namespace: 'test', name: 'podinfo-config' }, 'merge', { data: { color: 'blue' } });
+  await s.kube.patch({ apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'test', name: 'podinfo' }, 'strategic', {
+    spec: { template: { spec: { containers: [{ name: 'podinfod', image: 'ghcr.io/stefanprodan/podinfo:6.0.1' }] } } },
+  });
+  let n = 3;
+  for (; n < 30 && (await state(s))?.phase !== 'Failed'; n++) await tick(n);
+  const failed = await state(s);
+  expect(failed?.promotionFailure?.mode).toBe('restore');
+
+  expect(await primaryTemplate(s)).toEqual(promoted);
+  await tick(n);
+  expect((await state(s))?.promotionFailure).toBeUndefined();
+});
