@@ -13,13 +13,18 @@
  *   6. the tick's line is read back from the cluster (routes through the router's `getRoutes`, workloads as
  *      the emulator holds them) and from the recorders (events, alerts, webhook calls).
  *
- * The world also settles once at the start, before tick 1. The run stops after a tick whose phase is
- * Initialized, Succeeded or Failed when no timeline entry remains (and, Fledge's extension, not before
- * `spec.minTicks`), or after `maxTicks`.
+ * The world also settles once at the start, before tick 1. The run stops after `maxTicks`, or earlier after
+ * a tick whose phase is Initialized, Succeeded or Failed when no timeline entry remains and the controller
+ * is at rest: its step left nothing in flight (the engine's `active` is false) and no cluster write is
+ * waiting to be retried. In every ordinary run that is SCENARIOS.md's rule to the letter; it differs where
+ * Fledge still works in a resting phase — a primary being restored after a failed promotion (phase Failed),
+ * a release made while the canary initialized (phase Initialized, its run starting next), a new revision
+ * waiting for a ready primary — which the contract's rule would cut off. Fledge's extension
+ * `spec.minTicks` keeps the run going at least that long in any case.
  */
 import { parseCanary, type Canary } from '../../shared/api/index.ts';
 import { analysisIntervalMs } from '../../shared/api/defaults.ts';
-import { advanceCanary, canaryRef } from '../../shared/controller/index.ts';
+import { advanceCanary, canaryRef, type AdvanceResult } from '../../shared/controller/index.ts';
 import type { KubeClient } from '../../shared/kube/index.ts';
 import { ScenarioRunError } from './errors.ts';
 import { formatTime, summarize } from './output.ts';
@@ -29,7 +34,7 @@ import type { RouteView, ScenarioFile, ScenarioSummary, TickLine, WorkloadView }
 
 export { ScenarioRunError } from './errors.ts';
 
-/** Phases after which a run with no timeline entry left stops. */
+/** Phases after which a run with no timeline entry left stops, once the controller is at rest. */
 const RESTING_PHASES: ReadonlySet<string> = new Set(['Initialized', 'Succeeded', 'Failed']);
 
 /** Options of {@link runScenario}. */
@@ -72,18 +77,41 @@ export async function runScenario(file: ScenarioFile, options: RunOptions = {}):
       for (let i = 1; i <= SETTLES_BEFORE_CONTROLLER; i++) {
         sim.world.tick(new Date(previous + Math.round((interval * i) / SETTLES_BEFORE_CONTROLLER)));
       }
-      await advanceCanary(sim.deps, sim.id, now, { tick });
+      const result = await advanceCanary(sim.deps, sim.id, now, { tick });
       sim.world.tick(now);
 
       const line = await observe(sim, file, tick, now);
       lines.push(line);
       options.onLine?.(line);
-      if (tick >= file.scenario.minTicks && RESTING_PHASES.has(line.phase) && !timeline.some((entry) => entry.tick > tick)) break;
+      const resting = RESTING_PHASES.has(line.phase) && atRest(result);
+      if (tick >= file.scenario.minTicks && resting && !timeline.some((entry) => entry.tick > tick)) break;
     }
     await options.inspect?.(sim.kube);
     return { lines, summary: summarize(lines) };
   } finally {
     await sim.stop();
+  }
+}
+
+/**
+ * True when the controller has nothing in flight after its tick: the step it committed needs no further
+ * steps, or there is no Canary (deleted, invalid) to work on. A cluster write that failed is retried on the
+ * next tick, so the controller is not at rest then.
+ */
+function atRest(result: AdvanceResult): boolean {
+  switch (result.kind) {
+    case 'advanced':
+    case 'conflict':
+      return !result.step.active;
+    case 'effectFailed':
+      return false;
+    case 'notFound':
+    case 'invalid':
+      return true;
+    default: {
+      const never: never = result;
+      throw new Error(`unknown advance result ${JSON.stringify(never)}`);
+    }
   }
 }
 

@@ -38,8 +38,69 @@ const PROMOTED = ['Initializing', 'Initialized', 'Progressing', 'Promoting', 'Fi
 const V1 = 'ghcr.io/stefanprodan/podinfo:6.0.1';
 const V0 = 'ghcr.io/stefanprodan/podinfo:6.0.0';
 
+/**
+ * How a release ends, and what the last line must then show of routes, workloads, phase and events:
+ * - `promoted`: Succeeded, all traffic on the primary, which runs the target's image on every ready replica,
+ *   the canary scaled to zero, "Promotion completed!";
+ * - `rolledBack`: Failed, all traffic on the primary, still on 6.0.0, the canary scaled to zero, "Canary failed!";
+ * - `restored`: Failed after a failed promotion, the primary back on 6.0.0 with all traffic, the canary at zero;
+ * - `held`: Failed after a failed promotion in hold mode, all traffic on the ready canary (weight 100);
+ * - `cancelled`: the run cancelled, Initialized, all traffic on the primary on 6.0.0, the canary at zero.
+ */
+type Ending = 'promoted' | 'rolledBack' | 'restored' | 'held' | 'cancelled';
+
+const ALL_ON_PRIMARY = { primary: 100, canary: 0, mirrored: false };
+
+function checkEnding(ending: Ending, { lines, summary }: RunResult): void {
+  const last = lines.at(-1) as TickLine;
+  const said = messages(lines);
+  switch (ending) {
+    case 'promoted':
+      expect(last.phase).toBe('Succeeded');
+      expect(last.routes).toMatchObject(ALL_ON_PRIMARY);
+      expect(last.primary?.readyReplicas).toBeGreaterThan(0);
+      expect(last.primary?.readyReplicas).toBe(last.primary?.replicas);
+      expect(last.primary?.image).toBe(last.canary?.image);
+      expect(summary.primaryImage).toBe(last.primary?.image);
+      expect(last.canary?.replicas).toBe(0);
+      expect(said.some((m) => m.startsWith('Promotion completed! '))).toBe(true);
+      return;
+    case 'rolledBack':
+      expect(last.phase).toBe('Failed');
+      expect(last.routes).toEqual({ ...ALL_ON_PRIMARY, matched: null });
+      expect(last.primary).toMatchObject({ readyReplicas: 2, image: V0 });
+      expect(last.canary).toMatchObject({ replicas: 0, image: V1 });
+      expect(said).toContain('Canary failed! Scaling down podinfo.test');
+      return;
+    case 'restored':
+      expect(last.phase).toBe('Failed');
+      expect(last.routes).toEqual({ ...ALL_ON_PRIMARY, matched: null });
+      expect(last.primary).toEqual({ replicas: 2, readyReplicas: 2, image: V0 });
+      expect(last.canary?.replicas).toBe(0);
+      expect(said).toContain('Primary restored to the last promoted revision');
+      return;
+    case 'held':
+      expect(last).toMatchObject({ phase: 'Failed', canaryWeight: 100, routes: { primary: 0, canary: 100, mirrored: false, matched: null } });
+      expect(last.canary).toEqual({ replicas: 2, readyReplicas: 2, image: V1 });
+      expect(said).not.toContain('Primary restored to the last promoted revision');
+      return;
+    case 'cancelled':
+      expect(last.phase).toBe('Initialized');
+      expect(last.routes).toEqual({ ...ALL_ON_PRIMARY, matched: null });
+      expect(last.primary?.image).toBe(V0);
+      expect(last.canary?.replicas).toBe(0);
+      expect(said).not.toContain('Copying podinfo.test template spec to podinfo-primary.test');
+      return;
+    default: {
+      const never: never = ending;
+      throw new Error(`unknown ending ${String(never)}`);
+    }
+  }
+}
+
 interface Case {
   readonly name: string;
+  readonly ending: Ending;
   readonly check: (run: RunResult) => void;
   readonly inspect?: (kube: KubeClient) => Promise<void>;
 }
@@ -47,6 +108,7 @@ interface Case {
 const CASES: Case[] = [
   {
     name: 'happy-canary',
+    ending: 'promoted',
     check: ({ lines, summary }) => {
       expect(phases(lines)).toEqual(PROMOTED);
       expect(summary).toEqual({ ticks: 11, phase: 'Succeeded', canaryWeights: [10, 20, 30, 40, 50], primaryImage: V1 });
@@ -60,10 +122,12 @@ const CASES: Case[] = [
   },
   {
     name: 'step-weights',
+    ending: 'promoted',
     check: ({ summary }) => expect(summary.canaryWeights).toEqual([5, 10, 25, 50]),
   },
   {
     name: 'overshoot',
+    ending: 'promoted',
     check: ({ lines, summary }) => {
       expect(summary.canaryWeights).toEqual([30, 60]);
       expect(phases(lines).at(-1)).toBe('Succeeded');
@@ -71,6 +135,7 @@ const CASES: Case[] = [
   },
   {
     name: 'rollback-on-errors',
+    ending: 'rolledBack',
     check: ({ lines, summary }) => {
       expect(summary).toEqual({ ticks: 6, phase: 'Failed', canaryWeights: [10], primaryImage: V0 });
       expect(messages(lines)).toEqual(expect.arrayContaining([
@@ -87,6 +152,7 @@ const CASES: Case[] = [
   },
   {
     name: 'rollback-on-latency',
+    ending: 'rolledBack',
     check: ({ lines, summary }) => {
       expect(messages(lines)).toContain('Halt podinfo.test advancement request duration 900ms > 500ms');
       expect(summary).toMatchObject({ phase: 'Failed', primaryImage: V0 });
@@ -94,6 +160,7 @@ const CASES: Case[] = [
   },
   {
     name: 'rollback-on-no-data',
+    ending: 'rolledBack',
     check: ({ lines }) => {
       expect(messages(lines)).toContain('Halt advancement no values found for istio metric request-success-rate probably podinfo.test is not receiving traffic');
       expect(phases(lines).at(-1)).toBe('Failed');
@@ -101,6 +168,7 @@ const CASES: Case[] = [
   },
   {
     name: 'rollback-webhook',
+    ending: 'rolledBack',
     check: ({ lines, summary }) => {
       expect(messages(lines)).toContain('Rolling back podinfo.test manual webhook invoked');
       expect(summary.phase).toBe('Failed');
@@ -109,6 +177,7 @@ const CASES: Case[] = [
   },
   {
     name: 'revision-mid-analysis',
+    ending: 'promoted',
     check: ({ lines, summary }) => {
       expect(messages(lines)).toContain('New revision detected! Restarting analysis for podinfo.test');
       expect(tick(lines, 6).routes.canary).toBe(0);
@@ -117,6 +186,7 @@ const CASES: Case[] = [
   },
   {
     name: 'revert-to-promoted',
+    ending: 'cancelled',
     check: ({ lines, summary }) => {
       expect(summary.phase).toBe('Initialized');
       expect(messages(lines)).not.toContain('Copying podinfo.test template spec to podinfo-primary.test');
@@ -126,6 +196,7 @@ const CASES: Case[] = [
   },
   {
     name: 'retry-after-failed',
+    ending: 'promoted',
     check: ({ lines, summary }) => {
       expect(phases(lines)).toEqual([...PROMOTED.slice(0, 3), 'Failed', ...PROMOTED.slice(2)]);
       expect(messages(lines)).toContain('Retrying the failed revision of podinfo.test as requested by scenario');
@@ -134,6 +205,7 @@ const CASES: Case[] = [
   },
   {
     name: 'configmap-change',
+    ending: 'promoted',
     check: ({ lines, summary }) => {
       expect(phases(lines)).toEqual(PROMOTED);
       expect(summary.primaryImage).toBe(V0);
@@ -145,6 +217,7 @@ const CASES: Case[] = [
   },
   {
     name: 'confirm-rollout-gate',
+    ending: 'promoted',
     check: ({ lines }) => {
       expect(phases(lines)).toEqual(['Initializing', 'Initialized', 'Waiting', 'Progressing', 'Promoting', 'Finalising', 'Succeeded']);
       expect(tick(lines, 4).canary?.replicas).toBe(0);
@@ -154,6 +227,7 @@ const CASES: Case[] = [
   },
   {
     name: 'confirm-traffic-increase-gate',
+    ending: 'promoted',
     check: ({ lines, summary }) => {
       expect([5, 6].map((n) => tick(lines, n).routes.canary)).toEqual([10, 10]);
       expect(messages(lines)).toContain('Halt podinfo.test advancement waiting for traffic increase approval traffic-gate');
@@ -162,6 +236,7 @@ const CASES: Case[] = [
   },
   {
     name: 'confirm-promotion-gate',
+    ending: 'promoted',
     check: ({ lines }) => {
       expect(phases(lines)).toEqual(['Initializing', 'Initialized', 'Progressing', 'WaitingPromotion', 'Promoting', 'Finalising', 'Succeeded']);
       expect(tick(lines, 8).routes.canary).toBe(30);
@@ -170,6 +245,7 @@ const CASES: Case[] = [
   },
   {
     name: 'skip-analysis',
+    ending: 'promoted',
     check: ({ lines, summary }) => {
       expect(messages(lines)).toContain('Promotion completed! Canary analysis was skipped for podinfo.test');
       expect(summary).toEqual({ ticks: 4, phase: 'Succeeded', canaryWeights: [], primaryImage: V1 });
@@ -177,6 +253,7 @@ const CASES: Case[] = [
   },
   {
     name: 'suspend-and-resume',
+    ending: 'promoted',
     check: ({ lines }) => {
       expect([3, 4, 5].map((n) => tick(lines, n).events.map((e) => e.message))).toEqual([
         ['skipping canary run as object is suspended'],
@@ -190,6 +267,7 @@ const CASES: Case[] = [
   },
   {
     name: 'ab-header',
+    ending: 'promoted',
     check: ({ lines, summary }) => {
       expect(tick(lines, 4).routes).toEqual({ primary: 100, canary: 0, mirrored: false, matched: { primary: 0, canary: 100 } });
       expect(messages(lines)).toContain('Advance podinfo.test canary iteration 3/3');
@@ -202,6 +280,7 @@ const CASES: Case[] = [
   },
   {
     name: 'ab-cookie',
+    ending: 'promoted',
     check: ({ lines }) => {
       expect(tick(lines, 5).routes.matched).toEqual({ primary: 0, canary: 100 });
       expect(phases(lines).at(-1)).toBe('Succeeded');
@@ -209,6 +288,7 @@ const CASES: Case[] = [
   },
   {
     name: 'blue-green-kubernetes',
+    ending: 'promoted',
     check: ({ lines, summary }) => {
       for (const line of lines) expect(line.routes).toEqual({ primary: 100, canary: 0, mirrored: false, matched: null });
       expect(messages(lines)).toContain('Advance podinfo.test canary iteration 3/3');
@@ -217,6 +297,7 @@ const CASES: Case[] = [
   },
   {
     name: 'blue-green-mirroring',
+    ending: 'promoted',
     check: ({ lines, summary }) => {
       expect([4, 5, 6].map((n) => tick(lines, n).routes)).toEqual(Array(3).fill({ primary: 100, canary: 0, mirrored: true, matched: null }));
       expect(tick(lines, 7).routes).toEqual({ primary: 0, canary: 100, mirrored: false, matched: null });
@@ -225,6 +306,7 @@ const CASES: Case[] = [
   },
   {
     name: 'canary-mirror-step',
+    ending: 'promoted',
     check: ({ lines, summary }) => {
       expect(tick(lines, 4).routes).toEqual({ primary: 100, canary: 0, mirrored: true, matched: null });
       expect(tick(lines, 5).routes.mirrored).toBe(false);
@@ -233,6 +315,7 @@ const CASES: Case[] = [
   },
   {
     name: 'session-affinity',
+    ending: 'promoted',
     check: ({ summary }) => expect(summary.canaryWeights).toEqual([10, 20, 30]),
     inspect: async (kube) => {
       const canary = await kube.get<KubeObject>({ apiVersion: 'flagger.app/v1beta1', kind: 'Canary', namespace: 'test', name: 'podinfo' });
@@ -241,6 +324,7 @@ const CASES: Case[] = [
   },
   {
     name: 'step-weight-promotion',
+    ending: 'promoted',
     check: ({ lines }) => {
       expect([6, 7, 8, 9].map((n) => tick(lines, n).routes.primary)).toEqual([50, 70, 90, 100]);
       expect(messages(lines)).toContain('Advance podinfo.test primary weight 70');
@@ -248,6 +332,7 @@ const CASES: Case[] = [
   },
   {
     name: 'hpa-primary',
+    ending: 'promoted',
     check: ({ lines }) => {
       expect(tick(lines, 4).canary?.replicas).toBe(3);
       expect(phases(lines).at(-1)).toBe('Succeeded');
@@ -259,6 +344,7 @@ const CASES: Case[] = [
   },
   {
     name: 'daemonset-target',
+    ending: 'promoted',
     check: ({ lines, summary }) => {
       expect(tick(lines, 2).canary?.replicas).toBe(0);
       expect(tick(lines, 4).canary?.readyReplicas).toBeGreaterThan(0);
@@ -267,6 +353,7 @@ const CASES: Case[] = [
   },
   {
     name: 'canary-never-ready',
+    ending: 'rolledBack',
     check: ({ lines, summary }) => {
       expect(summary.phase).toBe('Failed');
       expect(messages(lines).some((m) => m.startsWith('Rolling back podinfo.test progress deadline exceeded'))).toBe(true);
@@ -274,20 +361,41 @@ const CASES: Case[] = [
     },
   },
   {
+    name: 'release-during-initialization',
+    ending: 'promoted',
+    check: ({ lines, summary }) => {
+      expect(phases(lines)).toEqual(PROMOTED);
+      expect(tick(lines, 2).events.map((e) => e.message)).toEqual(['Initialization done! podinfo.test']);
+      expect(tick(lines, 2).primary?.image).toBe(V0);
+      expect(tick(lines, 3).events.map((e) => e.message)).toEqual(['New revision detected! Scaling up podinfo.test']);
+      expect(tick(lines, 3).canary).toEqual({ replicas: 2, readyReplicas: 2, image: V1 });
+      expect(messages(lines)).toContain('Copying podinfo.test template spec to podinfo-primary.test');
+      expect(summary).toEqual({ ticks: 9, phase: 'Succeeded', canaryWeights: [10, 20, 30], primaryImage: V1 });
+      expect(lines.at(-1)?.primary).toEqual({ replicas: 2, readyReplicas: 2, image: V1 });
+    },
+  },
+  {
     name: 'promotion-failure-recreate',
+    ending: 'restored',
     check: ({ lines }) => {
+      // The step that promotes moves all traffic to the canary: the recreated primary has no pod to serve it.
+      expect(tick(lines, 7)).toMatchObject({ phase: 'Promoting', canaryWeight: 100, routes: { primary: 0, canary: 100, mirrored: false, matched: null } });
+      expect(tick(lines, 7).primary).toEqual({ replicas: 2, readyReplicas: 0, image: V1 });
+      expect(tick(lines, 7).events.map((e) => e.message)).toEqual([
+        'Copying podinfo.test template spec to podinfo-primary.test',
+        'Primary podinfo-primary.test has no available replica while it is updated, routing all traffic to the canary',
+      ]);
       expect(tick(lines, 8).routes.canary).toBe(100);
       const failed = lines.find((l) => l.phase === 'Failed');
       expect(failed?.alerts.some((a) => a.severity === 'error' && a.message.startsWith('Promotion failed, primary not ready: '))).toBe(true);
-      expect(messages(lines)).toContain('Primary restored to the last promoted revision');
-      const last = lines.at(-1);
-      expect(last?.routes).toEqual({ primary: 100, canary: 0, mirrored: false, matched: null });
-      expect(last?.primary).toEqual({ replicas: 2, readyReplicas: 2, image: V0 });
-      expect(last?.canary?.replicas).toBe(0);
+      // The run goes on in Failed while the primary is restored, and stops once the controller is at rest.
+      expect(lines.map((l) => l.phase).slice(-2)).toEqual(['Failed', 'Failed']);
+      expect(lines.at(-1)?.events.map((e) => e.message)).toEqual(['Primary restored to the last promoted revision']);
     },
   },
   {
     name: 'promotion-failure-stuck',
+    ending: 'restored',
     check: ({ lines }) => {
       expect(messages(lines).some((m) => m.startsWith('Promotion failed, primary not ready: podinfo-primary.test not ready 180s after promotion'))).toBe(true);
       expect(lines.at(-1)?.primary?.image).toBe(V0);
@@ -296,17 +404,17 @@ const CASES: Case[] = [
   },
   {
     name: 'promotion-failure-hold',
+    ending: 'held',
     check: ({ lines }) => {
-      const last = lines.at(-1);
-      expect(last?.phase).toBe('Failed');
-      expect(last?.canaryWeight).toBe(100);
-      expect(last?.routes).toEqual({ primary: 0, canary: 100, mirrored: false, matched: null });
-      expect(last?.canary?.readyReplicas).toBe(2);
-      expect(messages(lines)).not.toContain('Primary restored to the last promoted revision');
+      // The run stops on the Failed tick: holding leaves nothing in flight.
+      expect(phases(lines)).toEqual(['Initializing', 'Initialized', 'Progressing', 'Promoting', 'Failed']);
+      expect(lines.filter((l) => l.phase === 'Failed')).toHaveLength(1);
+      expect(lines.at(-1)?.alerts.map((a) => a.severity)).toEqual(['error']);
     },
   },
   {
     name: 'runtime-pause-promote',
+    ending: 'promoted',
     check: ({ lines, summary }) => {
       expect([5, 6].map((n) => tick(lines, n).routes.canary)).toEqual([10, 10]);
       expect(messages(lines)).toContain('Promotion of podinfo.test requested by scenario, skipping the remaining analysis');
@@ -315,6 +423,7 @@ const CASES: Case[] = [
   },
   {
     name: 'runtime-abort',
+    ending: 'rolledBack',
     check: ({ lines, summary }) => {
       expect(messages(lines)).toContain('Rolling back podinfo.test aborted by scenario');
       expect(summary).toEqual({ ticks: 6, phase: 'Failed', canaryWeights: [10, 20], primaryImage: V0 });
@@ -356,16 +465,17 @@ describe('the scenario catalogue', () => {
     expect(files).toEqual(CASES.map((c) => c.name).sort());
   });
 
-  it.each(CASES)('$name', async ({ name, check, inspect }) => {
+  it.each(CASES)('$name', async ({ name, ending, check, inspect }) => {
     const run = await play(name, inspect);
 
+    checkEnding(ending, run);
     check(run);
     for (const message of messages(run.lines)) seen.add(message);
     for (const line of run.lines) {
       expect(line.routes.primary + line.routes.canary, `weights of tick ${line.tick}`).toBe(100);
       if (line.routes.canary > 0) expect(line.canary?.replicas, `canary replicas while it carries traffic, tick ${line.tick}`).toBeGreaterThan(0);
-      if (line.phase === 'Failed' && line.routes.primary > 0) {
-        expect(line.primary?.readyReplicas, `no traffic to an unready primary after a failure, tick ${line.tick}`).toBeGreaterThan(0);
+      if (line.routes.primary > 0 && line.primary !== null) {
+        expect(line.primary.readyReplicas, `no traffic to a primary with no ready replica, tick ${line.tick}`).toBeGreaterThan(0);
       }
     }
   });

@@ -32,6 +32,26 @@ describe('runScenario', () => {
     expect(minimum.lines).toHaveLength(6);
   });
 
+  it('keeps running in a resting phase while the controller still has work in flight', async () => {
+    const quick = canary().replace('  service: {port: 9898}', '  progressDeadlineSeconds: 120\n  service: {port: 9898}');
+    const world = '  world:\n    primary: {neverReadyAfterPromotion: true}';
+
+    const { lines } = await run(file(DEPLOYMENT, quick, scenario(`  timeline:\n${NEW_IMAGE}\n${world}`)));
+
+    // Failed when the promotion fails, then one more tick: the restored primary takes the traffic back.
+    const failedAt = lines.findIndex((l) => l.phase === 'Failed');
+    expect(failedAt).toBeGreaterThan(0);
+    expect(lines.slice(failedAt).map((l) => l.phase)).toEqual(['Failed', 'Failed']);
+    expect(lines.at(-1)?.events.map((e) => e.message)).toEqual(['Primary restored to the last promoted revision']);
+  });
+
+  it('keeps running after Initialized when a release landed while the canary initialized', async () => {
+    const { lines } = await run(file(DEPLOYMENT, canary(), scenario('  timeline:\n    - {tick: 2, setImage: {target: podinfo, image: podinfo:slow}}')));
+
+    expect(lines.map((l) => l.phase).slice(0, 3)).toEqual(['Initializing', 'Initialized', 'Progressing']);
+    expect(lines.at(-1)?.phase).toBe('Succeeded');
+  });
+
   it('moves the virtual clock by the analysis interval from 2026-01-01T00:00:00Z', async () => {
     const { lines } = await run(file(DEPLOYMENT, canary().replace('interval: 1m', 'interval: 30s'), scenario('  maxTicks: 2')));
 
