@@ -9,7 +9,7 @@ import { advanceCanary } from '../../shared/controller/index.ts';
 import { normalizeTemplate, type Deployment, type PodTemplateSpec } from '../../shared/workload/index.ts';
 import { formatIssue, parseScenario } from '../../sim/scenario/parse.ts';
 import { startSimulation, type Simulation } from '../../sim/scenario/simulation.ts';
-import { canary, file, scenario } from '../sim/scenario/fixtures.ts';
+import { DEPLOYMENT, canary, file, scenario } from '../sim/scenario/fixtures.ts';
 
 const MINUTE = 60_000;
 let sim: Simulation | undefined;
@@ -19,26 +19,11 @@ afterEach(async () => {
   sim = undefined;
 });
 
-const CONFIGURED = `
-apiVersion: v1
-kind: ConfigMap
-metadata: {name: podinfo-config, namespace: test}
-data: {color: red}
----
-apiVersion: apps/v1
-kind: Deployment
-metadata: {name: podinfo, namespace: test, labels: {app: podinfo}}
-spec:
-  replicas: 2
-  selector: {matchLabels: {app: podinfo}}
-  template:
-    metadata: {labels: {app: podinfo}}
-    spec:
-      containers:
-        - name: podinfod
-          image: ghcr.io/stefanprodan/podinfo:6.0.0
-          envFrom: [{configMapRef: {name: podinfo-config}}]
-`;
+/** The podinfo Deployment reading its environment from a tracked ConfigMap. */
+const CONFIGURED = file(
+  'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: podinfo-config, namespace: test}\ndata: {color: red}',
+  DEPLOYMENT.replace('          ports:', '          envFrom: [{configMapRef: {name: podinfo-config}}]\n          ports:'),
+);
 
 const PRIMARY = { apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'test', name: 'podinfo-primary' };
 
