@@ -6,6 +6,7 @@ export * from './labels.ts';
 export * from './configs.ts';
 export * from './template.ts';
 export * from './readiness.ts';
+export * from './disruption.ts';
 export * from './autoscaler.ts';
 export * from './pod-workload.ts';
 export * from './deployment.ts';

@@ -4,8 +4,7 @@
  * `updateDisruptive` fact `observe()` reports on the primary, read from the emulator through the real client.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DaemonSetWorkload, DeploymentWorkload, type DaemonSet } from '../../shared/workload/index.ts';
-import { daemonSetUpdateDisruptive, deploymentUpdateDisruptive, scaledValue } from '../../shared/workload/disruption.ts';
+import { DaemonSetWorkload, DeploymentWorkload, daemonSetUpdateDisruptive, deploymentUpdateDisruptive, scaledValue, type DaemonSet } from '../../shared/workload/index.ts';
 import { startKube, type KubeHarness } from '../kube/harness.ts';
 import { canaryFor, deploymentFor, hpaFor } from './fixtures.ts';
 
