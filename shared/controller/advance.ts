@@ -19,7 +19,8 @@ import type { Effect, Facts, StepDecided } from '../engine/types.ts';
 import type { InvolvedObject } from '../kube/events.ts';
 import { kubeTime } from '../kube/events.ts';
 import { mirrorCanaryStatus, promotedCondition, type StatusMirror } from '../kube/status.ts';
-import type { ObjectRef } from '../kube/types.ts';
+import type { KubeClient, ObjectRef } from '../kube/types.ts';
+import { withTickCache } from '../kube/tick-cache.ts';
 import { FledgeError } from '../errors.ts';
 import { historyExpiry } from '../store/controls.ts';
 import { announce, applyClusterEffect, isClusterEffect } from './effects.ts';
@@ -42,7 +43,10 @@ export function canaryRef(id: CanaryId): ObjectRef {
  * if (result.kind === 'effectFailed') logger.warn(result.error);
  */
 export async function advanceCanary(deps: ControllerDeps, id: CanaryId, now: Date, options: AdvanceOptions = {}): Promise<AdvanceResult> {
-  const [object, loaded] = await Promise.all([deps.kube.get(canaryRef(id)), deps.store.load(id)]);
+  // Within a tick the workload, the router and the facts read the same objects; the cache sends each GET once.
+  // It dies with the tick, so no tick (not even the one after a lost commit race) starts from another's reads.
+  const kube = withTickCache(deps.kube);
+  const [object, loaded] = await Promise.all([kube.get(canaryRef(id)), deps.store.load(id)]);
   if (object === undefined) return { kind: 'notFound' };
   const involved = involvedObject(object as unknown as Canary, id);
   const parsed = parseCanary(object);
@@ -55,7 +59,7 @@ export async function advanceCanary(deps: ControllerDeps, id: CanaryId, now: Dat
   const state = loaded?.state;
   let ports: TargetPorts;
   try {
-    ports = deps.portsFor(canary);
+    ports = deps.portsFor(canary, kube);
   } catch (error) {
     // An unsupported provider or target kind: the Canary is valid Flagger, but not something Fledge can run.
     if (!(error instanceof FledgeError)) throw error;
@@ -90,7 +94,7 @@ export async function advanceCanary(deps: ControllerDeps, id: CanaryId, now: Dat
 
   const problems: string[] = [];
   try {
-    await mirrorStatus(deps, canary, decided.next, now);
+    await mirrorStatus(kube, canary, decided.next, now);
   } catch (error) {
     problems.push(`status mirror failed: ${messageOf(error)}`);
   }
@@ -152,7 +156,7 @@ function historyItem(deps: ControllerDeps, decided: StepDecided, state: CanarySt
 }
 
 /** Mirrors the state to the Canary's status, skipping the write when the status already says the same. */
-async function mirrorStatus(deps: ControllerDeps, canary: Canary, state: CanaryState, now: Date): Promise<void> {
+async function mirrorStatus(kube: KubeClient, canary: Canary, state: CanaryState, now: Date): Promise<void> {
   const mirror: StatusMirror = {
     phase: state.phase,
     canaryWeight: state.canaryWeight,
@@ -167,7 +171,7 @@ async function mirrorStatus(deps: ControllerDeps, canary: Canary, state: CanaryS
     ...(state.primarySessionAffinityCookie === undefined ? {} : { primarySessionAffinityCookie: state.primarySessionAffinityCookie }),
   };
   if (statusUnchanged(canary, mirror, now)) return;
-  await mirrorCanaryStatus(deps.kube, canary, mirror, now);
+  await mirrorCanaryStatus(kube, canary, mirror, now);
 }
 
 function statusUnchanged(canary: Canary, mirror: StatusMirror, now: Date): boolean {

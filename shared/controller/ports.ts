@@ -17,14 +17,14 @@ export interface TargetPortsOptions extends Omit<WorkloadOptions, 'kube'> {
 }
 
 /**
- * A `portsFor` for {@link ControllerDeps}: one workload and one router per call (per tick), the target's
- * metadata read at most once between them.
+ * A `portsFor` for {@link ControllerDeps}: one workload and one router per call (per tick) on the tick's kube
+ * client, the target's metadata read at most once between them.
  * @example
- * const deps = { ..., portsFor: targetPorts(kube, { defaultProvider: 'kubernetes' }) };
+ * const deps = { ..., portsFor: targetPorts({ defaultProvider: 'kubernetes' }) };
  */
-export function targetPorts(kube: KubeClient, options: TargetPortsOptions = {}): (canary: Canary) => TargetPorts {
+export function targetPorts(options: TargetPortsOptions = {}): (canary: Canary, kube: KubeClient) => TargetPorts {
   const { defaultProvider, ...workloadOptions } = options;
-  return (canary) => {
+  return (canary, kube) => {
     const workload = createWorkload(canary.spec.targetRef.kind, { kube, ...workloadOptions });
     let metadata: Promise<TargetMetadata> | undefined;
     const router = routerFor(canary, { kube, targetMetadata: (c) => (metadata ??= workload.metadata(c)) }, defaultProvider);

@@ -44,8 +44,11 @@ export interface ControllerDeps {
   readonly cluster: string;
   readonly kube: KubeClient;
   readonly store: CanaryStore;
-  /** The workload and router for a Canary (its `targetRef.kind` and `provider`); see `targetPorts()`. */
-  readonly portsFor: (canary: Canary) => TargetPorts;
+  /**
+   * The workload and router for a Canary (its `targetRef.kind` and `provider`) on `kube`, the tick's client
+   * (`kube` above behind the tick's read cache); see `targetPorts()`.
+   */
+  readonly portsFor: (canary: Canary, kube: KubeClient) => TargetPorts;
   readonly metrics: MetricChecker;
   readonly hooks: HookCaller;
   readonly alerts: AlertSender;

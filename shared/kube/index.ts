@@ -4,6 +4,7 @@ export * from './resources.ts';
 export * from './client.ts';
 export * from './config.ts';
 export * from './counter.ts';
+export * from './tick-cache.ts';
 export * from './events.ts';
 export * from './status.ts';
 export * from './json.ts';

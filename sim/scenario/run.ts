@@ -148,7 +148,7 @@ async function observe(sim: Simulation, file: ScenarioFile, tick: number, now: D
 /** The split the router's objects give; all traffic on the primary while they cannot be read (before init). */
 async function readRoutes(sim: Simulation, canary: Canary): Promise<RouteView> {
   try {
-    const reading = await sim.deps.portsFor(canary).router.getRoutes(canary);
+    const reading = await sim.deps.portsFor(canary, sim.kube).router.getRoutes(canary);
     if (reading.ok) return { primary: reading.primary, canary: reading.canary, mirrored: reading.mirrored, matched: reading.matched };
   } catch (error) {
     if (error instanceof ScenarioRunError) throw error;

@@ -119,7 +119,7 @@ export async function startSimulation(file: ScenarioFile): Promise<Simulation> {
       cluster: SIMULATED_CLUSTER,
       kube,
       store: new MemoryCanaryStore(),
-      portsFor: targetPorts(kube),
+      portsFor: targetPorts(),
       metrics,
       hooks,
       alerts: { send: async (_canary, alert) => void (await notifier.post(alert)) },

@@ -38,6 +38,7 @@ describe('Kubernetes requests per step', () => {
   it('counts every progressing step as reads and writes that change objects', () => {
     for (const tick of kube.ticks.filter((t) => t.stage === 'progressing')) {
       expect(tick.reads + tick.writes).toBe(tick.total);
+      expect(tick.repeatReads).toBe(0);
       expect(tick.writes).toBeGreaterThan(0);
       expect(tick.objectsChanged).toBeGreaterThan(0);
       expect(tick.changedResources).toContain('canaries');

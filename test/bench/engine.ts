@@ -8,7 +8,7 @@
 import { parseCanary, type CanaryState } from '../../shared/api/index.ts';
 import { canaryRef, gatherFacts, obtainNeeds } from '../../shared/controller/index.ts';
 import { step, type StepInput } from '../../shared/engine/index.ts';
-import { kubeTime } from '../../shared/kube/index.ts';
+import { kubeTime, withTickCache } from '../../shared/kube/index.ts';
 import { loadScenario, playScenario, type TickContext } from './podinfo.ts';
 import { median } from './stats.ts';
 
@@ -104,7 +104,7 @@ async function capture({ sim, deps, tick, now }: TickContext, roundTrips: number
   const parsed = object === undefined ? undefined : parseCanary(object);
   if (parsed === undefined || !parsed.ok) throw new Error(`Canary ${sim.id.name}.${sim.id.namespace} is missing or invalid at tick ${tick}`);
   const canary = parsed.value;
-  let facts = await gatherFacts(deps.portsFor(canary), canary, state, now);
+  let facts = await gatherFacts(deps.portsFor(canary, withTickCache(deps.kube)), canary, state, now);
   let calls = 0;
   for (;;) {
     calls++;
