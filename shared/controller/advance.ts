@@ -12,7 +12,7 @@
  *   commit; a lost race applies nothing further: no status mirror, no event, no alert, no hook call.
  * - Announcements are not idempotent (a Slack message cannot be unsent), so only the commit's winner sends them.
  */
-import { parseCanary, type Canary } from '../api/index.ts';
+import { invalidObjectMessage, parseCanary, type Canary } from '../api/index.ts';
 import type { CanaryId, CanaryState, HistoryItem, Weights } from '../api/state.ts';
 import { step } from '../engine/step.ts';
 import type { Effect, Facts, StepDecided } from '../engine/types.ts';
@@ -51,8 +51,8 @@ export async function advanceCanary(deps: ControllerDeps, id: CanaryId, now: Dat
   const involved = involvedObject(object as unknown as Canary, id);
   const parsed = parseCanary(object);
   if (!parsed.ok) {
-    const reasons = parsed.errors.map((e) => (e.path === '' ? e.message : `${e.path}: ${e.message}`)).join('; ');
-    await deps.events.record(involved, { type: 'Warning', message: `Canary ${id.name}.${id.namespace} is invalid: ${reasons}` }, now).catch(() => undefined);
+    const message = invalidObjectMessage('Canary', `${id.name}.${id.namespace}`, parsed.errors);
+    await deps.events.record(involved, { type: 'Warning', message }, now).catch(() => undefined);
     return { kind: 'invalid', errors: parsed.errors };
   }
   const canary = parsed.value;

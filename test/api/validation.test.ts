@@ -278,7 +278,10 @@ describe('parseCanary', () => {
       c.spec.analysis.stepWeight = 0;
     });
     expect(() => parseCanaryOrThrow(bad)).toThrow(InvalidObjectError);
-    expect(() => parseCanaryOrThrow(bad)).toThrow(/spec\.targetRef: required; set the Deployment, DaemonSet or Service to release; spec\.analysis\.stepWeight: must be between 1 and 100/);
+    // One issue per line: the messages themselves contain '; '.
+    expect(() => parseCanaryOrThrow(bad)).toThrow(
+      /is invalid:\n {2}spec\.targetRef: required; set the Deployment, DaemonSet or Service to release\n {2}spec\.analysis\.stepWeight: must be between 1 and 100; got 0$/,
+    );
   });
 });
 
