@@ -37,7 +37,13 @@ export async function applyClusterEffect(ports: TargetPorts, canary: Canary, eff
   const { workload, router } = ports;
   switch (effect.type) {
     case 'initialize':
-      await workload.initialize(canary);
+      // With a template, a missing primary is rebuilt from that tested revision, not from the target as it is now.
+      await workload.initialize(
+        canary,
+        effect.template === undefined
+          ? {}
+          : { template: effect.template as unknown as PodTemplateSpec, ...(effect.trackedConfigs === undefined ? {} : { trackedConfigs: effect.trackedConfigs }) },
+      );
       await router.initialize(canary);
       return;
     case 'reconcileRouter':

@@ -1,8 +1,9 @@
 /**
  * Phases Progressing and WaitingPromotion: the analysis loop. Order of checks (Flagger's, with Fledge's hard
  * deadline): primary ready, routes read back, revision changed (restart, or cancel when reverted to the
- * promoted spec), canary ready (rollback at the deadline), skipAnalysis, abort, rollback hooks, failed-checks
- * threshold, a promote request, the analysis round (a failure counts one failed check), the traffic step.
+ * promoted spec), a run interrupted by a rebuilt primary (restart), canary ready (rollback at the deadline),
+ * skipAnalysis, abort, rollback hooks, failed-checks threshold, a promote request, the analysis round (a failure
+ * counts one failed check), the traffic step.
  */
 import { Phases } from '../api/state.ts';
 import { analysisPasses, rollbackRequested } from './checks.ts';
@@ -10,6 +11,7 @@ import { takeControl } from './controls.ts';
 import { events } from './messages.ts';
 import { ALL_PRIMARY, beginRun, effectiveSplit, endRun, markApplied, promote, rollback, setRoutes } from './outcomes.ts';
 import { skipAnalysis } from './promotion.ts';
+import { keepTrafficOffPrimary, runInterrupted } from './rebuild.ts';
 import { sameRevision } from './revision.ts';
 import type { Tick } from './tick.ts';
 import { advance } from './traffic.ts';
@@ -17,7 +19,10 @@ import { advance } from './traffic.ts';
 /** One step of a run under analysis. */
 export function analysing(t: Tick): void {
   const primary = t.facts.primary;
-  if (!t.spec.skipAnalysis && primary.readiness.kind !== 'ready') {
+  const interrupted = runInterrupted(t);
+  if ((interrupted || !t.spec.skipAnalysis) && primary.readiness.kind !== 'ready') {
+    // A rebuilt primary with no pod yet must not get back the traffic moved off it.
+    if (interrupted && primary.availableReplicas === 0) keepTrafficOffPrimary(t, false);
     t.warning(primary.readiness.reason);
     t.decide('wait', 'waiting for the primary');
     return;
@@ -33,8 +38,9 @@ export function analysing(t: Tick): void {
   if (applied === undefined || !sameRevision(current, applied)) {
     const promoted = t.promoted;
     if (promoted !== undefined && sameRevision(current, promoted)) return cancelRun(t);
-    return restart(t);
+    return restart(t, events.newRevisionRestarting(t.names));
   }
+  if (interrupted) return restart(t, events.primaryReadyRestarting(t.names));
   if (!canaryReady(t)) return;
   if (t.spec.skipAnalysis) return skipAnalysis(t);
   const abort = takeControl(t, 'abort');
@@ -84,10 +90,13 @@ function canaryReady(t: Tick): boolean {
   return false;
 }
 
-/** A change of revision mid-analysis restarts it: routes back to the primary, counters zeroed. */
-function restart(t: Tick): void {
+/**
+ * A change of revision mid-analysis restarts it, and so does a primary rebuilt mid-analysis once it is ready
+ * (see `rebuild.ts`): routes back to the primary, counters zeroed, the run started again.
+ */
+function restart(t: Tick, message: string): void {
   const current = t.current;
-  t.normal(events.newRevisionRestarting(t.names));
+  t.normal(message);
   setRoutes(t, ALL_PRIMARY);
   beginRun(t, current);
   t.decide('restart', `new revision ${current.spec}`);

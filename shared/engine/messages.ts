@@ -107,6 +107,19 @@ export const events = {
     `No promoted template is kept for ${primary(n)}, traffic stays on the canary`,
   restoreOverdue: (n: Names, reason: string): string =>
     `Primary ${primary(n)} restore did not complete in time, traffic stays on the canary: ${reason}`,
+  /** Fledge: a primary that disappeared is rebuilt from a tested revision, never from the target as it is now. */
+  primaryRebuilt: (n: Names): string => `Primary ${primary(n)} was missing; rebuilt from the last promoted revision`,
+  primaryRebuiltPromoting: (n: Names): string => `Primary ${primary(n)} was missing; rebuilt from the revision being promoted`,
+  primaryNotRebuilt: (n: Names): string =>
+    `Primary ${primary(n)} is missing and the template of the revision it should run is not kept; it is not rebuilt from the untested revision of ${target(n)}: revert ${target(n)} to that revision or re-create ${primary(n)}`,
+  routesHeldForPrimary: (n: Names, why: string): string =>
+    `Routes left as they are until ${primary(n)} is ready, the canary cannot take all traffic: ${why}`,
+  canaryScaledToZero: (n: Names): string => `canary ${target(n)} is scaled to zero`,
+  canaryUntested: (n: Names): string => `canary ${target(n)} runs a revision that was not analysed`,
+  canaryPartlyAvailable: (n: Names, available: number, replicas: number): string =>
+    `canary ${target(n)} has ${available} of ${replicas} replicas available`,
+  analysisInterrupted: (n: Names): string => `Analysis of ${target(n)} interrupted; it restarts once ${primary(n)} is ready`,
+  primaryReadyRestarting: (n: Names): string => `Primary ${primary(n)} is ready again, restarting analysis for ${target(n)}`,
   /** Fledge: a new revision waits for a ready primary before any traffic can return to it. */
   primaryNotReadyForRun: (n: Names, reason: string): string =>
     `Halt ${canary(n)} advancement, the new revision waits for a ready primary: ${reason}`,

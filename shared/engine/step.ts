@@ -11,6 +11,7 @@ import { dropInapplicable, peekControl, takeControl, applyPauseResume } from './
 import { finish } from './finish.ts';
 import { ALL_PRIMARY, alertFields, beginRun, effectiveSplit, failPromotion, markApplied, rollback, setRoutes } from './outcomes.ts';
 import { finalising, promoting, resolvePromotionFailure } from './promotion.ts';
+import { rebuildPrimary } from './rebuild.ts';
 import { isNewRevision, sameRevision } from './revision.ts';
 import { NeedSignal, Tick } from './tick.ts';
 import type { StepInput, StepResult } from './types.ts';
@@ -53,7 +54,7 @@ function run(t: Tick): void {
     return;
   }
   t.effect({ type: 'reconcileRouter' });
-  if (!t.facts.primary.exists) t.effect({ type: 'initialize' });
+  if (!t.facts.primary.exists && rebuildPrimary(t)) return;
   switch (phase) {
     case Phases.Initialized:
     case Phases.Succeeded:
@@ -89,6 +90,8 @@ function run(t: Tick): void {
  * a new revision, pending (the canary stays active) and run on the next step. Flagger records whatever the
  * target runs when initialization completes, so such a release was adopted without a run. A `-primary` that
  * already existed, not built by Fledge, is adopted with the target's revision at completion, as in Flagger.
+ * A primary Fledge built that disappears before initialization is done is rebuilt from the revision recorded
+ * when it was first built (see `rebuild.ts`), never from a target changed since.
  */
 function initialize(t: Tick): void {
   dropInapplicable(t, []);
@@ -98,15 +101,21 @@ function initialize(t: Tick): void {
     t.decide('wait', 'target not found');
     return;
   }
-  t.effect({ type: 'initialize' });
   t.phase(Phases.Initializing);
   const primary = t.facts.primary;
   if (!primary.exists) {
+    // The primary Fledge built in an earlier step is gone: it comes back as it was built.
+    if (t.promoted !== undefined) {
+      rebuildPrimary(t);
+      return;
+    }
     // The initialize effect builds the primary from this revision: from now on it is what the primary runs.
+    t.effect({ type: 'initialize' });
     recordPrimaryRevision(t);
     t.decide('initialize', `creating ${t.names.target}-primary`);
     return;
   }
+  t.effect({ type: 'initialize' });
   if (primary.readiness.kind !== 'ready') {
     t.warning(primary.readiness.reason);
     t.decide('wait', 'waiting for the primary');

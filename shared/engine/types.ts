@@ -127,9 +127,13 @@ interface EffectBase {
  *   committed state never claims more than the cluster shows;
  * - announcements (`runHooks`, `notify`, `recordEvent`) are sent after a successful commit, in order, and only
  *   by the invocation that won it: they cannot be taken back, and a lost commit race must say nothing.
- * - `initialize`: `Workload.initialize` (the `-primary` ConfigMaps/Secrets, `<target>-primary` from the
- *   target's template, the primary HPA / ScaledObject, when missing; an existing primary is left as it is)
- *   and `Router.initialize` (the `<apex>-primary` and `<apex>-canary` Services).
+ * - `initialize`: `Workload.initialize` (the `-primary` ConfigMaps/Secrets, `<target>-primary`, the primary
+ *   HPA / ScaledObject, when missing; an existing primary is left as it is) and `Router.initialize` (the
+ *   `<apex>-primary` and `<apex>-canary` Services). With `template`, a missing primary is built from that pod
+ *   template of the target (a revision that was tested: the last promoted one, or the one being promoted) and
+ *   `trackedConfigs`, that revision's config hashes, exactly as its promotion built it, and existing `-primary`
+ *   config copies keep their contents; without it, from the target's current template (Flagger's behaviour,
+ *   only for a primary Fledge never built).
  * - `reconcileRouter`: `Router.reconcile`: the apex Service (selecting the primary pods, unless a kubernetes
  *   `setRoutes` moved it to the canary) and the provider's objects; never changes weights, mirroring or
  *   session routes.
@@ -151,7 +155,7 @@ interface EffectBase {
  */
 export type Effect = EffectBase &
   (
-    | { readonly type: 'initialize' }
+    | { readonly type: 'initialize'; readonly template?: JsonObject; readonly trackedConfigs?: Readonly<Record<string, string>> }
     | { readonly type: 'reconcileRouter' }
     | { readonly type: 'setRoutes'; readonly routes: RouteSpec }
     | { readonly type: 'scaleCanary'; readonly replicas: number }

@@ -3,6 +3,7 @@
  * projected volumes, env `valueFrom` and `envFrom` of containers and init containers) are tracked by
  * checksum, copied for the primary as `<name>-primary`, and the primary's template is rewired to the copies.
  */
+import { KubeConflictError } from '../kube/errors.ts';
 import type { KubeClient, OwnerReference } from '../kube/types.ts';
 import { WorkloadError } from './errors.ts';
 import { configChecksum } from './hash.ts';
@@ -165,6 +166,37 @@ export async function syncPrimaryConfigs(
   labelPrefixes: readonly string[],
 ): Promise<void> {
   await Promise.all(configs.map((config) => upsert(kube, primaryConfigObject(config, namespace, ownerReferences, labelPrefixes))));
+}
+
+/**
+ * Creates the `-primary` copies of `configs` that do not exist, leaving the existing ones as they are: they hold
+ * the contents of the revision the primary runs. A copy that had to be re-created from contents whose checksum is
+ * not the one in `expected` (the revision's `trackedConfigs`) is reported, in the order of `configs`.
+ */
+export async function createMissingPrimaryConfigs(
+  kube: KubeClient,
+  configs: readonly TrackedConfig[],
+  namespace: string,
+  ownerReferences: OwnerReference[],
+  labelPrefixes: readonly string[],
+  expected: Readonly<Record<string, string>> = {},
+): Promise<string[]> {
+  const reports = await Promise.all(
+    configs.map(async (config) => {
+      const copy = primaryConfigObject(config, namespace, ownerReferences, labelPrefixes);
+      if (await kube.get({ apiVersion: copy.apiVersion, kind: copy.kind, namespace, name: copy.metadata.name })) return undefined;
+      try {
+        await kube.create(copy);
+      } catch (error) {
+        // Created by another invocation meanwhile, from the same source.
+        if (!(error instanceof KubeConflictError && error.alreadyExists)) throw error;
+      }
+      const wanted = expected[config.key];
+      if (wanted === undefined || wanted === config.checksum) return undefined;
+      return `${config.kind} ${copy.metadata.name}.${namespace} was missing and was re-created from ${config.name}.${namespace}, whose contents changed since the revision was promoted`;
+    }),
+  );
+  return reports.filter((report): report is string => report !== undefined);
 }
 
 /** Replace-or-create without a resourceVersion (an unconditional update, as Flagger's config sync does). */

@@ -7,7 +7,7 @@ import type { Canary, TargetKind } from '../api/types.ts';
 import { KubeConflictError } from '../kube/errors.ts';
 import type { KubeClient, ObjectRef } from '../kube/types.ts';
 import { autoscalerMinimum, reconcilePrimaryAutoscaler } from './autoscaler.ts';
-import { configKey, configReferences, readTrackedConfigs, syncPrimaryConfigs, trackedConfigMap, upsert, type TrackedConfig } from './configs.ts';
+import { configKey, configReferences, createMissingPrimaryConfigs, readTrackedConfigs, syncPrimaryConfigs, trackedConfigMap, upsert, type TrackedConfig } from './configs.ts';
 import { WorkloadError } from './errors.ts';
 import { canonicalJson, configChecksum, normalizeTemplate, templateHash } from './hash.ts';
 import {
@@ -25,6 +25,7 @@ import type { ConfigMap, DaemonSet, Deployment, PodTemplateSpec, Secret } from '
 import { primaryTemplate, revisionSeed } from './template.ts';
 import type {
   ExpectedState,
+  InitializeOptions,
   InitializeResult,
   PromotedRevision,
   Readiness,
@@ -153,16 +154,20 @@ export abstract class PodWorkload<T extends Deployment | DaemonSet> implements W
     return readTrackedConfigs(this.kube, canaryNamespace(canary), target.spec.template.spec, `${this.kind} ${this.label(canary, target.metadata.name)}`);
   }
 
-  async initialize(canary: Canary): Promise<InitializeResult> {
+  async initialize(canary: Canary, options: InitializeOptions = {}): Promise<InitializeResult> {
     const [target, existing] = await Promise.all([this.readTarget(canary), this.readPrimary(canary)]);
     this.validateTarget(target, canary);
     if (existing) {
       await reconcilePrimaryAutoscaler(this.kube, canary, true);
-      return { created: false, revision: await this.revisionOf(canary, target, existing) };
+      return { created: false, revision: await this.revisionOf(canary, target, existing), warnings: [] };
     }
-    const configs = await this.readConfigs(canary, target);
+    const given = options.template !== undefined;
+    const { source, configs, template } = await this.templateFor(canary, target, options.template, options.trackedConfigs);
     const owners = canaryOwnerReferences(canary);
-    await syncPrimaryConfigs(this.kube, configs, canaryNamespace(canary), owners, this.includeLabelPrefixes);
+    const namespace = canaryNamespace(canary);
+    let warnings: string[] = [];
+    if (given) warnings = await createMissingPrimaryConfigs(this.kube, configs, namespace, owners, this.includeLabelPrefixes, options.trackedConfigs);
+    else await syncPrimaryConfigs(this.kube, configs, namespace, owners, this.includeLabelPrefixes);
     const selector = this.selectorOf(target, canary);
     const primaryValue = `${selector.value}-primary`;
     const annotations = filterMetadata(target.metadata.annotations);
@@ -181,7 +186,7 @@ export abstract class PodWorkload<T extends Deployment | DaemonSet> implements W
         ...this.primarySpecExtras(target),
         ...this.settingsOf(target),
         selector: { matchLabels: { [selector.label]: primaryValue } },
-        template: this.primaryTemplateOf(canary, target, configs),
+        template,
       },
     } as unknown as T;
     let created: T;
@@ -193,7 +198,27 @@ export abstract class PodWorkload<T extends Deployment | DaemonSet> implements W
       created = (await this.readPrimary(canary)) ?? object;
     }
     await reconcilePrimaryAutoscaler(this.kube, canary, true);
-    return { created: true, revision: this.revision(canary, target, created, configs) };
+    // Built from a given revision, the config copies kept their contents: read them back for the revision.
+    const revision = given ? await this.revisionOf(canary, source, created) : this.revision(canary, target, created, configs);
+    return { created: true, revision, warnings };
+  }
+
+  /**
+   * The primary's pod template for `template`, a pod template of the target (default: its current one), built
+   * as a promotion builds it: the one piece of code behind initialize, promote and a restore from a template.
+   * `trackedConfigs` are the checksums of the promotion being rebuilt (default: the configs' current ones), so
+   * the rebuilt template is byte-identical to the one that promotion wrote even if a config changed since.
+   * Returns the target as if it ran `template`, the configs that template tracks, and the primary's template.
+   */
+  protected async templateFor(
+    canary: Canary,
+    target: T,
+    template?: PodTemplateSpec,
+    trackedConfigs?: Readonly<Record<string, string>>,
+  ): Promise<{ source: T; configs: TrackedConfig[]; template: PodTemplateSpec }> {
+    const source = template === undefined ? target : ({ ...target, spec: { ...target.spec, template } } as T);
+    const configs = await this.readConfigs(canary, source);
+    return { source, configs, template: this.primaryTemplateOf(canary, source, configs, trackedConfigs) };
   }
 
   protected primaryTemplateOf(canary: Canary, target: T, configs: readonly TrackedConfig[], seedConfigs?: Readonly<Record<string, string>>): PodTemplateSpec {
@@ -209,10 +234,9 @@ export abstract class PodWorkload<T extends Deployment | DaemonSet> implements W
 
   async promote(canary: Canary): Promise<PromotedRevision> {
     const target = await this.readTarget(canary);
-    const configs = await this.readConfigs(canary, target);
+    const { configs, template } = await this.templateFor(canary, target);
     await syncPrimaryConfigs(this.kube, configs, canaryNamespace(canary), canaryOwnerReferences(canary), this.includeLabelPrefixes);
     const selector = this.selectorOf(target, canary);
-    const template = this.primaryTemplateOf(canary, target, configs);
     const written = await this.updatePrimary(canary, (primary) => {
       const spec: Record<string, unknown> = { ...primary.spec };
       for (const key of Object.keys(this.settingsOf(primary))) delete spec[key];
@@ -262,9 +286,7 @@ export abstract class PodWorkload<T extends Deployment | DaemonSet> implements W
   /** Rebuilds the primary's template from a target template, as its promotion did; config copies keep their contents. */
   private async restoreFromTemplate(canary: Canary, template: PodTemplateSpec, options: RestoreOptions): Promise<RestoreResult> {
     const target = await this.readTarget(canary);
-    const source = { ...target, spec: { ...target.spec, template } } as T;
-    const configs = await this.readConfigs(canary, source);
-    const rebuilt = this.primaryTemplateOf(canary, source, configs, options.trackedConfigs);
+    const { template: rebuilt } = await this.templateFor(canary, target, template, options.trackedConfigs);
     await this.updatePrimary(canary, (primary) => ({ ...primary, spec: { ...primary.spec, template: rebuilt } }) as T);
     return { warnings: [] };
   }

@@ -77,7 +77,8 @@ export class ServiceWorkload implements Workload {
     if (existingCanary) await this.kube.replace(this.copyOf(canary, canaryName, target, existingCanary));
     else await this.kube.create(this.copyOf(canary, canaryName, target));
     const primary = existingPrimary ?? (await this.kube.create(this.copyOf(canary, primaryName(canary), target)));
-    return { created: !existingPrimary, revision: this.revision(target, primary) };
+    // A Service has no pod template to build from a given revision: the primary is copied from the target.
+    return { created: !existingPrimary, revision: this.revision(target, primary), warnings: [] };
   }
 
   private revision(target: Service, primary: Service): PromotedRevision {

@@ -70,12 +70,31 @@ export interface RestoreResult {
   readonly warnings: readonly string[];
 }
 
+/** Options of `initialize`. */
+export interface InitializeOptions {
+  /**
+   * The target's pod template (`spec.template`, as the state store keeps it) of the revision to build a missing
+   * primary from: the primary template is built from it exactly as its promotion built it, and the `-primary`
+   * config copies that exist keep their contents (those of that revision). Used to rebuild a primary that
+   * disappeared without promoting the target's current, untested template.
+   * @default the target's current template, its configs copied as they are now (Flagger's initialization)
+   */
+  readonly template?: PodTemplateSpec;
+  /** The tracked config checksums of that revision (state's `lastPromotedConfigs`). @default the configs' current checksums */
+  readonly trackedConfigs?: Readonly<Record<string, string>>;
+}
+
 /** What `initialize` did. */
 export interface InitializeResult {
   /** `true` when this call created the primary workload (it did not exist). */
   readonly created: boolean;
   /** The primary's revision now, to store as the last promoted one. */
   readonly revision: PromotedRevision;
+  /**
+   * What could not be built as asked, e.g. a `-primary` config copy that was missing too and could only be
+   * re-created from contents that changed since the revision was promoted.
+   */
+  readonly warnings: readonly string[];
 }
 
 /** Service metadata the routers need from the target: selector label and value, and discovered ports. */
@@ -133,9 +152,10 @@ export interface Workload {
   metadata(canary: Canary): Promise<TargetMetadata>;
   /**
    * Creates what the primary needs if missing: `<config>-primary` copies, `<target>-primary`, and the
-   * primary HPA / ScaledObject. An existing primary is left as it is. Does not scale anything.
+   * primary HPA / ScaledObject. An existing primary is left as it is. Does not scale anything. With
+   * `options.template`, a missing primary is built from that revision of the target instead of its current one.
    */
-  initialize(canary: Canary): Promise<InitializeResult>;
+  initialize(canary: Canary, options?: InitializeOptions): Promise<InitializeResult>;
   isPrimaryReady(canary: Canary, context: ReadinessContext): Promise<Readiness>;
   isCanaryReady(canary: Canary, context: ReadinessContext): Promise<Readiness>;
   /** The hard check on the primary; with `revision`, the primary must also run that revision's template. */

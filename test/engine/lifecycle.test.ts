@@ -120,12 +120,6 @@ describe('new revisions', () => {
       then: (d) => expect(d.active).toBe(false),
     },
     {
-      name: 'recreates a missing primary while idle',
-      state: state('Succeeded'),
-      facts: facts({ target: { templateHash: 'rev-1' }, primary: missingPrimary }),
-      types: ['reconcileRouter', 'initialize'],
-    },
-    {
       name: 'scales the canary up for a new revision and enters Progressing, marking the revision applied',
       state: state('Succeeded'),
       phase: 'Progressing',

@@ -20,6 +20,8 @@ export interface Rules {
   readonly primaryNeverReadyAfterPromotion?: boolean;
   /** The primary replaces all pods at once (Recreate): no pod is available while it rolls. */
   readonly recreate?: boolean;
+  /** Steps a primary created by an `initialize` takes to become ready. @default 0 */
+  readonly rebuildTakes?: number;
   /** Webhook answers by name, per step (the last repeats). */
   readonly hooks?: Readonly<Record<string, readonly ('pass' | 'fail' | 'pending')[]>>;
 }
@@ -41,6 +43,8 @@ export class World {
   primaryExists = false;
   primaryRevision = 'rev-1';
   primaryPromoted = false;
+  /** Steps until a primary the world just created is ready. */
+  primaryReadyIn = 0;
   routes: Observed['routes'] = { primary: 100, canary: 0, mirrored: false, matched: null };
   state: CanaryState | undefined = undefined;
   steps = 0;
@@ -48,6 +52,11 @@ export class World {
 
   constructor(rules: Rules = {}) {
     this.rules = rules;
+  }
+
+  /** `<target>-primary` is deleted (like `kubectl delete deployment podinfo-primary`). */
+  deletePrimary(): void {
+    this.primaryExists = false;
   }
 
   /** A new revision of the target (like `kubectl set image`). */
@@ -60,7 +69,7 @@ export class World {
   }
 
   private primaryReady(): boolean {
-    if (!this.primaryExists) return false;
+    if (!this.primaryExists || this.primaryReadyIn > 0) return false;
     if (this.primaryPromoted && this.rules.primaryNeverReadyAfterPromotion) return false;
     return !this.rules.neverReady?.(this.primaryRevision);
   }
@@ -68,7 +77,7 @@ export class World {
   /** The facts the controller would gather now. */
   facts(): Facts {
     const primaryReady = this.primaryReady();
-    const primaryAvailable = primaryReady ? 2 : this.rules.recreate ? 0 : 2;
+    const primaryAvailable = primaryReady ? 2 : this.rules.recreate || this.primaryReadyIn > 0 ? 0 : 2;
     const canaryReady = this.canaryReady();
     return {
       target: {
@@ -102,6 +111,7 @@ export class World {
 
   /** Runs one step of `canary` at minute `steps`, applies its effects, keeps its state. */
   step(canary: Canary): Observed {
+    if (this.primaryReadyIn > 0) this.primaryReadyIn -= 1;
     const now = new Date(Date.UTC(2026, 0, 1, 0, this.steps, 0)).toISOString().replace('.000Z', 'Z');
     const result = drive({ canary, state: this.state, facts: this.facts(), now }, this.answers());
     for (const name of result.called) this.hookCalls[name] = (this.hookCalls[name] ?? 0) + 1;
@@ -127,7 +137,9 @@ export class World {
       case 'initialize':
         if (!this.primaryExists) {
           this.primaryExists = true;
-          this.primaryRevision = this.targetRevision;
+          this.primaryRevision = effect.template === undefined ? this.targetRevision : revisionOf(effect.template);
+          this.primaryPromoted = false;
+          this.primaryReadyIn = this.rules.rebuildTakes ?? 0;
         }
         return;
       case 'scaleCanaryToZero':
@@ -143,12 +155,10 @@ export class World {
         this.primaryRevision = this.targetRevision;
         this.primaryPromoted = true;
         return;
-      case 'restorePrimary': {
-        const image = (effect.template as { spec: { containers: { image: string }[] } }).spec.containers[0]?.image ?? '';
-        this.primaryRevision = image.replace('podinfo:', '');
+      case 'restorePrimary':
+        this.primaryRevision = revisionOf(effect.template);
         this.primaryPromoted = false;
         return;
-      }
       case 'reconcileRouter':
       case 'runHooks':
       case 'notify':
@@ -160,6 +170,12 @@ export class World {
       }
     }
   }
+}
+
+/** The revision a pod template of {@link template} runs. */
+function revisionOf(podTemplate: object): string {
+  const image = (podTemplate as { spec: { containers: { image: string }[] } }).spec.containers[0]?.image ?? '';
+  return image.replace('podinfo:', '');
 }
 
 function routesOf(spec: RouteSpec): Observed['routes'] {
