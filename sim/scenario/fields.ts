@@ -1,8 +1,9 @@
 /**
  * Small field readers for the scenario parser: each reads one field, and on a wrong value records an issue
- * with the field's path and the value received, in the wording of `shared/api`'s validation
- * (`expected a number, got "ten"`), so every message of `fledge simulate` reads the same.
+ * with the field's path and the value received, worded by `shared/api`'s messages (`expected a number, got
+ * "ten"`, `must be at least 1; got 0`, `required`), so every message of `fledge simulate` reads the same.
  */
+import { broken, expectedType, required } from '../../shared/api/messages.ts';
 
 /** A plain mapping as produced by the YAML parser. */
 export type Mapping = Record<string, unknown>;
@@ -17,16 +18,6 @@ export function isMapping(value: unknown): value is Mapping {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** Describes a received value for a message: strings quoted, lists and mappings by kind. */
-export function describe(value: unknown): string {
-  if (value === undefined) return 'nothing';
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'a list';
-  if (typeof value === 'object') return 'a mapping';
-  if (typeof value === 'string') return JSON.stringify(value);
-  return String(value);
-}
-
 /** Joins a parent path and a key the way field paths are written (`spec.timeline[2].tick`). */
 export function join(parent: string, key: string | number): string {
   if (typeof key === 'number') return `${parent}[${key}]`;
@@ -36,14 +27,14 @@ export function join(parent: string, key: string | number): string {
 /** Records one issue per key of `value` that is not in `known`. */
 export function rejectUnknown(value: Mapping, path: string, known: readonly string[], sink: IssueSink): void {
   for (const key of Object.keys(value)) {
-    if (!known.includes(key)) sink.add(join(path, key), `unknown field; expected one of ${known.join(', ')}`);
+    if (!known.includes(key)) sink.add(join(path, key), `is not a field of this kind; known: ${known.join(', ')}`);
   }
 }
 
 /** Reads a required non-empty string. */
 export function readString(value: unknown, path: string, sink: IssueSink): string | undefined {
   if (typeof value === 'string' && value !== '') return value;
-  sink.add(path, value === undefined ? 'required' : `expected a non-empty string, got ${describe(value)}`);
+  sink.add(path, value === undefined ? required() : typeof value === 'string' ? broken('must not be empty', value) : expectedType('string', value));
   return undefined;
 }
 
@@ -58,17 +49,16 @@ export interface Bounds {
   readonly max?: number;
 }
 
-/** Reads an optional number within `bounds`, an integer when `noun` is `an integer`. */
-function readOptionalBounded(value: unknown, path: string, sink: IssueSink, bounds: Bounds, noun: 'an integer' | 'a number'): number | undefined {
+/** Reads an optional number within `bounds`, an integer when `type` is `integer`. */
+function readOptionalBounded(value: unknown, path: string, sink: IssueSink, bounds: Bounds, type: 'integer' | 'number'): number | undefined {
   if (value === undefined) return undefined;
-  const ok = typeof value === 'number' && (noun === 'an integer' ? Number.isInteger(value) : Number.isFinite(value));
+  const ok = typeof value === 'number' && (type === 'integer' ? Number.isInteger(value) : Number.isFinite(value));
   if (!ok) {
-    sink.add(path, `expected ${noun}, got ${describe(value)}`);
+    sink.add(path, expectedType(type, value));
     return undefined;
   }
   if (value < bounds.min || (bounds.max !== undefined && value > bounds.max)) {
-    const range = bounds.max === undefined ? `at least ${bounds.min}` : `between ${bounds.min} and ${bounds.max}`;
-    sink.add(path, `expected ${noun} ${range}, got ${value}`);
+    sink.add(path, broken(bounds.max === undefined ? `must be at least ${bounds.min}` : `must be between ${bounds.min} and ${bounds.max}`, value));
     return undefined;
   }
   return value;
@@ -76,19 +66,19 @@ function readOptionalBounded(value: unknown, path: string, sink: IssueSink, boun
 
 /** Reads an optional integer within `[min, max]`. */
 export function readOptionalInteger(value: unknown, path: string, sink: IssueSink, bounds: Bounds): number | undefined {
-  return readOptionalBounded(value, path, sink, bounds, 'an integer');
+  return readOptionalBounded(value, path, sink, bounds, 'integer');
 }
 
 /** Reads an optional finite number within `[min, max]`. */
 export function readOptionalNumber(value: unknown, path: string, sink: IssueSink, bounds: Bounds): number | undefined {
-  return readOptionalBounded(value, path, sink, bounds, 'a number');
+  return readOptionalBounded(value, path, sink, bounds, 'number');
 }
 
 /** Reads an optional boolean. */
 export function readOptionalBoolean(value: unknown, path: string, sink: IssueSink): boolean | undefined {
   if (value === undefined) return undefined;
   if (typeof value === 'boolean') return value;
-  sink.add(path, `expected true or false, got ${describe(value)}`);
+  sink.add(path, expectedType('boolean', value));
   return undefined;
 }
 
@@ -96,6 +86,17 @@ export function readOptionalBoolean(value: unknown, path: string, sink: IssueSin
 export function readOptionalMapping(value: unknown, path: string, sink: IssueSink): Mapping | undefined {
   if (value === undefined || value === null) return undefined;
   if (isMapping(value)) return value;
-  sink.add(path, `expected a mapping, got ${describe(value)}`);
+  sink.add(path, expectedType('object', value));
+  return undefined;
+}
+
+/** Reads a required mapping. */
+export function readMapping(value: unknown, path: string, sink: IssueSink): Mapping | undefined {
+  if (value === undefined) {
+    sink.add(path, required());
+    return undefined;
+  }
+  if (isMapping(value)) return value;
+  sink.add(path, expectedType('object', value));
   return undefined;
 }

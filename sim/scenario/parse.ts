@@ -7,13 +7,15 @@ import { parseAllDocuments } from 'yaml';
 import type { AlertProvider, Canary, MetricTemplate } from '../../shared/api/index.ts';
 import { checkMetricsAnswered, checkProviderSupported } from './checks.ts';
 import { validateFlaggerDocument } from './flagger.ts';
-import { describe, isMapping, join, type IssueSink, type Mapping } from './fields.ts';
+import { broken } from '../../shared/api/messages.ts';
+import { isMapping, join, readMapping, readOptionalString, readString, type IssueSink, type Mapping } from './fields.ts';
 import { DEFAULT_NAMESPACE, isFlaggerGroup, withNamespace } from './objects.ts';
 import { resolveTimeline } from './resolve.ts';
 import { readScenarioSpec } from './scenario-spec.ts';
 import { SCENARIO_API_VERSION, type ObjectKey, type ParseResult, type ScenarioIssue, type ScenarioObject } from './types.ts';
 
 export { DEFAULT_NAMESPACE } from './objects.ts';
+export { formatIssue } from './errors.ts';
 
 /** One document after the first pass. */
 interface Doc {
@@ -81,7 +83,7 @@ export function parseScenarioSources(sources: readonly ScenarioSource[]): ParseR
 
     if (body['kind'] === 'Scenario') {
       if (body['apiVersion'] !== SCENARIO_API_VERSION) {
-        sink.add('apiVersion', `expected ${SCENARIO_API_VERSION}, got ${describe(body['apiVersion'])}`);
+        sink.add('apiVersion', broken(`must be ${SCENARIO_API_VERSION}`, body['apiVersion']));
       }
       scenarios.push(doc);
       continue;
@@ -163,15 +165,10 @@ export function parseScenarioSources(sources: readonly ScenarioSource[]): ParseR
   };
 }
 
-/** Formats one issue as a line of stderr: `Canary podinfo: spec.analysis.stepWeight: expected a number, got "ten"`. */
-export function formatIssue(issue: ScenarioIssue): string {
-  return issue.path === '' ? `${issue.document}: ${issue.message}` : `${issue.document}: ${issue.path}: ${issue.message}`;
-}
-
 /** Checks the shape every document shares and names it; undefined when it is not an object at all. */
 function readDocument(value: unknown, positional: string, sinkFor: (document: string) => IssueSink): Doc | undefined {
   if (!isMapping(value)) {
-    sinkFor(positional).add('', `expected a Kubernetes object (a mapping with apiVersion, kind and metadata), got ${describe(value)}`);
+    sinkFor(positional).add('', broken('must be a Kubernetes object (a mapping with apiVersion, kind and metadata)', value));
     return undefined;
   }
   const kind = value['kind'];
@@ -179,21 +176,12 @@ function readDocument(value: unknown, positional: string, sinkFor: (document: st
   const name = isMapping(metadata) ? metadata['name'] : undefined;
   const label = typeof kind === 'string' && kind !== '' && typeof name === 'string' && name !== '' ? `${kind} ${name}` : positional;
   const sink = sinkFor(label);
-  let ok = true;
-  const requireString = (field: unknown, path: string): void => {
-    if (typeof field === 'string' && field !== '') return;
-    sink.add(path, field === undefined ? 'required' : `expected a non-empty string, got ${describe(field)}`);
-    ok = false;
-  };
-  requireString(value['apiVersion'], 'apiVersion');
-  requireString(kind, 'kind');
-  if (!isMapping(metadata)) {
-    sink.add('metadata', metadata === undefined ? 'required' : `expected a mapping, got ${describe(metadata)}`);
-    return undefined;
-  }
-  requireString(name, 'metadata.name');
-  if (metadata['namespace'] !== undefined) requireString(metadata['namespace'], 'metadata.namespace');
-  return ok ? { label, body: value } : undefined;
+  const read = [readString(value['apiVersion'], 'apiVersion', sink), readString(kind, 'kind', sink)];
+  const meta = readMapping(metadata, 'metadata', sink);
+  if (meta === undefined) return undefined;
+  read.push(readString(name, 'metadata.name', sink));
+  const namespaceOk = meta['namespace'] === undefined || readOptionalString(meta['namespace'], 'metadata.namespace', sink) !== undefined;
+  return namespaceOk && read.every((field) => field !== undefined) ? { label, body: value } : undefined;
 }
 
 function keyOf(object: ScenarioObject): ObjectKey {

@@ -4,7 +4,8 @@
  */
 import type { Canary } from '../../shared/api/index.ts';
 import { validateFlaggerDocument } from './flagger.ts';
-import { describe, isMapping, join, type IssueSink } from './fields.ts';
+import { broken, required } from '../../shared/api/messages.ts';
+import { isMapping, join, readString, type IssueSink } from './fields.ts';
 import { CLUSTER_SCOPED_KINDS, DEFAULT_NAMESPACE, isFlaggerGroup, withNamespace } from './objects.ts';
 import type { RawObjectKey, RawTimelineEntry } from './scenario-spec.ts';
 import type { ObjectKey, ScenarioObject, TimelineAction, TimelineEntry } from './types.ts';
@@ -61,34 +62,25 @@ function resolveAction(
       if (containers !== undefined) {
         if (container === undefined && containers.length === 1) container = containers[0];
         else if (container === undefined) {
-          sink.add('container', `required: ${workload?.kind} ${action.target} has containers ${containers.join(', ')}`);
+          sink.add('container', required(`name one of the containers of ${workload?.kind} ${action.target}: ${containers.join(', ')}`));
           return undefined;
         } else if (!containers.includes(container)) {
-          sink.add('container', `expected one of the containers of ${workload?.kind} ${action.target} (${containers.join(', ')}), got ${JSON.stringify(container)}`);
+          sink.add('container', broken(`must be one of the containers of ${workload?.kind} ${action.target} (${containers.join(', ')})`, container));
           return undefined;
         }
       }
       if (container === undefined) {
-        sink.add('container', `required: FILE defines no Deployment or DaemonSet ${action.target} in namespace ${ns} to take it from`);
+        sink.add('container', required(`FILE defines no Deployment or DaemonSet ${action.target} in namespace ${ns} to take it from`));
         return undefined;
       }
       return { type: 'setImage', target: action.target, namespace: ns, container, image: action.image };
     }
     case 'apply': {
       const body = action.object;
-      let ok = true;
-      for (const field of ['apiVersion', 'kind'] as const) {
-        if (typeof body[field] !== 'string' || body[field] === '') {
-          sink.add(field, body[field] === undefined ? 'required' : `expected a non-empty string, got ${describe(body[field])}`);
-          ok = false;
-        }
-      }
+      const read = [readString(body['apiVersion'], 'apiVersion', sink), readString(body['kind'], 'kind', sink)];
       const metadata = body['metadata'];
-      if (!isMapping(metadata) || typeof metadata['name'] !== 'string' || metadata['name'] === '') {
-        sink.add('metadata.name', 'required');
-        ok = false;
-      }
-      if (!ok) return undefined;
+      read.push(readString(isMapping(metadata) ? metadata['name'] : undefined, 'metadata.name', sink));
+      if (read.some((field) => field === undefined)) return undefined;
       const object = withNamespace(body, namespace);
       if (isFlaggerGroup(object.apiVersion)) {
         const result = validateFlaggerDocument(object);

@@ -15,10 +15,11 @@ import {
   type WebhookAnswer,
   type WorldSpec,
 } from './types.ts';
+import { broken, expectedType, notOneOf, required } from '../../shared/api/messages.ts';
 import {
-  describe,
   isMapping,
   join,
+  readMapping,
   readOptionalBoolean,
   readOptionalInteger,
   readOptionalMapping,
@@ -76,28 +77,27 @@ export function readScenarioSpec(spec: unknown, sink: IssueSink): RawScenarioSpe
 function readTimeline(value: unknown, maxTicks: number, sink: IssueSink): RawTimelineEntry[] {
   if (value === undefined || value === null) return [];
   if (!Array.isArray(value)) {
-    sink.add('spec.timeline', `expected a list, got ${describe(value)}`);
+    sink.add('spec.timeline', expectedType('array', value));
     return [];
   }
   const entries: RawTimelineEntry[] = [];
   value.forEach((item: unknown, index) => {
     const path = join('spec.timeline', index);
     if (!isMapping(item)) {
-      sink.add(path, `expected a mapping with tick and one of ${TIMELINE_ACTIONS.join(', ')}, got ${describe(item)}`);
+      sink.add(path, expectedType('object', item));
       return;
     }
     rejectUnknown(item, path, ['tick', ...TIMELINE_ACTIONS], sink);
     let tick: number | undefined;
-    if (item['tick'] === undefined) sink.add(join(path, 'tick'), 'required');
+    if (item['tick'] === undefined) sink.add(join(path, 'tick'), required());
     else tick = readOptionalInteger(item['tick'], join(path, 'tick'), sink, { min: 1 });
     if (tick !== undefined && tick > maxTicks) {
-      sink.add(join(path, 'tick'), `tick ${tick} never runs: spec.maxTicks is ${maxTicks}`);
+      sink.add(join(path, 'tick'), broken(`must be at most spec.maxTicks (${maxTicks}), or it never runs`, tick));
       tick = undefined;
     }
     const present = TIMELINE_ACTIONS.filter((key) => item[key] !== undefined);
     if (present.length !== 1) {
-      const got = present.length === 0 ? 'none' : present.join(' and ');
-      sink.add(path, `expected exactly one of ${TIMELINE_ACTIONS.join(', ')}, got ${got}`);
+      sink.add(path, broken(`must have exactly one of ${TIMELINE_ACTIONS.join(', ')}`, present));
       return;
     }
     const key = present[0] as (typeof TIMELINE_ACTIONS)[number];
@@ -119,11 +119,11 @@ function readAction(
       if (typeof value === 'string' && (RUNTIME_CONTROLS as readonly string[]).includes(value)) {
         return { type: 'run', control: value as RuntimeControl };
       }
-      sink.add(path, `expected one of ${RUNTIME_CONTROLS.join(', ')}, got ${describe(value)}`);
+      sink.add(path, notOneOf(RUNTIME_CONTROLS, value));
       return undefined;
     }
     case 'setImage': {
-      const body = requireMapping(value, path, sink);
+      const body = readMapping(value, path, sink);
       if (body === undefined) return undefined;
       rejectUnknown(body, path, ['target', 'namespace', 'container', 'image'], sink);
       const target = readString(body['target'], join(path, 'target'), sink);
@@ -134,26 +134,22 @@ function readAction(
       return withOptional({ type: 'setImage' as const, target, image }, { namespace, container });
     }
     case 'patch': {
-      const body = requireMapping(value, path, sink);
+      const body = readMapping(value, path, sink);
       if (body === undefined) return undefined;
       rejectUnknown(body, path, ['apiVersion', 'kind', 'name', 'namespace', 'mergePatch'], sink);
       const object = readObjectKey(body, path, sink);
-      const mergePatch = body['mergePatch'];
-      if (!isMapping(mergePatch)) {
-        sink.add(join(path, 'mergePatch'), mergePatch === undefined ? 'required' : `expected a mapping, got ${describe(mergePatch)}`);
-        return undefined;
-      }
-      return object === undefined ? undefined : { type: 'patch', object, mergePatch };
+      const mergePatch = readMapping(body['mergePatch'], join(path, 'mergePatch'), sink);
+      return object === undefined || mergePatch === undefined ? undefined : { type: 'patch', object, mergePatch };
     }
     case 'delete': {
-      const body = requireMapping(value, path, sink);
+      const body = readMapping(value, path, sink);
       if (body === undefined) return undefined;
       rejectUnknown(body, path, ['apiVersion', 'kind', 'name', 'namespace'], sink);
       const object = readObjectKey(body, path, sink);
       return object === undefined ? undefined : { type: 'delete', object };
     }
     case 'apply': {
-      const body = requireMapping(value, path, sink);
+      const body = readMapping(value, path, sink);
       return body === undefined ? undefined : { type: 'apply', object: body };
     }
     default: {
@@ -161,12 +157,6 @@ function readAction(
       throw new Error(`unhandled timeline action ${String(unreachable)}`);
     }
   }
-}
-
-function requireMapping(value: unknown, path: string, sink: IssueSink): Mapping | undefined {
-  if (isMapping(value)) return value;
-  sink.add(path, `expected a mapping, got ${describe(value)}`);
-  return undefined;
 }
 
 function readObjectKey(body: Mapping, path: string, sink: IssueSink): RawObjectKey | undefined {
@@ -231,7 +221,7 @@ function readAnswers<T>(
     const namePath = join(path, name);
     const list = Array.isArray(raw) ? raw : [raw];
     if (list.length === 0) {
-      sink.add(namePath, 'expected at least one answer, got an empty list');
+      sink.add(namePath, broken('must list at least one answer', raw));
       continue;
     }
     const answers = list.map((item: unknown, i) => readOne(item, Array.isArray(raw) ? join(namePath, i) : namePath, sink));
@@ -243,13 +233,13 @@ function readAnswers<T>(
 function readMetricAnswer(value: unknown, path: string, sink: IssueSink): MetricAnswer | undefined {
   if (typeof value === 'number' && Number.isFinite(value)) return value;
   if (value === 'nodata' || value === 'error') return value;
-  sink.add(path, `expected a number, nodata or error, got ${describe(value)}`);
+  sink.add(path, broken('must be a number, nodata or error', value));
   return undefined;
 }
 
 function readWebhookAnswer(value: unknown, path: string, sink: IssueSink): WebhookAnswer | undefined {
   if (value === 'pass' || value === 'fail') return value;
   if (typeof value === 'number' && Number.isInteger(value) && value >= 100 && value <= 599) return value;
-  sink.add(path, `expected pass, fail or an HTTP status code (100-599), got ${describe(value)}`);
+  sink.add(path, broken('must be pass, fail or an HTTP status code (100-599)', value));
   return undefined;
 }

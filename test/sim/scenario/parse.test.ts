@@ -119,42 +119,55 @@ describe('parseScenario', () => {
       expected: ['Scenario test-scenario: spec.maxTicks: expected an integer, got "ten"'],
     },
     {
+      name: 'field readers word types, rules and missing fields as the Canary validation does',
+      spec: '  minTicks: 0\n  world:\n    primary: {neverReadyAfterPromotion: yes}\n    images: {x: [1]}\n  timeline:\n    - {tick: 1, setImage: {target: "", image: 7}}\n    - {tick: 2, patch: {apiVersion: v1, kind: ConfigMap, name: cfg}}\n    - {run: abort}',
+      expected: [
+        'Scenario test-scenario: spec.minTicks: must be between 1 and 100; got 0',
+        'Scenario test-scenario: spec.timeline[0].setImage.target: must not be empty; got ""',
+        'Scenario test-scenario: spec.timeline[0].setImage.image: expected a string, got 7',
+        'Scenario test-scenario: spec.timeline[1].patch.mergePatch: required',
+        'Scenario test-scenario: spec.timeline[2].tick: required',
+        'Scenario test-scenario: spec.world.images["x"]: expected an object, got [1]',
+        'Scenario test-scenario: spec.world.primary.neverReadyAfterPromotion: expected a boolean, got "yes"',
+      ],
+    },
+    {
       name: 'an unknown field is reported with the known ones',
       spec: '  maxTick: 5',
-      expected: ['Scenario test-scenario: spec.maxTick: unknown field; expected one of maxTicks, minTicks, timeline, world'],
+      expected: ['Scenario test-scenario: spec.maxTick: is not a field of this kind; known: maxTicks, minTicks, timeline, world'],
     },
     {
       name: 'a timeline entry needs exactly one action',
       spec: '  timeline:\n    - {tick: 1, run: abort, setImage: {target: podinfo, image: x}}\n    - {tick: 2}',
       expected: [
-        'Scenario test-scenario: spec.timeline[0]: expected exactly one of setImage, patch, run, apply, delete, got setImage and run',
-        'Scenario test-scenario: spec.timeline[1]: expected exactly one of setImage, patch, run, apply, delete, got none',
+        'Scenario test-scenario: spec.timeline[0]: must have exactly one of setImage, patch, run, apply, delete; got ["setImage","run"]',
+        'Scenario test-scenario: spec.timeline[1]: must have exactly one of setImage, patch, run, apply, delete; got []',
       ],
     },
     {
       name: 'a runtime control must be one the CLI knows',
       spec: '  timeline:\n    - {tick: 1, run: promot}',
-      expected: ['Scenario test-scenario: spec.timeline[0].run: expected one of promote, abort, pause, resume, retry, got "promot"'],
+      expected: ['Scenario test-scenario: spec.timeline[0].run: must be one of promote, abort, pause, resume, retry; got "promot"'],
     },
     {
       name: 'a tick after maxTicks never runs',
       spec: '  maxTicks: 3\n  timeline:\n    - {tick: 4, run: abort}',
-      expected: ['Scenario test-scenario: spec.timeline[0].tick: tick 4 never runs: spec.maxTicks is 3'],
+      expected: ['Scenario test-scenario: spec.timeline[0].tick: must be at most spec.maxTicks (3), or it never runs; got 4'],
     },
     {
       name: 'setImage names a container of the target',
       spec: '  timeline:\n    - {tick: 1, setImage: {target: podinfo, container: app, image: x}}',
       expected: [
-        'Scenario test-scenario: spec.timeline[0].setImage.container: expected one of the containers of Deployment podinfo (podinfod), got "app"',
+        'Scenario test-scenario: spec.timeline[0].setImage.container: must be one of the containers of Deployment podinfo (podinfod); got "app"',
       ],
     },
     {
       name: 'world answers are checked one by one',
       spec: '  world:\n    metrics: {request-duration: [1, nothing]}\n    webhooks: {gate: [700]}\n    images: {x: {errorRate: 2}}',
       expected: [
-        'Scenario test-scenario: spec.world.images["x"].errorRate: expected a number between 0 and 1, got 2',
-        'Scenario test-scenario: spec.world.metrics.request-duration[1]: expected a number, nodata or error, got "nothing"',
-        'Scenario test-scenario: spec.world.webhooks.gate[0]: expected pass, fail or an HTTP status code (100-599), got 700',
+        'Scenario test-scenario: spec.world.images["x"].errorRate: must be between 0 and 1; got 2',
+        'Scenario test-scenario: spec.world.metrics.request-duration[1]: must be a number, nodata or error; got "nothing"',
+        'Scenario test-scenario: spec.world.webhooks.gate[0]: must be pass, fail or an HTTP status code (100-599); got 700',
       ],
     },
   ])('$name', ({ spec, expected }) => {
@@ -185,7 +198,7 @@ describe('parseScenario', () => {
 
   it('names documents without kind and name by position and line, and reports YAML errors', () => {
     expect(messages(file(DEPLOYMENT, '- just\n- a list', canary(), scenario('  maxTicks: 1')))).toEqual([
-      'document 2 (line 17): expected a Kubernetes object (a mapping with apiVersion, kind and metadata), got a list',
+      'document 2 (line 17): must be a Kubernetes object (a mapping with apiVersion, kind and metadata); got ["just","a list"]',
     ]);
     expect(messages(file(DEPLOYMENT, 'apiVersion: v1\nkind: ConfigMap\nmetadata: {}', canary(), scenario('  maxTicks: 1')))).toEqual([
       'document 2 (line 17): metadata.name: required',

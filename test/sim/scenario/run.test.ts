@@ -92,6 +92,7 @@ describe('runScenario', () => {
     expect((error as ScenarioRunError).issues.map(formatIssue)).toEqual([
       'Scenario test-scenario: spec.timeline[0].run: at tick 1: the controller has not seen Canary podinfo.test yet; run controls from a later tick',
     ]);
+    expect((error as ScenarioRunError).message).toBe((error as ScenarioRunError).issues.map(formatIssue).join('\n'));
   });
 
   it('refuses to patch or delete an object that does not exist at its tick', async () => {
