@@ -1,6 +1,7 @@
 export * from './types.ts';
 export * from './state.ts';
 export * from './routes.ts';
+export * from './target-metadata.ts';
 export * from './paths.ts';
 export * from './messages.ts';
 export * from './hints.ts';

@@ -2,10 +2,10 @@
  * The usual {@link TargetPorts}: the workload room's implementation for the Canary's target kind and the
  * router for its provider, sharing one read of the target's selector and ports per tick.
  */
+import type { TargetMetadata } from '../api/target-metadata.ts';
 import type { Canary, CanaryProvider } from '../api/types.ts';
 import type { KubeClient } from '../kube/types.ts';
 import { routerFor } from '../routers/factory.ts';
-import type { TargetMetadata } from '../routers/types.ts';
 import { createWorkload } from '../workload/factory.ts';
 import type { WorkloadOptions } from '../workload/types.ts';
 import type { TargetPorts } from './types.ts';

@@ -3,8 +3,11 @@
  * per provider. Routes are always read back from the cluster objects, never assumed.
  */
 import type { RouteReading, RouteSpec, SessionCookies } from '../api/routes.ts';
+import type { TargetMetadata } from '../api/target-metadata.ts';
 import type { Canary } from '../api/types.ts';
 import type { KubeClient } from '../kube/types.ts';
+
+export type { TargetMetadata } from '../api/target-metadata.ts';
 
 /**
  * The outcome of a write. `pending`: the backend accepted it but has not applied it yet (routers whose
@@ -13,13 +16,6 @@ import type { KubeClient } from '../kube/types.ts';
 export type RouteWrite =
   | { readonly kind: 'applied'; readonly session?: SessionCookies }
   | { readonly kind: 'pending'; readonly reason: string; readonly session?: SessionCookies };
-
-/** What a router needs to know of the target: its selector label and value, and discovered ports. */
-export interface TargetMetadata {
-  readonly label: string;
-  readonly labelValue: string;
-  readonly ports: Readonly<Record<string, number>>;
-}
 
 /** The Router port. */
 export interface Router {

@@ -3,9 +3,12 @@
  * One implementation per target kind (Deployment, DaemonSet, Service). Every write is idempotent — it sets
  * a state ("replicas to 3"), never a delta — so re-running any method after a partial failure converges.
  */
+import type { TargetMetadata } from '../api/target-metadata.ts';
 import type { Canary, TargetKind } from '../api/types.ts';
 import type { KubeClient } from '../kube/types.ts';
 import type { PodTemplateSpec } from './objects.ts';
+
+export type { TargetMetadata } from '../api/target-metadata.ts';
 
 /** Readiness as Flagger judges it: ready, wait and retry next tick, or failed for good (deadline exceeded). */
 export type Readiness = { readonly kind: 'ready' } | { readonly kind: 'wait'; readonly reason: string } | { readonly kind: 'failed'; readonly reason: string };
@@ -95,14 +98,6 @@ export interface InitializeResult {
    * re-created from contents that changed since the revision was promoted.
    */
   readonly warnings: readonly string[];
-}
-
-/** Service metadata the routers need from the target: selector label and value, and discovered ports. */
-export interface TargetMetadata {
-  readonly label: string;
-  readonly labelValue: string;
-  /** Extra container ports (`portDiscovery`), name → port. Empty unless discovery is on. */
-  readonly ports: Readonly<Record<string, number>>;
 }
 
 /** One workload (the target or `<target>-primary`) as observed. */
