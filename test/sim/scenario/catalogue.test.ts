@@ -429,6 +429,27 @@ const CASES: Case[] = [
       expect(summary).toEqual({ ticks: 6, phase: 'Failed', canaryWeights: [10, 20], primaryImage: V0 });
     },
   },
+  {
+    name: 'primary-deleted-mid-analysis',
+    ending: 'promoted',
+    check: ({ lines, summary }) => {
+      const v2 = 'ghcr.io/stefanprodan/podinfo:6.0.2';
+      const rebuilt = 'Primary podinfo-primary.test was missing; rebuilt from the last promoted revision';
+      // Deleted at tick 17 while 6.0.2 is analysed: back on the promoted 6.0.1, never on the canary's untested 6.0.2,
+      // and no traffic for it until its pods are ready.
+      expect(tick(lines, 17)).toMatchObject({ phase: 'Progressing', canaryWeight: 100, routes: { primary: 0, canary: 100 }, primary: { replicas: 2, readyReplicas: 0, image: V1 } });
+      expect(tick(lines, 17).events.map((e) => e.message)).toContain(rebuilt);
+      expect(tick(lines, 17).alerts).toContainEqual({ severity: 'error', message: rebuilt });
+      expect(tick(lines, 18)).toMatchObject({ routes: { primary: 0, canary: 100 }, primary: { readyReplicas: 0, image: V1 } });
+      const secondPromotion = lines.findIndex((l) => l.tick > 17 && l.phase === 'Promoting');
+      expect(lines.slice(16, secondPromotion).every((l) => l.primary?.image === V1)).toBe(true);
+      // The run restarts from its first step once the rebuilt primary is ready, and 6.0.2 is promoted after a whole analysis.
+      expect(tick(lines, 19).events.map((e) => e.message)).toEqual(['Primary podinfo-primary.test is ready again, restarting analysis for podinfo.test']);
+      expect(tick(lines, 19).routes).toMatchObject({ primary: 100, canary: 0 });
+      expect(tick(lines, 20).events.map((e) => e.message)).toContain('Starting canary analysis for podinfo.test');
+      expect(summary).toEqual({ ticks: 25, phase: 'Succeeded', canaryWeights: [10, 20, 30, 10, 20, 100, 10, 20, 30], primaryImage: v2 });
+    },
+  },
 ];
 
 /** Flagger's event texts (issue 4 §1.8), `<n>`/`<t>` being podinfo, each of which some scenario must show. */
