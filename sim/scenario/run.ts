@@ -28,9 +28,9 @@ import { advanceCanary, canaryRef, type AdvanceResult } from '../../shared/contr
 import type { KubeClient } from '../../shared/kube/index.ts';
 import { ScenarioRunError } from './errors.ts';
 import { formatTime, summarize } from './output.ts';
-import { SETTLES_BEFORE_CONTROLLER, startSimulation, type Simulation } from './simulation.ts';
+import { settleInterval, startSimulation, type Simulation } from './simulation.ts';
 import { applyEntry } from './timeline.ts';
-import type { RouteView, ScenarioFile, ScenarioSummary, TickLine, WorkloadView } from './types.ts';
+import type { RouteView, ScenarioFile, ScenarioSpec, ScenarioSummary, TickLine, WorkloadView } from './types.ts';
 
 export { ScenarioRunError } from './errors.ts';
 
@@ -74,23 +74,28 @@ export async function runScenario(file: ScenarioFile, options: RunOptions = {}):
       const now = sim.clock.now();
 
       for (const entry of timeline) if (entry.tick === tick) await applyEntry(sim, file.scenario.name, entry);
-      for (let i = 1; i <= SETTLES_BEFORE_CONTROLLER; i++) {
-        sim.world.tick(new Date(previous + Math.round((interval * i) / SETTLES_BEFORE_CONTROLLER)));
-      }
+      settleInterval(sim, previous, interval);
       const result = await advanceCanary(sim.deps, sim.id, now, { tick });
       sim.world.tick(now);
 
       const line = await observe(sim, file, tick, now);
       lines.push(line);
       options.onLine?.(line);
-      const resting = RESTING_PHASES.has(line.phase) && atRest(result);
-      if (tick >= file.scenario.minTicks && resting && !timeline.some((entry) => entry.tick > tick)) break;
+      if (runEndsAfter(file.scenario, tick, line.phase, result)) break;
     }
     await options.inspect?.(sim.kube);
     return { lines, summary: summarize(lines) };
   } finally {
     await sim.stop();
   }
+}
+
+/**
+ * True when a run stops after `tick`, whose controller tick returned `result` and left the canary in `phase`:
+ * at least `minTicks` ran, the phase is a resting one, the controller is at rest, and no timeline entry is left.
+ */
+export function runEndsAfter(scenario: Pick<ScenarioSpec, 'minTicks' | 'timeline'>, tick: number, phase: string, result: AdvanceResult): boolean {
+  return tick >= scenario.minTicks && RESTING_PHASES.has(phase) && atRest(result) && !scenario.timeline.some((entry) => entry.tick > tick);
 }
 
 /**

@@ -31,6 +31,16 @@ export const SIMULATED_CLUSTER = 'fledge-simulate';
  */
 export const SETTLES_BEFORE_CONTROLLER = 5;
 
+/**
+ * Lets the world settle {@link SETTLES_BEFORE_CONTROLLER} times over the interval that started at `fromMs`
+ * and lasts `intervalMs`, the last settle at its end (the controller's tick time).
+ */
+export function settleInterval(sim: Pick<Simulation, 'world'>, fromMs: number, intervalMs: number): void {
+  for (let i = 1; i <= SETTLES_BEFORE_CONTROLLER; i++) {
+    sim.world.tick(new Date(fromMs + Math.round((intervalMs * i) / SETTLES_BEFORE_CONTROLLER)));
+  }
+}
+
 const CANARIES = { group: 'flagger.app', version: 'v1beta1', resource: 'canaries' } as const;
 
 /** A clock that only moves when told to, and only forward. */

@@ -187,7 +187,7 @@ export async function measureDynamoDb(options: DynamoOptions): Promise<DynamoRep
         ticks.push({
           tick: sample.tick,
           phase: sample.phaseAfter,
-          committed: sample.result === 'advanced',
+          committed: sample.result.kind === 'advanced',
           commands,
           calls: Object.values(commands).reduce((n, c) => n + c.calls, 0),
           stateItemBytes: state === undefined ? 0 : itemSize(state),

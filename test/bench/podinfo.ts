@@ -5,9 +5,9 @@
  *
  * Why not `runScenario`: its harness reads the cluster back after every tick (routes, the Canary, workloads)
  * through the same client and emulator as the controller, so the emulator's counters cannot tell the two
- * apart. This driver repeats the runner's loop (clock, timeline, world settles, controller, settle) from the
- * public `startSimulation`, reads nothing back over HTTP, and brackets each controller tick with the
- * emulator's request log and change feed, so only the controller's requests and writes are counted.
+ * apart. This driver runs the runner's loop (clock, timeline, world settles, controller, settle, when to stop)
+ * from the runner's own exported pieces, reads nothing back over HTTP, and brackets each controller tick with
+ * the emulator's request log and change feed, so only the controller's requests and writes are counted.
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -15,7 +15,16 @@ import { analysisIntervalMs, parseCanary, type Canary, type Phase } from '../../
 import { advanceCanary, canaryRef, type AdvanceResult, type ControllerDeps } from '../../shared/controller/index.ts';
 import type { CanaryStore } from '../../shared/store/index.ts';
 import type { RequestRecord } from '../../sim/emulator/index.ts';
-import { parseScenarioSources, startSimulation, type ScenarioFile, type Simulation, type TimelineEntry } from '../../sim/scenario/index.ts';
+import {
+  applyEntry,
+  formatIssue,
+  parseScenarioSources,
+  runEndsAfter,
+  settleInterval,
+  startSimulation,
+  type ScenarioFile,
+  type Simulation,
+} from '../../sim/scenario/index.ts';
 
 /** The repository root (test/bench/../..). */
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -27,16 +36,6 @@ export const PODINFO_GOOD_RELEASE = [
   'examples/podinfo/canary.yaml',
   'examples/podinfo/scenarios/good-release.yaml',
 ] as const;
-
-/**
- * World settles before the controller on each tick, evenly spaced over the interval: the same number the
- * scenario runner uses (`SETTLES_BEFORE_CONTROLLER`, not exported from `sim/scenario`), so pods become ready
- * on the same ticks as in `fledge simulate`.
- */
-const SETTLES_BEFORE_CONTROLLER = 5;
-
-/** Phases after which a run with no timeline entry left stops (as in the scenario runner). */
-const RESTING_PHASES: ReadonlySet<string> = new Set(['Initialized', 'Succeeded', 'Failed']);
 
 /** One object the controller's tick created, changed or deleted, as the emulator's storage saw it. */
 export interface ChangedObject {
@@ -55,7 +54,8 @@ export interface TickSample {
   readonly phaseAfter: Phase | '';
   /** The engine's decision (`advance`, `promote`, `wait`, …) or the result kind when it did not decide. */
   readonly decision: string;
-  readonly result: AdvanceResult['kind'];
+  /** What the controller's tick returned. */
+  readonly result: AdvanceResult;
   /** Every HTTP request the controller made during the tick, in order. */
   readonly requests: readonly RequestRecord[];
   /** Distinct objects the tick's writes changed (Events included; `resource` tells them apart). */
@@ -90,8 +90,7 @@ export function loadScenario(files: readonly string[] = PODINFO_GOOD_RELEASE): S
   const sources = files.map((file) => ({ text: readFileSync(new URL(file, `file://${REPO_ROOT}`), 'utf8'), source: file }));
   const parsed = parseScenarioSources(sources);
   if (!parsed.ok) {
-    const issues = parsed.issues.map((i) => `${i.document}${i.path === '' ? '' : ` ${i.path}`}: ${i.message}`).join('; ');
-    throw new Error(`bench scenario ${files.join(' ')} is invalid: ${issues}`);
+    throw new Error(`bench scenario ${files.join(' ')} is invalid:\n${parsed.issues.map(formatIssue).join('\n')}`);
   }
   return parsed.file;
 }
@@ -104,6 +103,8 @@ export async function playScenario(file: ScenarioFile, options: PlayOptions = {}
   const sim = await startSimulation(file);
   try {
     const deps: ControllerDeps = options.store === undefined ? sim.deps : { ...sim.deps, store: options.store };
+    // Timeline entries see the same store as the controller (a `run` entry queues its control there).
+    const played: Simulation = { ...sim, deps };
     const { scenario } = file;
     const maxTicks = options.maxTicks ?? scenario.maxTicks;
     const samples: TickSample[] = [];
@@ -113,10 +114,8 @@ export async function playScenario(file: ScenarioFile, options: PlayOptions = {}
       const interval = analysisIntervalMs(canary.spec.analysis?.interval);
       sim.clock.set(previous + interval);
       const now = sim.clock.now();
-      for (const entry of scenario.timeline) if (entry.tick === tick) await applyTimelineEntry(sim, entry);
-      for (let i = 1; i <= SETTLES_BEFORE_CONTROLLER; i++) {
-        sim.world.tick(new Date(previous + Math.round((interval * i) / SETTLES_BEFORE_CONTROLLER)));
-      }
+      for (const entry of scenario.timeline) if (entry.tick === tick) await applyEntry(played, scenario.name, entry);
+      settleInterval(sim, previous, interval);
       const context: TickContext = { sim, deps, tick, now };
       await options.beforeController?.(context);
 
@@ -126,8 +125,7 @@ export async function playScenario(file: ScenarioFile, options: PlayOptions = {}
       sim.world.tick(now);
 
       canary = readCanaryLocally(sim) ?? canary;
-      const rest = tick >= scenario.minTicks && RESTING_PHASES.has(sample.phaseAfter) && !scenario.timeline.some((e) => e.tick > tick);
-      if (rest) break;
+      if (runEndsAfter(scenario, tick, sample.phaseAfter, sample.result)) break;
     }
     return samples;
   } finally {
@@ -160,7 +158,7 @@ async function measuredTick({ sim, deps, tick, now }: TickContext): Promise<Tick
     phaseBefore: decided?.phaseBefore,
     phaseAfter: result.kind === 'advanced' ? result.step.next.phase : '',
     decision: decided?.decision ?? result.kind,
-    result: result.kind,
+    result,
     requests,
     changed: [...changed.values()],
     durationMs,
@@ -177,20 +175,4 @@ function readCanaryLocally(sim: Simulation): Canary | undefined {
   if (object === undefined) return undefined;
   const parsed = parseCanary(object);
   return parsed.ok ? parsed.value : undefined;
-}
-
-/**
- * A timeline entry applied as a user's `kubectl set image` would. The bench's scenarios only change images;
- * anything else is refused so a changed example cannot silently measure a different rollout.
- */
-async function applyTimelineEntry(sim: Simulation, entry: TimelineEntry): Promise<void> {
-  const { action } = entry;
-  if (action.type !== 'setImage') throw new Error(`bench driver: timeline entry ${entry.index} is "${action.type}"; only setImage is supported`);
-  const workload = await sim.kube.get({ apiVersion: 'apps/v1', kind: 'Deployment', namespace: action.namespace, name: action.target });
-  if (workload === undefined) throw new Error(`bench driver: no Deployment ${action.target} in namespace ${action.namespace}`);
-  const spec = workload['spec'] as { template?: { spec?: { containers?: Array<{ name?: string; image?: string }> } } };
-  const container = spec.template?.spec?.containers?.find((c) => c.name === action.container);
-  if (container === undefined) throw new Error(`bench driver: Deployment ${action.target} has no container ${action.container}`);
-  container.image = action.image;
-  await sim.kube.replace(workload);
 }
