@@ -17,6 +17,10 @@ const inputs: { name: string; input: StepInput }[] = [
       now: NOW,
     },
   },
+  {
+    name: 'a primary rebuilt mid-analysis',
+    input: { canary: canary(), state: state('Progressing', { canaryWeight: 20 }), facts: facts({ routes: routes(80, 20), primary: workload({ exists: false }) }), now: NOW },
+  },
 ];
 
 describe('determinism', () => {
