@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { CanaryId, CanaryState, HistoryItem, JsonObject, Phase } from '../../shared/api/state.ts';
+import { newCanaryState, type CanaryId, type CanaryState, type HistoryItem, type JsonObject, type Phase } from '../../shared/api/state.ts';
 
 /** A canary id no other test uses. */
 export function uniqueId(overrides: Partial<CanaryId> = {}): CanaryId {
@@ -74,20 +74,9 @@ export function fullState(overrides: Partial<CanaryState> = {}): CanaryState {
   return { ...full, ...overrides };
 }
 
-/** A small state in `phase`. */
+/** A small state in `phase`: the engine's new state, moved on to `phase` with `canaryWeight`. */
 export function stateIn(phase: Phase, canaryWeight = 0): CanaryState {
-  return {
-    phase,
-    canaryWeight,
-    failedChecks: 0,
-    iterations: 0,
-    trackedConfigs: {},
-    conditions: [],
-    controls: [],
-    paused: false,
-    lastTransitionTime: '2026-01-01T00:00:00Z',
-    version: 0,
-  };
+  return { ...newCanaryState('2026-01-01T00:00:00Z'), phase, canaryWeight };
 }
 
 /** A history item with every field set, at `time`. */
