@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   KubeApiError,
   KubeConflictError,
@@ -10,19 +10,9 @@ import {
   type KubeObject,
   type PatchType,
 } from '../../shared/kube/index.ts';
-import { startKube, type KubeHarness } from './harness.ts';
+import { kubeForFile } from './harness.ts';
 
-let h: KubeHarness;
-beforeAll(async () => {
-  h = await startKube();
-});
-afterAll(async () => {
-  await h.stop();
-});
-beforeEach(() => {
-  h.emulator.faults.clear();
-  h.counter.reset();
-});
+const h = kubeForFile();
 
 const configMap = (name: string, data: Record<string, string> = { a: '1' }, labels: Record<string, string> = {}): KubeObject => ({
   apiVersion: 'v1',

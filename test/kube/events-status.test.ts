@@ -1,6 +1,6 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   EventRecorder,
   KubeConfigError,
@@ -13,15 +13,9 @@ import {
   type MirroredCanary,
   type StatusMirror,
 } from '../../shared/kube/index.ts';
-import { startKube, type KubeHarness } from './harness.ts';
+import { kubeForFile } from './harness.ts';
 
-let h: KubeHarness;
-beforeAll(async () => {
-  h = await startKube();
-});
-afterAll(async () => {
-  await h.stop();
-});
+const h = kubeForFile();
 
 const canary = (status?: MirroredCanary['status']): MirroredCanary & { metadata: { name: string; namespace: string } } => ({
   apiVersion: 'flagger.app/v1beta1',

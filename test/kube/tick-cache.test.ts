@@ -3,21 +3,11 @@
  * client really sent, and what it must never do (serve a read older than a write of the same tick) is
  * checked against what the emulator holds.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { KubeConflictError, KubeUnavailableError, withTickCache, type KubeClient, type KubeObject, type ObjectRef } from '../../shared/kube/index.ts';
-import { startKube, type KubeHarness } from './harness.ts';
+import { kubeForFile } from './harness.ts';
 
-let h: KubeHarness;
-beforeAll(async () => {
-  h = await startKube();
-});
-afterAll(async () => {
-  await h.stop();
-});
-beforeEach(() => {
-  h.emulator.faults.clear();
-  h.counter.reset();
-});
+const h = kubeForFile();
 
 let serial = 0;
 /** A ConfigMap of a name no other test uses, created outside the cache (not counted). */
