@@ -11,7 +11,7 @@ import {
   type PromotedRevision,
 } from '../../shared/workload/index.ts';
 import { startKube, type KubeHarness } from '../kube/harness.ts';
-import { canaryFor, configMapFor, deploymentFor, hpaFor, podSpecWithConfigs, secretFor } from './fixtures.ts';
+import { canaryFor, configMapFor, deploymentFor, hpaFor, podSpecWithConfigs, secretFor, refs } from './fixtures.ts';
 
 let h: KubeHarness;
 let workload: DeploymentWorkload;
@@ -23,8 +23,8 @@ afterAll(async () => {
   await h.stop();
 });
 
-const dep = (name: string) => ({ apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'test', name });
-const cm = (name: string) => ({ apiVersion: 'v1', kind: 'ConfigMap', namespace: 'test', name });
+const dep = refs.deployment;
+const cm = refs.configMap;
 const read = async <T extends KubeObject = Deployment>(ref: { apiVersion: string; kind: string; namespace: string; name: string }) => (await h.kube.get<T>(ref)) as T;
 
 /** Sets a Deployment's status as its controller would. */

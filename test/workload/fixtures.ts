@@ -89,3 +89,9 @@ export function hpaFor(name: string, target: string, min = 2, max = 4): KubeObje
     },
   };
 }
+
+/** References to objects of the test namespace, as the kube port takes them. */
+export const refs = {
+  deployment: (name: string) => ({ apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'test', name }),
+  configMap: (name: string) => ({ apiVersion: 'v1', kind: 'ConfigMap', namespace: 'test', name }),
+};

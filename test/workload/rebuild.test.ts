@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { KubeObject } from '../../shared/kube/types.ts';
 import { DeploymentWorkload, type Deployment, type PodTemplateSpec } from '../../shared/workload/index.ts';
 import { startKube, type KubeHarness } from '../kube/harness.ts';
-import { canaryFor, configMapFor, deploymentFor } from './fixtures.ts';
+import { canaryFor, configMapFor, deploymentFor, refs } from './fixtures.ts';
 
 let h: KubeHarness;
 let workload: DeploymentWorkload;
@@ -20,8 +20,8 @@ afterAll(async () => {
   await h.stop();
 });
 
-const dep = (name: string) => ({ apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'test', name });
-const cm = (name: string) => ({ apiVersion: 'v1', kind: 'ConfigMap', namespace: 'test', name });
+const dep = refs.deployment;
+const cm = refs.configMap;
 const readDeployment = async (name: string): Promise<Deployment> => (await h.kube.get<Deployment>(dep(name))) as Deployment;
 const readData = async (name: string): Promise<unknown> => ((await h.kube.get<KubeObject>(cm(name))) as KubeObject)['data'];
 
