@@ -13,7 +13,9 @@
  * - Announcements are not idempotent (a Slack message cannot be unsent), so only the commit's winner sends them.
  */
 import { invalidObjectMessage, parseCanary, type Canary } from '../api/index.ts';
+import { Phases } from '../api/state.ts';
 import type { CanaryId, CanaryState, HistoryItem, Weights } from '../api/state.ts';
+import { canaryDeleted } from '../engine/deletion.ts';
 import { step } from '../engine/step.ts';
 import type { Effect, Facts, StepDecided } from '../engine/types.ts';
 import type { InvolvedObject } from '../kube/events.ts';
@@ -47,7 +49,7 @@ export async function advanceCanary(deps: ControllerDeps, id: CanaryId, now: Dat
   // It dies with the tick, so no tick (not even the one after a lost commit race) starts from another's reads.
   const kube = withTickCache(deps.kube);
   const [object, loaded] = await Promise.all([kube.get(canaryRef(id)), deps.store.load(id)]);
-  if (object === undefined) return { kind: 'notFound' };
+  if (object === undefined) return canaryGone(deps, id, loaded, now, options.tick ?? 0);
   const involved = involvedObject(object as unknown as Canary, id);
   const parsed = parseCanary(object);
   if (!parsed.ok) {
@@ -75,7 +77,7 @@ export async function advanceCanary(deps: ControllerDeps, id: CanaryId, now: Dat
 
   for (const effect of decided.effects.filter(isClusterEffect)) {
     try {
-      await applyClusterEffect(ports, canary, effect);
+      await applyClusterEffect(ports, canary, effect, kube);
     } catch (error) {
       const message = `${effect.type} failed: ${messageOf(error)}`;
       deps.log?.({ level: 'warn', message, canary: id, detail: error });
@@ -94,11 +96,64 @@ export async function advanceCanary(deps: ControllerDeps, id: CanaryId, now: Dat
 
   const problems: string[] = [];
   try {
-    await mirrorStatus(kube, canary, decided.next, now);
+    // With its finalizer removed the Canary is gone (or on its way out): there is no status left to mirror.
+    if (!decided.effects.some((effect) => effect.type === 'removeFinalizer')) await mirrorStatus(kube, canary, decided.next, now);
   } catch (error) {
     problems.push(`status mirror failed: ${messageOf(error)}`);
   }
   await announce({ deps, id, canary, involved, state: decided.next, now, problems }, decided.effects);
+  for (const problem of problems) deps.log?.({ level: 'warn', message: problem, canary: id });
+  return { kind: 'advanced', step: decided, version: commit.version, problems };
+}
+
+/**
+ * The Canary is not found. A canary the store never saw, or whose state is already Terminated, is simply not
+ * found. Otherwise it was deleted without a revert: its Terminated state is committed once (history keeps
+ * "Terminated canary …", which no object is left to carry as an event) and the alert is sent to Fledge's own
+ * destinations (the Canary's alert providers went with it). Nothing is written to the cluster: the primary,
+ * Services and routes the Canary owns are the cluster's garbage collection's, as with Flagger.
+ *
+ * Fledge does not scale a target it had scaled to zero back up here: without the Canary it no longer knows
+ * the target (the state does not keep `targetRef`), garbage collection of the primary is asynchronous so a
+ * one-time check would race it, and undoing the release is what `revertOnDeletion` is for.
+ */
+async function canaryGone(
+  deps: ControllerDeps,
+  id: CanaryId,
+  loaded: { readonly state: CanaryState; readonly version: number } | undefined,
+  now: Date,
+  tick: number,
+): Promise<AdvanceResult> {
+  if (loaded === undefined || loaded.state.phase === Phases.Terminated) return { kind: 'notFound' };
+  const decided = canaryDeleted(loaded.state, id, kubeTime(now));
+  const weights: Weights = { primary: 100 - loaded.state.canaryWeight, canary: loaded.state.canaryWeight };
+  const time = kubeTime(now);
+  const item: HistoryItem = {
+    time,
+    tick,
+    decision: decided.decision,
+    actor: deps.actor ?? 'scheduler',
+    message: decided.message,
+    phaseBefore: loaded.state.phase,
+    phaseAfter: decided.next.phase,
+    weightsBefore: weights,
+    weightsAfter: weights,
+    metrics: [],
+    webhooks: [],
+    events: decided.events,
+    expiresAt: historyExpiry(time, deps.historyTtlSeconds),
+  };
+  const commit = await deps.store.commit(id, loaded.version, decided.next, item);
+  if (commit.kind === 'conflict') return { kind: 'conflict', step: decided };
+  const problems: string[] = [];
+  for (const effect of decided.effects) {
+    if (effect.type !== 'notify') continue;
+    try {
+      await deps.alerts.send(undefined, { canary: id, severity: effect.severity, message: effect.message, fields: effect.fields });
+    } catch (error) {
+      problems.push(`alert "${effect.message}" failed: ${messageOf(error)}`);
+    }
+  }
   for (const problem of problems) deps.log?.({ level: 'warn', message: problem, canary: id });
   return { kind: 'advanced', step: decided, version: commit.version, problems };
 }

@@ -10,7 +10,9 @@ import { events as texts } from '../engine/messages.ts';
 import { revisionChecksum } from '../engine/hash.ts';
 import type { Effect } from '../engine/types.ts';
 import type { HookType, WebhookCall } from '../hooks/types.ts';
+import { FLAGGER_FINALIZER } from '../engine/deletion.ts';
 import type { InvolvedObject } from '../kube/events.ts';
+import type { KubeClient, ObjectRef } from '../kube/types.ts';
 import type { PodTemplateSpec } from '../workload/objects.ts';
 import { ControllerError } from './errors.ts';
 import { messageOf } from './facts.ts';
@@ -25,6 +27,10 @@ export const CLUSTER_EFFECTS: ReadonlySet<Effect['type']> = new Set([
   'scaleCanaryToZero',
   'promote',
   'restorePrimary',
+  'addFinalizer',
+  'revertTarget',
+  'finalizeRouter',
+  'removeFinalizer',
 ]);
 
 /** True for an effect that writes to the cluster (applied before the commit). */
@@ -32,8 +38,11 @@ export function isClusterEffect(effect: Effect): boolean {
   return CLUSTER_EFFECTS.has(effect.type);
 }
 
-/** Applies one cluster effect through the workload and router ports. Every one is idempotent. */
-export async function applyClusterEffect(ports: TargetPorts, canary: Canary, effect: Effect): Promise<void> {
+/**
+ * Applies one cluster effect through the workload and router ports (the Canary's finalizer through `kube`).
+ * Every one is idempotent.
+ */
+export async function applyClusterEffect(ports: TargetPorts, canary: Canary, effect: Effect, kube: KubeClient): Promise<void> {
   const { workload, router } = ports;
   switch (effect.type) {
     case 'initialize':
@@ -69,6 +78,18 @@ export async function applyClusterEffect(ports: TargetPorts, canary: Canary, eff
     case 'restorePrimary':
       await workload.restorePrimary(canary, effect.template as unknown as PodTemplateSpec, effect.trackedConfigs === undefined ? {} : { trackedConfigs: effect.trackedConfigs });
       return;
+    case 'addFinalizer':
+      await setFinalizer(kube, canary, true);
+      return;
+    case 'removeFinalizer':
+      await setFinalizer(kube, canary, false);
+      return;
+    case 'revertTarget':
+      await workload.finalize(canary);
+      return;
+    case 'finalizeRouter':
+      await router.finalize(canary);
+      return;
     case 'runHooks':
     case 'notify':
     case 'recordEvent':
@@ -78,6 +99,25 @@ export async function applyClusterEffect(ports: TargetPorts, canary: Canary, eff
       throw new ControllerError(`unknown effect ${JSON.stringify(unreachable)}`);
     }
   }
+}
+
+/**
+ * Adds or removes Flagger's finalizer, keeping any other; conditional on the resourceVersion the tick read, so a
+ * concurrent change of the list makes the write fail (and the next tick retry) instead of losing it.
+ */
+async function setFinalizer(kube: KubeClient, canary: Canary, present: boolean): Promise<void> {
+  const current = Array.isArray(canary.metadata['finalizers']) ? (canary.metadata['finalizers'] as string[]) : [];
+  if (current.includes(FLAGGER_FINALIZER) === present) return;
+  const finalizers = present ? [...current, FLAGGER_FINALIZER] : current.filter((f) => f !== FLAGGER_FINALIZER);
+  const rv = canary.metadata.resourceVersion;
+  await kube.patch(canaryObjectRef(canary), 'json', [
+    ...(rv === undefined ? [] : [{ op: 'test', path: '/metadata/resourceVersion', value: rv }]),
+    { op: 'add', path: '/metadata/finalizers', value: finalizers },
+  ]);
+}
+
+function canaryObjectRef(canary: Canary): ObjectRef {
+  return { apiVersion: canary.apiVersion, kind: canary.kind, namespace: canary.metadata.namespace ?? 'default', name: canary.metadata.name ?? '' };
 }
 
 /** What announcing needs about the canary. */

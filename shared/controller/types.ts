@@ -22,9 +22,12 @@ export interface MetricChecker {
   check(request: MetricCheckRequest): Promise<MetricObservation>;
 }
 
-/** Delivers an alert about `canary` to its `analysis.alerts` providers and Fledge's own destinations. */
+/**
+ * Delivers an alert about `canary` to its `analysis.alerts` providers and Fledge's own destinations;
+ * `canary` is `undefined` when the Canary no longer exists (deleted), and only Fledge's own destinations remain.
+ */
 export interface AlertSender {
-  send(canary: Canary, alert: Alert): Promise<void>;
+  send(canary: Canary | undefined, alert: Alert): Promise<void>;
 }
 
 /** Records a Kubernetes event on the Canary (`shared/kube`'s `EventRecorder` is one). */
@@ -81,7 +84,9 @@ export interface AdvanceOptions {
  *   what failed afterwards (events, alerts, hooks, status mirror), which never undoes the step.
  * - `conflict`: another writer committed first; the tick stopped before announcing anything.
  * - `effectFailed`: a cluster write failed; nothing was committed, the next tick decides again.
- * - `notFound`: the Canary does not exist (anymore).
+ * - `advanced` is also the answer for a Canary found deleted (404) whose state was not Terminated yet: its
+ *   Terminated state is committed then, once; the step is the engine's `canaryDeleted`.
+ * - `notFound`: the Canary does not exist (anymore) and there is nothing left to record.
  * - `invalid`: the Canary fails validation; `errors` says why.
  */
 export type AdvanceResult =

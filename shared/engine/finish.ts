@@ -9,8 +9,8 @@ import { canonicalJson } from './hash.ts';
 import type { Tick } from './tick.ts';
 import type { Effect, StepDecided } from './types.ts';
 
-/** The phases in which nothing is in flight. */
-const IDLE: readonly Phase[] = [Phases.Initialized, Phases.Succeeded, Phases.Failed, Phases.Terminating, Phases.Terminated];
+/** The phases in which nothing is in flight (Terminating is: the revert of a deleted Canary). */
+const IDLE: readonly Phase[] = [Phases.Initialized, Phases.Succeeded, Phases.Failed, Phases.Terminated];
 
 /** The result of a tick that decided. */
 export function finish(t: Tick): StepDecided {
@@ -24,7 +24,8 @@ export function finish(t: Tick): StepDecided {
   const prefix = `${t.names.namespace}/${t.names.name}/${t.current.spec.slice(0, 16) || '-'}/${state.version}`;
   const effects = t.effects.map((effect, index) => ({ id: `${prefix}/${index}`, ...effect }) as Effect);
   const active =
-    !IDLE.includes(next.phase) || next.promotionFailure?.mode === 'restore' || next.pendingRevision !== undefined;
+    next.phase !== Phases.Terminated &&
+    (!IDLE.includes(next.phase) || next.promotionFailure?.mode === 'restore' || next.pendingRevision !== undefined);
   return {
     kind: 'decided',
     next: dropUndefined(next),

@@ -5,3 +5,4 @@ export type { Names, Bound } from './messages.ts';
 export { goDurationMs, goFloat } from './format.ts';
 export { revisionChecksum } from './hash.ts';
 export { metricKey } from './tick.ts';
+export { FLAGGER_FINALIZER, canaryDeleted, hasFinalizer, isDeleting } from './deletion.ts';

@@ -129,6 +129,11 @@ export const events = {
   canaryDeadline: (seconds: number, reason: string): string =>
     `${reason} (not ready for ${seconds}s, progressDeadlineSeconds)`,
   targetMissing: (kind: string, n: Names): string => `${kind} ${target(n)} not found`,
+  terminating: (n: Names): string => `Terminating canary ${canary(n)}`,
+  terminated: (n: Names): string => `Terminated canary ${canary(n)}`,
+  /** Fledge: on `revertOnDeletion` the primary keeps its traffic until the reverted target can serve it. */
+  revertWaiting: (n: Names, reason: string): string =>
+    `Waiting for ${target(n)} to be ready before traffic moves back to it: ${reason}`,
 } as const;
 
 /** Alert texts (`notify` effects). */
@@ -140,4 +145,7 @@ export const alerts = {
   thresholdReached: (failedChecks: number): string => `Failed checks threshold reached ${failedChecks}`,
   manualRollback: (): string => 'Rolling back manual webhook invoked',
   deadline: (reason: string): string => `Progress deadline exceeded ${reason}`,
+  /** Fledge: a Canary deleted without `revertOnDeletion` can no longer carry an event, so it is said as an alert. */
+  deleted: (n: Names, phase: string): string =>
+    `Canary ${canary(n)} deleted in phase ${phase}: not reverted (spec.revertOnDeletion unset); its primary, Services and routes are left to the cluster's garbage collection`,
 } as const;

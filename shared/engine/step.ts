@@ -8,6 +8,7 @@ import { alerts, events } from './messages.ts';
 import { analysing } from './analysing.ts';
 import { confirmRollout, rollbackRequested } from './checks.ts';
 import { dropInapplicable, peekControl, takeControl, applyPauseResume } from './controls.ts';
+import { handleDeletion } from './deletion.ts';
 import { finish } from './finish.ts';
 import { ALL_PRIMARY, alertFields, beginRun, effectiveSplit, failPromotion, markApplied, rollback, setRoutes } from './outcomes.ts';
 import { finalising, promoting, resolvePromotionFailure } from './promotion.ts';
@@ -36,6 +37,8 @@ export function step(input: StepInput): StepResult {
 }
 
 function run(t: Tick): void {
+  // Flagger handles a deletion before anything else, suspended or not.
+  if (handleDeletion(t)) return;
   applyPauseResume(t);
   if (t.spec.suspend) {
     t.normal(events.suspended());
@@ -50,6 +53,7 @@ function run(t: Tick): void {
   if (t.isNew || t.state.phase === Phases.Initializing) return initialize(t);
   const phase = t.state.phase;
   if (phase === Phases.Terminating || phase === Phases.Terminated) {
+    // Unreachable: a Canary not being deleted with such a state is a new one (see Tick).
     t.decide('noop', `phase ${phase}`);
     return;
   }

@@ -13,6 +13,7 @@ import type { CanaryState, EventRecord, MetricRecord, Phase, WebhookRecord } fro
 import type { HookResult, HookType, WebhookCall } from '../hooks/types.ts';
 import type { MetricCheckRequest, MetricObservation } from '../metrics/types.ts';
 import type { AlertField, Severity } from '../notify/types.ts';
+import { isDeleting } from './deletion.ts';
 import { revisionChecksum } from './hash.ts';
 import type { Names } from './messages.ts';
 import type { EffectDraft, Facts, Need, StepInput } from './types.ts';
@@ -61,8 +62,10 @@ export class Tick {
     this.facts = input.facts;
     this.now = input.now;
     this.nowMs = Date.parse(input.now);
-    this.isNew = input.state === undefined;
-    this.state = input.state ?? newCanaryState(input.now);
+    // A Canary created again after an earlier one of the same name was deleted starts over, as a new one.
+    const ended = input.state?.phase === Phases.Terminated || input.state?.phase === Phases.Terminating;
+    this.isNew = input.state === undefined || (ended && !isDeleting(input.canary));
+    this.state = this.isNew ? newCanaryState(input.now) : (input.state as CanaryState);
     this.next = { ...this.state };
     const meta = this.canary.metadata;
     this.names = { name: meta.name, namespace: meta.namespace, target: this.canary.spec.targetRef.name };

@@ -121,7 +121,7 @@ interface EffectBase {
 
 /**
  * What the controller must do, in this order. Two kinds, on either side of the commit of `next`:
- * - cluster writes (`initialize` … `restorePrimary` below) are applied first, in order, before the commit:
+ * - cluster writes (`initialize` … `removeFinalizer` below) are applied first, in order, before the commit:
  *   each is idempotent ("set", never "add"), so a redelivered step can apply them again; the first one that
  *   fails ends the tick with nothing committed (the next step reads the cluster back and decides again), so a
  *   committed state never claims more than the cluster shows;
@@ -147,6 +147,12 @@ interface EffectBase {
  *   target's pod template as it was last promoted and `trackedConfigs` that promotion's config hashes, so the
  *   rebuilt primary template is the one promoted then even if a config changed since (absent only for a state
  *   stored before Fledge kept them: the configs' current hashes are used).
+ * - `addFinalizer` / `removeFinalizer`: add or remove Flagger's finalizer `finalizer.flagger.app` on the Canary
+ *   (`revertOnDeletion`); adding is a no-op when present, removing when absent (the object may then be gone).
+ * - `revertTarget`: `Workload.finalize`: the target's pods back (the primary's replicas, else the count recorded
+ *   when it was scaled to zero), its autoscaler resumed (Flagger's finalizer).
+ * - `finalizeRouter`: `Router.finalize`: a taken-over apex Service selects the target's pods again and taken-over
+ *   router objects get their original spec back; objects Fledge created are left to garbage collection.
  * - `runHooks`: call the webhooks in order without holding up the step (post-rollout); record Flagger's event
  *   for each result (`events.postRolloutPassed` / `events.postRolloutFailed`).
  * - `notify`: send the alert to the Canary's `analysis.alerts` providers (by severity) or the default notifier.
@@ -162,6 +168,10 @@ export type Effect = EffectBase &
     | { readonly type: 'scaleCanaryToZero' }
     | { readonly type: 'promote'; readonly spec: string; readonly trackedConfigs: Readonly<Record<string, string>> }
     | { readonly type: 'restorePrimary'; readonly template: JsonObject; readonly trackedConfigs?: Readonly<Record<string, string>> }
+    | { readonly type: 'addFinalizer' }
+    | { readonly type: 'revertTarget' }
+    | { readonly type: 'finalizeRouter' }
+    | { readonly type: 'removeFinalizer' }
     | { readonly type: 'runHooks'; readonly calls: readonly WebhookCall[] }
     | { readonly type: 'notify'; readonly severity: Severity; readonly message: string; readonly fields: readonly AlertField[] }
     | { readonly type: 'recordEvent'; readonly event: EventRecord }

@@ -19,8 +19,10 @@
  * waiting to be retried. In every ordinary run that is SCENARIOS.md's rule to the letter; it differs where
  * Fledge still works in a resting phase — a primary being restored after a failed promotion (phase Failed),
  * a release made while the canary initialized (phase Initialized, its run starting next), a new revision
- * waiting for a ready primary — which the contract's rule would cut off. Fledge's extension
- * `spec.minTicks` keeps the run going at least that long in any case.
+ * waiting for a ready primary — which the contract's rule would cut off. Fledge's extensions: Terminated (the
+ * Canary was deleted, and reverted first with `revertOnDeletion`) is a resting phase too, since nothing is left
+ * to advance (the `--json` lines then take the phase from the controller's stored state); and `spec.minTicks`
+ * keeps the run going at least that long in any case.
  */
 import { parseCanary, type Canary } from '../../shared/api/index.ts';
 import { analysisIntervalMs } from '../../shared/api/defaults.ts';
@@ -35,7 +37,7 @@ import type { RouteView, ScenarioFile, ScenarioSpec, ScenarioSummary, TickLine, 
 export { ScenarioRunError } from './errors.ts';
 
 /** Phases after which a run with no timeline entry left stops, once the controller is at rest. */
-const RESTING_PHASES: ReadonlySet<string> = new Set(['Initialized', 'Succeeded', 'Failed']);
+const RESTING_PHASES: ReadonlySet<string> = new Set(['Initialized', 'Succeeded', 'Failed', 'Terminated']);
 
 /** Options of {@link runScenario}. */
 export interface RunOptions {

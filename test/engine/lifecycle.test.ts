@@ -334,9 +334,3 @@ describe('revision changes during a run', () => {
     check(row);
   });
 });
-
-describe('phases Flagger uses for deletion', () => {
-  it.each(['Terminating', 'Terminated'] as const)('leaves a %s canary alone', (phase) => {
-    check({ name: '', state: state(phase), decision: 'noop', types: [], messages: [] });
-  });
-});

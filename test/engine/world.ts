@@ -160,6 +160,10 @@ export class World {
         this.primaryPromoted = false;
         return;
       case 'reconcileRouter':
+      case 'addFinalizer':
+      case 'revertTarget':
+      case 'finalizeRouter':
+      case 'removeFinalizer':
       case 'runHooks':
       case 'notify':
       case 'recordEvent':

@@ -45,9 +45,10 @@ const V0 = 'ghcr.io/stefanprodan/podinfo:6.0.0';
  * - `rolledBack`: Failed, all traffic on the primary, still on 6.0.0, the canary scaled to zero, "Canary failed!";
  * - `restored`: Failed after a failed promotion, the primary back on 6.0.0 with all traffic, the canary at zero;
  * - `held`: Failed after a failed promotion in hold mode, all traffic on the ready canary (weight 100);
- * - `cancelled`: the run cancelled, Initialized, all traffic on the primary on 6.0.0, the canary at zero.
+ * - `cancelled`: the run cancelled, Initialized, all traffic on the primary on 6.0.0, the canary at zero;
+ * - `terminated`: the Canary deleted, Terminated, the run ended on it, the primary garbage-collected.
  */
-type Ending = 'promoted' | 'rolledBack' | 'restored' | 'held' | 'cancelled';
+type Ending = 'promoted' | 'rolledBack' | 'restored' | 'held' | 'cancelled' | 'terminated';
 
 const ALL_ON_PRIMARY = { primary: 100, canary: 0, mirrored: false };
 
@@ -90,6 +91,12 @@ function checkEnding(ending: Ending, { lines, summary }: RunResult): void {
       expect(last.primary?.image).toBe(V0);
       expect(last.canary?.replicas).toBe(0);
       expect(said).not.toContain('Copying podinfo.test template spec to podinfo-primary.test');
+      return;
+    case 'terminated':
+      expect(last.phase).toBe('Terminated');
+      expect(summary.phase).toBe('Terminated');
+      expect(last.primary).toBeNull();
+      expect(lines.filter((l) => l.phase === 'Terminated')).toEqual([last]);
       return;
     default: {
       const never: never = ending;
@@ -450,6 +457,56 @@ const CASES: Case[] = [
       expect(summary).toEqual({ ticks: 25, phase: 'Succeeded', canaryWeights: [10, 20, 30, 10, 20, 100, 10, 20, 30], primaryImage: v2 });
     },
   },
+  {
+    name: 'canary-deleted',
+    ending: 'terminated',
+    check: ({ lines, summary }) => {
+      expect(summary).toEqual({ ticks: 6, phase: 'Terminated', canaryWeights: [10, 20], primaryImage: null });
+      expect(tick(lines, 5)).toMatchObject({ phase: 'Progressing', canaryWeight: 20 });
+      const last = tick(lines, 6);
+      // Nothing reverted: the target keeps the pods it had under analysis, the primary went with the Canary.
+      expect(last.canary).toEqual({ replicas: 2, readyReplicas: 2, image: V1 });
+      expect(last.events).toEqual([]);
+      expect(last.alerts).toEqual([
+        { severity: 'warn', message: "Canary podinfo.test deleted in phase Progressing: not reverted (spec.revertOnDeletion unset); its primary, Services and routes are left to the cluster's garbage collection" },
+      ]);
+    },
+  },
+  {
+    name: 'revert-on-deletion',
+    ending: 'terminated',
+    inspect: async (kube) => {
+      expect(await kube.get({ apiVersion: 'flagger.app/v1beta1', kind: 'Canary', namespace: 'test', name: 'podinfo' })).toBeUndefined();
+      const apex = await kube.get<KubeObject>({ apiVersion: 'v1', kind: 'Service', namespace: 'test', name: 'podinfo' });
+      expect((apex?.['spec'] as { selector?: unknown }).selector).toEqual({ app: 'podinfo' });
+      for (const name of ['podinfo-primary', 'podinfo-canary']) {
+        expect(await kube.get({ apiVersion: 'v1', kind: 'Service', namespace: 'test', name })).toBeUndefined();
+      }
+    },
+    check: ({ lines, summary }) => {
+      expect(phases(lines)).toEqual([...PROMOTED, 'Terminating', 'Terminated']);
+      expect(summary).toEqual({ ticks: 13, phase: 'Terminated', canaryWeights: [], primaryImage: null });
+      // Deleted at tick 12 with podinfo at zero: scaled back up to the primary's 2 replicas, traffic stays on the primary.
+      expect(tick(lines, 12)).toMatchObject({
+        phase: 'Terminating',
+        routes: { primary: 100, canary: 0 },
+        primary: { replicas: 2, readyReplicas: 2, image: V1 },
+        canary: { replicas: 2, readyReplicas: 0, image: V1 },
+      });
+      expect(tick(lines, 12).events.map((e) => e.message)[0]).toBe('Terminating canary podinfo.test');
+      // Once podinfo's pods are ready the apex Service selects them again; the Canary and its primary are gone.
+      expect(tick(lines, 13)).toMatchObject({
+        phase: 'Terminated',
+        routes: { primary: 0, canary: 100 },
+        primary: null,
+        canary: { replicas: 2, readyReplicas: 2, image: V1 },
+        events: [{ type: 'Normal', message: 'Terminated canary podinfo.test' }],
+      });
+      for (const line of lines) {
+        if (line.routes.canary > 0) expect(line.canary?.readyReplicas, `ready target pods behind its traffic, tick ${line.tick}`).toBeGreaterThan(0);
+      }
+    },
+  },
 ];
 
 /** Flagger's event texts (issue 4 §1.8), `<n>`/`<t>` being podinfo, each of which some scenario must show. */
@@ -474,6 +531,8 @@ const FLAGGER_EVENTS: readonly RegExp[] = [
   /^Promotion completed! Scaling down podinfo\.test$/,
   /^Promotion completed! Canary analysis was skipped for podinfo\.test$/,
   /^New revision detected! Restarting analysis for podinfo\.test$/,
+  /^Terminating canary podinfo\.test$/,
+  /^Terminated canary podinfo\.test$/,
 ];
 
 /** Every event message of every scenario played so far (the cases run in order, before the coverage check). */

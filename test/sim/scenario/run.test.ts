@@ -52,6 +52,16 @@ describe('runScenario', () => {
     expect(lines.at(-1)?.phase).toBe('Succeeded');
   });
 
+  it('stops after the tick in which a deleted Canary is Terminated, its line read from the stored state', async () => {
+    const deleted = '    - {tick: 4, delete: {apiVersion: flagger.app/v1beta1, kind: Canary, name: podinfo}}';
+
+    const { lines, summary } = await run(file(DEPLOYMENT, canary(), scenario(`  maxTicks: 20\n  timeline:\n${NEW_IMAGE}\n${deleted}`)));
+
+    expect(lines.map((l) => l.phase)).toEqual(['Initializing', 'Initialized', 'Progressing', 'Terminated']);
+    expect(lines.at(-1)).toMatchObject({ tick: 4, canaryWeight: 0, primary: null });
+    expect(summary).toMatchObject({ ticks: 4, phase: 'Terminated' });
+  });
+
   it('moves the virtual clock by the analysis interval from 2026-01-01T00:00:00Z', async () => {
     const { lines } = await run(file(DEPLOYMENT, canary().replace('interval: 1m', 'interval: 30s'), scenario('  maxTicks: 2')));
 
