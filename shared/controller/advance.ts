@@ -15,7 +15,7 @@
 import { invalidObjectMessage, parseCanary, type Canary } from '../api/index.ts';
 import { Phases } from '../api/state.ts';
 import type { CanaryId, CanaryState, HistoryItem, Weights } from '../api/state.ts';
-import { canaryDeleted } from '../engine/deletion.ts';
+import { canaryDeleted, hasFinalizer, isDeleting } from '../engine/deletion.ts';
 import { step } from '../engine/step.ts';
 import type { Effect, Facts, StepDecided } from '../engine/types.ts';
 import type { InvolvedObject } from '../kube/events.ts';
@@ -25,7 +25,7 @@ import type { KubeClient, ObjectRef } from '../kube/types.ts';
 import { withTickCache } from '../kube/tick-cache.ts';
 import { FledgeError } from '../errors.ts';
 import { historyExpiry } from '../store/controls.ts';
-import { announce, applyClusterEffect, isClusterEffect } from './effects.ts';
+import { announce, applyClusterEffect, isClusterEffect, setFinalizer } from './effects.ts';
 import { ControllerError } from './errors.ts';
 import { gatherFacts, messageOf, obtainNeeds } from './facts.ts';
 import type { AdvanceOptions, AdvanceResult, ControllerDeps, TargetPorts } from './types.ts';
@@ -55,6 +55,7 @@ export async function advanceCanary(deps: ControllerDeps, id: CanaryId, now: Dat
   if (!parsed.ok) {
     const message = invalidObjectMessage('Canary', `${id.name}.${id.namespace}`, parsed.errors);
     await deps.events.record(involved, { type: 'Warning', message }, now).catch(() => undefined);
+    await releaseFinalizer(deps, kube, object as unknown as Canary, id);
     return { kind: 'invalid', errors: parsed.errors };
   }
   const canary = parsed.value;
@@ -69,6 +70,7 @@ export async function advanceCanary(deps: ControllerDeps, id: CanaryId, now: Dat
     const path = typeof field === 'string' ? field : '';
     const message = path === '' ? error.message : error.message.replace(`${path}: `, '');
     await deps.events.record(involved, { type: 'Warning', message: `Canary ${id.name}.${id.namespace} cannot run: ${error.message}` }, now).catch(() => undefined);
+    await releaseFinalizer(deps, kube, canary, id);
     return { kind: 'invalid', errors: [{ path, message }] };
   }
 
@@ -104,6 +106,20 @@ export async function advanceCanary(deps: ControllerDeps, id: CanaryId, now: Dat
   await announce({ deps, id, canary, involved, state: decided.next, now, problems }, decided.effects);
   for (const problem of problems) deps.log?.({ level: 'warn', message: problem, canary: id });
   return { kind: 'advanced', step: decided, version: commit.version, problems };
+}
+
+/**
+ * A Canary Fledge cannot run (invalid, or a provider or target kind it does not support) cannot be reverted
+ * either: when it is being deleted, Fledge's finalizer is removed so the deletion is not held forever, and the
+ * next tick finds it gone (Terminated, not reverted). A failed removal is retried on the next tick.
+ */
+async function releaseFinalizer(deps: ControllerDeps, kube: KubeClient, canary: Canary, id: CanaryId): Promise<void> {
+  if (!isDeleting(canary) || !hasFinalizer(canary)) return;
+  try {
+    await setFinalizer(kube, canary, false);
+  } catch (error) {
+    deps.log?.({ level: 'warn', message: `removeFinalizer failed: ${messageOf(error)}`, canary: id, detail: error });
+  }
 }
 
 /**

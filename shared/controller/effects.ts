@@ -105,7 +105,7 @@ export async function applyClusterEffect(ports: TargetPorts, canary: Canary, eff
  * Adds or removes Flagger's finalizer, keeping any other; conditional on the resourceVersion the tick read, so a
  * concurrent change of the list makes the write fail (and the next tick retry) instead of losing it.
  */
-async function setFinalizer(kube: KubeClient, canary: Canary, present: boolean): Promise<void> {
+export async function setFinalizer(kube: KubeClient, canary: Canary, present: boolean): Promise<void> {
   const current = Array.isArray(canary.metadata['finalizers']) ? (canary.metadata['finalizers'] as string[]) : [];
   if (current.includes(FLAGGER_FINALIZER) === present) return;
   const finalizers = present ? [...current, FLAGGER_FINALIZER] : current.filter((f) => f !== FLAGGER_FINALIZER);

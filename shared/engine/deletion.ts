@@ -6,7 +6,8 @@
  *   has a `deletionTimestamp`: phase Terminating ("Terminating canary …"), the target scaled back up, and only
  *   when the target can serve (Fledge: Flagger waits a bounded backoff and then moves traffic anyway) the apex
  *   Service and the router objects are pointed back at it, the finalizer removed, phase Terminated
- *   ("Terminated canary …"). Every write is idempotent and a failed one is retried on the next step.
+ *   ("Terminated canary …"). Every write is idempotent and a failed one is retried on the next step. A target
+ *   that is gone too has nothing to revert: the finalizer is removed at once.
  * - Without it (or with the finalizer already gone), a deleted Canary ends at once: phase Terminated, nothing
  *   reverted (Flagger leaves the objects to garbage collection), said as an alert since an event on an object
  *   that is gone is not shown anywhere. Fledge removes its finalizer if a Canary still carries it after
@@ -68,6 +69,16 @@ function revert(t: Tick): void {
     t.phase(Phases.Terminating);
     t.normal(events.terminating(t.names));
   }
+  if (!t.facts.target.exists) {
+    // Deleted together with its target (`kubectl delete -f` of the whole app): nothing is left to revert, and
+    // waiting for it would hold the Canary forever (Flagger's finalizer then fails on every sync).
+    t.effect({ type: 'removeFinalizer' });
+    terminate(t);
+    t.warning(events.targetMissing(t.spec.targetRef.kind, t.names));
+    t.normal(events.terminated(t.names));
+    t.decide('terminated', 'target not found, nothing to revert; finalizer removed');
+    return;
+  }
   t.effect({ type: 'revertTarget' });
   const waiting = notServing(t);
   if (waiting !== undefined) {
@@ -89,7 +100,6 @@ function revert(t: Tick): void {
  */
 function notServing(t: Tick): string | undefined {
   const { target, primary } = t.facts;
-  if (!target.exists) return `${t.spec.targetRef.kind} ${t.names.target}.${t.names.namespace} not found`;
   if (target.replicas === 0) return events.canaryScaledToZero(t.names);
   if (target.readiness.kind !== 'ready') return target.readiness.reason;
   if (target.availableReplicas === 0) return events.canaryPartlyAvailable(t.names, 0, target.replicas);

@@ -158,6 +158,32 @@ describe('a Canary deleted with revertOnDeletion', () => {
     expect((await tick(s, 5)).kind).toBe('notFound');
   });
 
+  it('lets the Canary go at once when its target was deleted with it (kubectl delete -f of the whole app)', async () => {
+    const s = await start(true);
+    await tick(s, 1);
+    await tick(s, 2);
+    await s.kube.delete({ apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'test', name: 'podinfo' });
+    await s.kube.delete(canaryRef(s.id));
+
+    expect((await tick(s, 3)).kind).toBe('advanced');
+    expect(await state(s)).toMatchObject({ phase: 'Terminated' });
+    expect(await canaryObject(s)).toBeUndefined();
+  });
+
+  it('does not hold the deletion of a Canary it cannot run: the finalizer goes, the next tick finds it gone', async () => {
+    const s = await start(true);
+    await tick(s, 1);
+    await tick(s, 2);
+    await s.kube.patch(canaryRef(s.id), 'merge', { spec: { provider: 'linkerd' } });
+    await s.kube.delete(canaryRef(s.id));
+
+    expect((await tick(s, 3)).kind).toBe('invalid');
+    expect(await canaryObject(s)).toBeUndefined();
+
+    expect((await tick(s, 4)).kind).toBe('advanced');
+    expect(await state(s)).toMatchObject({ phase: 'Terminated' });
+  });
+
   it('retries a refused finalizer removal on the next tick, with nothing committed', async () => {
     const s = await start(true);
     await tick(s, 1);

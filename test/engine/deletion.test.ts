@@ -113,6 +113,15 @@ describe('deletion with revertOnDeletion', () => {
       messages: ['Terminating canary podinfo.test', 'Terminated canary podinfo.test'],
     },
     {
+      name: 'removes the finalizer at once when the target was deleted too, as nothing is left to revert',
+      canary: deleting(REVERT),
+      state: state('Succeeded'),
+      facts: facts({ target: { exists: false, replicas: 0, availableReplicas: 0, readiness: { kind: 'wait', reason: 'deployment podinfo.test not found' } } }),
+      phase: 'Terminated',
+      types: ['recordEvent', 'removeFinalizer', 'recordEvent', 'recordEvent'],
+      messages: ['Terminating canary podinfo.test', 'Deployment podinfo.test not found', 'Terminated canary podinfo.test'],
+    },
+    {
       name: 'is handled before suspend and pause',
       canary: deleting(canary({}, { revertOnDeletion: true, suspend: true })),
       state: { ...state('Succeeded'), paused: true },
