@@ -23,6 +23,7 @@ import { kubeTime } from '../kube/events.ts';
 import { mirrorCanaryStatus, promotedCondition, type StatusMirror } from '../kube/status.ts';
 import type { KubeClient, ObjectRef } from '../kube/types.ts';
 import { withTickCache } from '../kube/tick-cache.ts';
+import { reviveOrphanedTargets } from '../workload/orphans.ts';
 import { FledgeError } from '../errors.ts';
 import { historyExpiry } from '../store/controls.ts';
 import { announce, applyClusterEffect, isClusterEffect, setFinalizer } from './effects.ts';
@@ -49,7 +50,7 @@ export async function advanceCanary(deps: ControllerDeps, id: CanaryId, now: Dat
   // It dies with the tick, so no tick (not even the one after a lost commit race) starts from another's reads.
   const kube = withTickCache(deps.kube);
   const [object, loaded] = await Promise.all([kube.get(canaryRef(id)), deps.store.load(id)]);
-  if (object === undefined) return canaryGone(deps, id, loaded, now, options.tick ?? 0);
+  if (object === undefined) return canaryGone(deps, kube, id, loaded, now, options.tick ?? 0);
   const involved = involvedObject(object as unknown as Canary, id);
   const parsed = parseCanary(object);
   if (!parsed.ok) {
@@ -129,19 +130,30 @@ async function releaseFinalizer(deps: ControllerDeps, kube: KubeClient, canary: 
  * destinations (the Canary's alert providers went with it). Nothing is written to the cluster: the primary,
  * Services and routes the Canary owns are the cluster's garbage collection's, as with Flagger.
  *
- * Fledge does not scale a target it had scaled to zero back up here: without the Canary it no longer knows
- * the target (the state does not keep `targetRef`), garbage collection of the primary is asynchronous so a
- * one-time check would race it, and undoing the release is what `revertOnDeletion` is for.
+ * One safety beyond Flagger, applied before the commit: a target this Canary scaled to zero whose primary is
+ * gone, or owned by the deleted Canary and so about to be garbage-collected, is scaled back up to the replicas
+ * it had (`reviveOrphanedTargets`), so the application is not left without a pod; the alert says so. The
+ * apex Service and routes are not touched: that is `revertOnDeletion`'s job.
  */
 async function canaryGone(
   deps: ControllerDeps,
+  kube: KubeClient,
   id: CanaryId,
   loaded: { readonly state: CanaryState; readonly version: number } | undefined,
   now: Date,
   tick: number,
 ): Promise<AdvanceResult> {
   if (loaded === undefined || loaded.state.phase === Phases.Terminated) return { kind: 'notFound' };
-  const decided = canaryDeleted(loaded.state, id, kubeTime(now));
+  let revived: string[];
+  try {
+    revived = await reviveOrphanedTargets(kube, id.namespace, id.name);
+  } catch (error) {
+    // Nothing is committed: the next tick finds the Canary still gone and tries again.
+    const failed = canaryDeleted(loaded.state, id, kubeTime(now));
+    deps.log?.({ level: 'warn', message: `reviveOrphanedTargets failed: ${messageOf(error)}`, canary: id, detail: error });
+    return { kind: 'effectFailed', step: failed, effect: failed.effects[0] as Effect, error: messageOf(error) };
+  }
+  const decided = canaryDeleted(loaded.state, id, kubeTime(now), revived);
   const weights: Weights = { primary: 100 - loaded.state.canaryWeight, canary: loaded.state.canaryWeight };
   const time = kubeTime(now);
   const item: HistoryItem = {

@@ -14,6 +14,7 @@ import { FLAGGER_FINALIZER } from '../engine/deletion.ts';
 import type { InvolvedObject } from '../kube/events.ts';
 import type { KubeClient, ObjectRef } from '../kube/types.ts';
 import type { PodTemplateSpec } from '../workload/objects.ts';
+import { reviveOrphanedTargets } from '../workload/orphans.ts';
 import { ControllerError } from './errors.ts';
 import { messageOf } from './facts.ts';
 import type { ControllerDeps, TargetPorts } from './types.ts';
@@ -31,6 +32,7 @@ export const CLUSTER_EFFECTS: ReadonlySet<Effect['type']> = new Set([
   'revertTarget',
   'finalizeRouter',
   'removeFinalizer',
+  'reviveOrphanedTargets',
 ]);
 
 /** True for an effect that writes to the cluster (applied before the commit). */
@@ -89,6 +91,9 @@ export async function applyClusterEffect(ports: TargetPorts, canary: Canary, eff
       return;
     case 'finalizeRouter':
       await router.finalize(canary);
+      return;
+    case 'reviveOrphanedTargets':
+      await reviveOrphanedTargets(kube, canary.metadata.namespace ?? 'default', canary.metadata.name ?? '');
       return;
     case 'runHooks':
     case 'notify':

@@ -118,9 +118,11 @@ function terminate(t: Tick): void {
 /**
  * The step for a Canary that no longer exists (404) whose state is not Terminated yet: phase Terminated,
  * Flagger's "Terminated canary …" kept in history (no object is left to carry the event) and an alert, since
- * nothing was reverted. Pure: the controller commits it once; the next steps find the state Terminated.
+ * nothing was reverted; `revived` names the targets the controller's `reviveOrphanedTargets` effect scaled back
+ * up (e.g. `Deployment/podinfo`), which the alert reports. Pure: the controller commits it once; the next steps
+ * find the state Terminated.
  */
-export function canaryDeleted(state: CanaryState, names: Pick<Names, 'name' | 'namespace'>, now: string): StepDecided {
+export function canaryDeleted(state: CanaryState, names: Pick<Names, 'name' | 'namespace'>, now: string, revived: readonly string[] = []): StepDecided {
   const full: Names = { ...names, target: '' };
   const conditions = [
     ...state.conditions.filter((c) => c.type !== PROMOTED_CONDITION),
@@ -134,7 +136,10 @@ export function canaryDeleted(state: CanaryState, names: Pick<Names, 'name' | 'n
   return {
     kind: 'decided',
     next,
-    effects: [{ id: `${prefix}/0`, type: 'notify', severity: 'warn', message: alerts.deleted(full, state.phase), fields: [] }],
+    effects: [
+      { id: `${prefix}/0`, type: 'reviveOrphanedTargets' },
+      { id: `${prefix}/1`, type: 'notify', severity: 'warn', message: alerts.deleted(full, state.phase, revived), fields: [] },
+    ],
     events: [event],
     decision: 'deleted',
     message: `Canary ${names.name}.${names.namespace} not found: deleted without revertOnDeletion`,

@@ -146,6 +146,7 @@ export const alerts = {
   manualRollback: (): string => 'Rolling back manual webhook invoked',
   deadline: (reason: string): string => `Progress deadline exceeded ${reason}`,
   /** Fledge: a Canary deleted without `revertOnDeletion` can no longer carry an event, so it is said as an alert. */
-  deleted: (n: Names, phase: string): string =>
-    `Canary ${canary(n)} deleted in phase ${phase}: not reverted (spec.revertOnDeletion unset); its primary, Services and routes are left to the cluster's garbage collection`,
+  deleted: (n: Names, phase: string, revived: readonly string[] = []): string =>
+    `Canary ${canary(n)} deleted in phase ${phase}: not reverted (spec.revertOnDeletion unset); its primary, Services and routes are left to the cluster's garbage collection` +
+    (revived.length === 0 ? '' : `; ${revived.join(', ')}, scaled to zero by it, scaled back up`),
 } as const;

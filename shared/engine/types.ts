@@ -121,7 +121,7 @@ interface EffectBase {
 
 /**
  * What the controller must do, in this order. Two kinds, on either side of the commit of `next`:
- * - cluster writes (`initialize` … `removeFinalizer` below) are applied first, in order, before the commit:
+ * - cluster writes (`initialize` … `reviveOrphanedTargets` below) are applied first, in order, before the commit:
  *   each is idempotent ("set", never "add"), so a redelivered step can apply them again; the first one that
  *   fails ends the tick with nothing committed (the next step reads the cluster back and decides again), so a
  *   committed state never claims more than the cluster shows;
@@ -153,6 +153,8 @@ interface EffectBase {
  *   when it was scaled to zero), its autoscaler resumed (Flagger's finalizer).
  * - `finalizeRouter`: `Router.finalize`: a taken-over apex Service selects the target's pods again and taken-over
  *   router objects get their original spec back; objects Fledge created are left to garbage collection.
+ * - `reviveOrphanedTargets`: Fledge, for a Canary found deleted without a revert: `reviveOrphanedTargets` of the
+ *   workload room, which scales back up a target the Canary had scaled to zero whose primary is gone with it.
  * - `runHooks`: call the webhooks in order without holding up the step (post-rollout); record Flagger's event
  *   for each result (`events.postRolloutPassed` / `events.postRolloutFailed`).
  * - `notify`: send the alert to the Canary's `analysis.alerts` providers (by severity) or the default notifier.
@@ -172,6 +174,7 @@ export type Effect = EffectBase &
     | { readonly type: 'revertTarget' }
     | { readonly type: 'finalizeRouter' }
     | { readonly type: 'removeFinalizer' }
+    | { readonly type: 'reviveOrphanedTargets' }
     | { readonly type: 'runHooks'; readonly calls: readonly WebhookCall[] }
     | { readonly type: 'notify'; readonly severity: Severity; readonly message: string; readonly fields: readonly AlertField[] }
     | { readonly type: 'recordEvent'; readonly event: EventRecord }

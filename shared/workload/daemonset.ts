@@ -1,7 +1,7 @@
 import type { Canary } from '../api/types.ts';
 import { daemonSetUpdateDisruptive } from './disruption.ts';
 import { WorkloadError } from './errors.ts';
-import { DAEMONSET_SCALE_TO_ZERO_SELECTOR } from './hash.ts';
+import { DAEMONSET_SCALE_TO_ZERO_SELECTOR, SCALED_BY_ANNOTATION } from './hash.ts';
 import { canaryNamespace } from './labels.ts';
 import type { DaemonSet } from './objects.ts';
 import { DEFAULT_PROGRESS_DEADLINE_SECONDS, PodWorkload, type Role } from './pod-workload.ts';
@@ -79,6 +79,7 @@ export class DaemonSetWorkload extends PodWorkload<DaemonSet> {
     const missing = Object.entries(DAEMONSET_SCALE_TO_ZERO_SELECTOR).some(([key, value]) => selector[key] !== value);
     if (missing) {
       await this.kube.patch(this.ref(canary, target.metadata.name), 'merge', {
+        metadata: { annotations: { [SCALED_BY_ANNOTATION]: canary.metadata.name ?? null } },
         spec: { template: { spec: { nodeSelector: { ...DAEMONSET_SCALE_TO_ZERO_SELECTOR } } } },
       });
     }

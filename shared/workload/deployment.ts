@@ -2,6 +2,7 @@ import type { Canary } from '../api/types.ts';
 import { autoscalerMinimum, pauseTargetScaler, resumeTargetScaler } from './autoscaler.ts';
 import { deploymentUpdateDisruptive } from './disruption.ts';
 import { canaryNamespace } from './labels.ts';
+import { SCALED_BY_ANNOTATION } from './hash.ts';
 import type { Deployment } from './objects.ts';
 import { DEFAULT_PROGRESS_DEADLINE_SECONDS, PodWorkload, type Role } from './pod-workload.ts';
 import { deploymentExpectedState, deploymentReadiness, describe } from './readiness.ts';
@@ -73,7 +74,7 @@ export class DeploymentWorkload extends PodWorkload<Deployment> {
     const current = target.spec.replicas ?? 1;
     if (current > 0) {
       await this.kube.patch(this.ref(canary, target.metadata.name), 'merge', {
-        metadata: { annotations: { [ORIGINAL_REPLICAS_ANNOTATION]: String(current) } },
+        metadata: { annotations: { [ORIGINAL_REPLICAS_ANNOTATION]: String(current), [SCALED_BY_ANNOTATION]: canary.metadata.name ?? null } },
         spec: { replicas: 0 },
       });
     }

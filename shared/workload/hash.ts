@@ -5,6 +5,12 @@ import type { PodTemplateSpec } from './objects.ts';
 /** The node selector Flagger adds to a DaemonSet to "scale it to zero" (no node matches it). */
 export const DAEMONSET_SCALE_TO_ZERO_SELECTOR = { 'flagger.app/scale-to-zero': 'true' } as const;
 
+/**
+ * Set by `scaleToZero` on the target: the name of the Canary (same namespace) that scaled it to zero, so a
+ * target left at zero by a Canary deleted without a revert can be found again (see `reviveOrphanedTargets`).
+ */
+export const SCALED_BY_ANNOTATION = 'fledge.dev/scaled-to-zero-by';
+
 export { canonicalJson };
 
 /** The first 16 hex digits of the SHA-256 of `text` (Flagger's config checksums are 8 bytes too). */

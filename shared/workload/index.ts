@@ -13,3 +13,4 @@ export * from './deployment.ts';
 export * from './daemonset.ts';
 export * from './service.ts';
 export * from './factory.ts';
+export * from './orphans.ts';

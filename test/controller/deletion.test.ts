@@ -104,8 +104,14 @@ describe('a Canary deleted without revertOnDeletion', () => {
     expect(await state(s)).toMatchObject({ phase: 'Terminated', version: 3 });
     const history = (await s.deps.store.history(s.id)).items;
     expect(history.at(-1)).toMatchObject({ tick: 3, decision: 'deleted', phaseBefore: 'Initialized', phaseAfter: 'Terminated', events: [{ type: 'Normal', message: 'Terminated canary podinfo.test' }] });
-    expect(s.notifier.drain().map((a) => a.severity)).toEqual(['warn']);
+    expect(s.notifier.drain().map((a) => `${a.severity}: ${a.message}`)).toEqual([
+      "warn: Canary podinfo.test deleted in phase Initialized: not reverted (spec.revertOnDeletion unset); its primary, Services and routes are left to the cluster's garbage collection; Deployment/podinfo, scaled to zero by it, scaled back up",
+    ]);
     expect(await clusterEvents(s)).not.toContain('Terminated canary podinfo.test');
+    // Fledge's safety: the primary went with the Canary, so podinfo, which Fledge had scaled to zero, is back.
+    expect(await deployment(s, 'podinfo-primary')).toBeUndefined();
+    expect(replicas(await deployment(s, 'podinfo'))).toBe(2);
+    expect((await deployment(s, 'podinfo'))?.metadata.annotations?.['fledge.dev/scaled-to-zero-by']).toBeUndefined();
 
     const after = await tick(s, 4);
 

@@ -194,8 +194,16 @@ describe('canaryDeleted', () => {
     expect(d.next.pendingRevision).toBeUndefined();
     expect(d.next.conditions.at(-1)).toMatchObject({ type: 'Promoted', reason: 'Terminated', status: 'Unknown' });
     expect(d.events).toEqual([{ type: 'Normal', message: 'Terminated canary podinfo.test' }]);
-    expect(d.effects.map((e) => e.type)).toEqual(['notify']);
+    expect(d.effects.map((e) => e.type)).toEqual(['reviveOrphanedTargets', 'notify']);
     expect(d).toMatchObject({ decision: 'deleted', active: false, phaseBefore: 'Progressing' });
+  });
+
+  it('reports in its alert the targets scaled back up from zero', () => {
+    const d = canaryDeleted(state('Succeeded'), { name: 'podinfo', namespace: 'test' }, NOW, ['Deployment/podinfo']);
+
+    expect(d.effects.flatMap((e) => (e.type === 'notify' ? [`${e.severity}: ${e.message}`] : []))).toEqual([
+      "warn: Canary podinfo.test deleted in phase Succeeded: not reverted (spec.revertOnDeletion unset); its primary, Services and routes are left to the cluster's garbage collection; Deployment/podinfo, scaled to zero by it, scaled back up",
+    ]);
   });
 
   it('is deterministic and JSON-round-trippable', () => {

@@ -164,6 +164,7 @@ export class World {
       case 'revertTarget':
       case 'finalizeRouter':
       case 'removeFinalizer':
+      case 'reviveOrphanedTargets':
       case 'runHooks':
       case 'notify':
       case 'recordEvent':
