@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Canary } from '../../shared/api/types.ts';
-import { DeploymentWorkload, SCALED_BY_ANNOTATION, reviveOrphanedTargets, type Deployment } from '../../shared/workload/index.ts';
+import { DaemonSetWorkload, DeploymentWorkload, SCALED_BY_ANNOTATION, reviveOrphanedTargets, type DaemonSet, type Deployment } from '../../shared/workload/index.ts';
 import { startKube, type KubeHarness } from '../kube/harness.ts';
 import { canaryFor, deploymentFor, refs } from './fixtures.ts';
 
@@ -71,6 +71,27 @@ describe('reviveOrphanedTargets', () => {
 
     expect(await reviveOrphanedTargets(h.kube, 'test', 'theirs')).toEqual([]);
     expect(await replicasOf('theirs')).toBe(0);
+  });
+
+  it('takes the no-node selector off a DaemonSet whose primary is gone, keeping its own selector', async () => {
+    const ref = { apiVersion: 'apps/v1', kind: 'DaemonSet', namespace: 'test', name: 'agent' };
+    await h.kube.create({
+      apiVersion: 'apps/v1',
+      kind: 'DaemonSet',
+      metadata: { name: 'agent', namespace: 'test' },
+      spec: {
+        selector: { matchLabels: { name: 'agent' } },
+        template: { metadata: { labels: { name: 'agent' } }, spec: { containers: [{ name: 'agent', image: 'agent:1' }], nodeSelector: { pool: 'edge' } } },
+      },
+    } as DaemonSet);
+    await new DaemonSetWorkload({ kube: h.kube }).scaleToZero(canaryFor('agent', {}, 'DaemonSet'));
+    expect((await h.kube.get<DaemonSet>(ref))?.spec.template.spec.nodeSelector).toEqual({ pool: 'edge', 'flagger.app/scale-to-zero': 'true' });
+
+    expect(await reviveOrphanedTargets(h.kube, 'test', 'agent')).toEqual(['DaemonSet/agent']);
+
+    const target = await h.kube.get<DaemonSet>(ref);
+    expect(target?.spec.template.spec.nodeSelector).toEqual({ pool: 'edge' });
+    expect(target?.metadata.annotations?.[SCALED_BY_ANNOTATION]).toBeUndefined();
   });
 
   it('records the Canary that scaled the target to zero', async () => {
