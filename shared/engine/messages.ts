@@ -147,6 +147,9 @@ export const alerts = {
   deadline: (reason: string): string => `Progress deadline exceeded ${reason}`,
   /** Fledge: a Canary deleted without `revertOnDeletion` can no longer carry an event, so it is said as an alert. */
   deleted: (n: Names, phase: string, revived: readonly string[] = []): string =>
-    `Canary ${canary(n)} deleted in phase ${phase}: not reverted (spec.revertOnDeletion unset); its primary, Services and routes are left to the cluster's garbage collection` +
+    (phase === 'Terminating'
+      ? `Canary ${canary(n)} deleted before its revert completed (finalizer finalizer.flagger.app removed by someone else)`
+      : `Canary ${canary(n)} deleted in phase ${phase}: not reverted (no revertOnDeletion finalizer on it)`) +
+    `; its primary, Services and routes are left to the cluster's garbage collection` +
     (revived.length === 0 ? '' : `; ${revived.join(', ')}, scaled to zero by it, scaled back up`),
 } as const;

@@ -105,7 +105,7 @@ describe('a Canary deleted without revertOnDeletion', () => {
     const history = (await s.deps.store.history(s.id)).items;
     expect(history.at(-1)).toMatchObject({ tick: 3, decision: 'deleted', phaseBefore: 'Initialized', phaseAfter: 'Terminated', events: [{ type: 'Normal', message: 'Terminated canary podinfo.test' }] });
     expect(s.notifier.drain().map((a) => `${a.severity}: ${a.message}`)).toEqual([
-      "warn: Canary podinfo.test deleted in phase Initialized: not reverted (spec.revertOnDeletion unset); its primary, Services and routes are left to the cluster's garbage collection; Deployment/podinfo, scaled to zero by it, scaled back up",
+      "warn: Canary podinfo.test deleted in phase Initialized: not reverted (no revertOnDeletion finalizer on it); its primary, Services and routes are left to the cluster's garbage collection; Deployment/podinfo, scaled to zero by it, scaled back up",
     ]);
     expect(await clusterEvents(s)).not.toContain('Terminated canary podinfo.test');
     // Fledge's safety: the primary went with the Canary, so podinfo, which Fledge had scaled to zero, is back.

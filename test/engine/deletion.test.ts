@@ -146,7 +146,7 @@ describe('deletion without a revert', () => {
       messages: [],
       then: (d) => {
         expect(alertsOf(d)).toEqual([
-          "warn: Canary podinfo.test deleted in phase Progressing: not reverted (spec.revertOnDeletion unset); its primary, Services and routes are left to the cluster's garbage collection",
+          "warn: Canary podinfo.test deleted in phase Progressing: not reverted (no revertOnDeletion finalizer on it); its primary, Services and routes are left to the cluster's garbage collection",
         ]);
         expect(d.active).toBe(false);
         expect(d.next.pendingRevision).toBeUndefined();
@@ -202,7 +202,15 @@ describe('canaryDeleted', () => {
     const d = canaryDeleted(state('Succeeded'), { name: 'podinfo', namespace: 'test' }, NOW, ['Deployment/podinfo']);
 
     expect(d.effects.flatMap((e) => (e.type === 'notify' ? [`${e.severity}: ${e.message}`] : []))).toEqual([
-      "warn: Canary podinfo.test deleted in phase Succeeded: not reverted (spec.revertOnDeletion unset); its primary, Services and routes are left to the cluster's garbage collection; Deployment/podinfo, scaled to zero by it, scaled back up",
+      "warn: Canary podinfo.test deleted in phase Succeeded: not reverted (no revertOnDeletion finalizer on it); its primary, Services and routes are left to the cluster's garbage collection; Deployment/podinfo, scaled to zero by it, scaled back up",
+    ]);
+  });
+
+  it('says when the revert was cut short by someone removing the finalizer', () => {
+    const d = canaryDeleted(state('Terminating'), { name: 'podinfo', namespace: 'test' }, NOW);
+
+    expect(d.effects.flatMap((e) => (e.type === 'notify' ? [e.message] : []))).toEqual([
+      "Canary podinfo.test deleted before its revert completed (finalizer finalizer.flagger.app removed by someone else); its primary, Services and routes are left to the cluster's garbage collection",
     ]);
   });
 

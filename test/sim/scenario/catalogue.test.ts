@@ -468,7 +468,7 @@ const CASES: Case[] = [
       expect(last.canary).toEqual({ replicas: 2, readyReplicas: 2, image: V1 });
       expect(last.events).toEqual([]);
       expect(last.alerts).toEqual([
-        { severity: 'warn', message: "Canary podinfo.test deleted in phase Progressing: not reverted (spec.revertOnDeletion unset); its primary, Services and routes are left to the cluster's garbage collection" },
+        { severity: 'warn', message: "Canary podinfo.test deleted in phase Progressing: not reverted (no revertOnDeletion finalizer on it); its primary, Services and routes are left to the cluster's garbage collection" },
       ]);
     },
   },
