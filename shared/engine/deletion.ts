@@ -57,6 +57,8 @@ export function handleDeletion(t: Tick): boolean {
     return true;
   }
   if (hasFinalizer(canary)) t.effect({ type: 'removeFinalizer' });
+  // The primary goes with the Canary: a target Fledge left at zero comes back up (see canaryDeleted).
+  t.effect({ type: 'reviveOrphanedTargets' });
   terminate(t);
   t.alert('warn', alerts.deleted(t.names, t.state.phase));
   t.decide('deleted', 'the Canary is being deleted and nothing is to be reverted');

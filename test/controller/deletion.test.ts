@@ -176,6 +176,24 @@ describe('a Canary deleted with revertOnDeletion', () => {
     expect(await canaryObject(s)).toBeUndefined();
   });
 
+  it('lets the Canary go without a revert when revertOnDeletion was turned off, its target back up from zero', async () => {
+    const s = await start(true);
+    await tick(s, 1);
+    await tick(s, 2);
+    await s.kube.patch(canaryRef(s.id), 'merge', { spec: { revertOnDeletion: false } });
+    await s.kube.delete(canaryRef(s.id));
+
+    expect((await tick(s, 3)).kind).toBe('advanced');
+
+    expect(await state(s)).toMatchObject({ phase: 'Terminated' });
+    expect(await canaryObject(s)).toBeUndefined();
+    expect(replicas(await deployment(s, 'podinfo'))).toBe(2);
+    // Not reverted: the apex Service keeps selecting the primary's pods, as Flagger leaves it.
+    const apex = await s.kube.get<KubeObject>({ apiVersion: 'v1', kind: 'Service', namespace: 'test', name: 'podinfo' });
+    expect((apex?.['spec'] as { selector?: unknown }).selector).toEqual({ app: 'podinfo-primary' });
+    expect((await tick(s, 4)).kind).toBe('notFound');
+  });
+
   it('does not hold the deletion of a Canary it cannot run: the finalizer goes, the next tick finds it gone', async () => {
     const s = await start(true);
     await tick(s, 1);

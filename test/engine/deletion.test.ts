@@ -142,7 +142,7 @@ describe('deletion without a revert', () => {
       state: state('Progressing', { canaryWeight: 20, pendingRevision: { spec: 'rev-3', trackedConfigs: {}, detectedAt: NOW } }),
       phase: 'Terminated',
       decision: 'deleted',
-      types: ['notify'],
+      types: ['reviveOrphanedTargets', 'notify'],
       messages: [],
       then: (d) => {
         expect(alertsOf(d)).toEqual([
@@ -157,7 +157,7 @@ describe('deletion without a revert', () => {
       canary: deleting(canary()),
       state: state('Succeeded'),
       phase: 'Terminated',
-      types: ['removeFinalizer', 'notify'],
+      types: ['removeFinalizer', 'reviveOrphanedTargets', 'notify'],
     },
     {
       name: 'does nothing more once Terminated while another finalizer still holds the Canary',
