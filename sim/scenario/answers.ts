@@ -65,7 +65,7 @@ export class WorldMetrics {
 }
 
 function scriptedResult(answer: MetricAnswer): MetricQueryResult {
-  if (answer === 'nodata') return { kind: 'noData', reason: 'no values found (scripted)' };
+  if (answer === 'nodata') return { kind: 'noData', reason: 'no values found' };
   if (answer === 'error') return { kind: 'error', error: 'query failed (scripted)' };
   return { kind: 'value', value: answer };
 }

@@ -57,6 +57,14 @@ describe('WorldMetrics', () => {
     expect((await metrics.check(request('request-duration'))).result).toEqual({ kind: 'value', value: 120 });
   });
 
+  it('words a scripted nodata answer as a real provider does, so the halt event reads as Flagger\'s', async () => {
+    const metrics = new WorldMetrics(WORLD, async () => 'podinfo:bad');
+
+    await metrics.check(request('error-rate'));
+
+    expect((await metrics.check(request('error-rate'))).result).toEqual({ kind: 'noData', reason: 'no values found' });
+  });
+
   it('finds no data when the canary workload does not exist', async () => {
     const metrics = new WorldMetrics({ ...WORLD, metrics: {} }, async () => undefined);
 
