@@ -56,14 +56,19 @@ export class IstioRouter implements Router {
     const analysisMatch = canary.spec.analysis.match ?? [];
     let routes: RouteSpec = { primary: 100, canary: 0, mirrored: false, ...(analysisMatch.length > 0 ? { match: analysisMatch } : {}) };
     if (current && reading.ok) {
-      const split = analysisMatch.length > 0 && reading.matched ? reading.matched : reading;
+      // Reconcile never moves live traffic: a split without a match route that sends requests to the canary (all
+      // of them, while the primary cannot serve) stays one until setRoutes changes it; adding the A/B match route
+      // here would send every unmatched request back to the primary.
+      const keepUnmatched = analysisMatch.length > 0 && reading.matched === null && reading.canary > 0;
+      const matching = analysisMatch.length > 0 && !keepUnmatched;
+      const split = matching && reading.matched ? reading.matched : reading;
       const mirrorWeight = mirrorWeightOf(current.spec);
       routes = {
         primary: split.primary,
         canary: split.canary,
         mirrored: reading.mirrored,
         ...(mirrorWeight !== undefined ? { mirrorWeight } : {}),
-        ...(analysisMatch.length > 0 ? { match: analysisMatch } : {}),
+        ...(matching ? { match: analysisMatch } : {}),
         ...(reading.session ? { session: reading.session } : {}),
       };
     }

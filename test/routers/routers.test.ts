@@ -160,6 +160,21 @@ describe('istio router', () => {
     expect(await router.getRoutes(canary)).toEqual({ ok: true, primary: 100, canary: 0, mirrored: false, matched: null });
   });
 
+  it('keeps all traffic on the canary across reconciles of an A/B Canary, adding the match route only with the split back on the primary', async () => {
+    const match = [{ headers: { 'x-canary': { exact: 'insider' } } }];
+    const ab = await canaryWithTarget('abtest', 'istio', {}, { interval: '1m', match });
+    await router.initialize(ab);
+    await router.reconcile(ab);
+    await router.setRoutes(ab, { primary: 0, canary: 100, mirrored: false });
+
+    await router.reconcile(ab);
+
+    expect(await router.getRoutes(ab)).toEqual({ ok: true, primary: 0, canary: 100, mirrored: false, matched: null });
+    await router.setRoutes(ab, { primary: 100, canary: 0, mirrored: false });
+    await router.reconcile(ab);
+    expect(await router.getRoutes(ab)).toEqual({ ok: true, primary: 100, canary: 0, mirrored: false, matched: { primary: 100, canary: 0 } });
+  });
+
   it('hands out stable session cookies for a run and expires them after', async () => {
     const sticky = await canaryWithTarget('sticky', 'istio', {}, { interval: '1m', sessionAffinity: { cookieName: 'flagger-cookie', primaryCookieName: 'primary-cookie' } });
     await router.initialize(sticky);
