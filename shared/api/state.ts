@@ -188,8 +188,15 @@ export interface CanaryState {
   readonly phaseEnteredAt?: IsoTime;
   /** When the current run entered Progressing (the canary-readiness deadline counts from here). */
   readonly progressingSince?: IsoTime;
-  /** When the current promotion started (the primary-readiness deadline counts from here). */
+  /** When the current promotion started (the primary-readiness deadline counts from here, or from its last progress). */
   readonly promotingSince?: IsoTime;
+  /**
+   * The most updated primary replicas seen available during the current promotion, and when that number last
+   * rose: a primary still rolling out gets `progressDeadlineSeconds` from its last progress, as Kubernetes
+   * counts it, while one that never rises (or falls back, e.g. crash-looping) keeps the deadline it had.
+   */
+  readonly primaryProgressCount?: number;
+  readonly primaryProgressAt?: IsoTime;
   /** Last change of this state (Flagger's `status.lastTransitionTime`). */
   readonly lastTransitionTime: IsoTime;
   /**
@@ -208,9 +215,13 @@ export interface CanaryState {
   readonly promotionFailure?: PromotionFailure;
   /**
    * Since when the canary has been seen not ready during the current run (set when it is scaled up, cleared when
-   * it is ready): the hard `progressDeadlineSeconds` deadline for a canary that never becomes ready counts from here.
+   * it is ready): the hard `progressDeadlineSeconds` deadline for a canary that is not ready counts from here, or from
+   * its last progress.
    */
   readonly canaryNotReadySince?: IsoTime;
+  /** The canary's progress while it is not ready, as {@link CanaryState.primaryProgressCount} is the primary's. */
+  readonly canaryProgressCount?: number;
+  readonly canaryProgressAt?: IsoTime;
   /** The idle phase (Initialized, Succeeded or Failed) the current run started from, returned to if it is cancelled. */
   readonly idlePhase?: Phase;
 }

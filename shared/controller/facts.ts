@@ -41,6 +41,7 @@ function workloadFacts(state: WorkloadState): WorkloadFacts {
     expected: state.expected,
     replicas: state.replicas,
     availableReplicas: state.availableReplicas,
+    ...(state.progress === undefined ? {} : { progress: state.progress }),
   };
 }
 

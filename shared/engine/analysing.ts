@@ -9,8 +9,9 @@ import { Phases } from '../api/state.ts';
 import { analysisPasses, rollbackRequested } from './checks.ts';
 import { takeControl } from './controls.ts';
 import { events } from './messages.ts';
-import { ALL_PRIMARY, beginRun, effectiveSplit, endRun, markApplied, promote, rollback, setRoutes } from './outcomes.ts';
+import { ALL_PRIMARY, beginRun, effectiveSplit, endRun, forgetCanaryProgress, markApplied, promote, rollback, setRoutes } from './outcomes.ts';
 import { skipAnalysis } from './promotion.ts';
+import { noteProgress, progressMark, secondsStalled } from './progress.ts';
 import { keepTrafficOffPrimary, runInterrupted } from './rebuild.ts';
 import { sameRevision } from './revision.ts';
 import type { Tick } from './tick.ts';
@@ -65,13 +66,15 @@ export function analysing(t: Tick): void {
 }
 
 /**
- * Canary readiness. Not ready: wait, unless the workload gave up or the canary has not been ready for
- * `progressDeadlineSeconds` (Fledge's hard deadline, whatever the Deployment's conditions say): rollback.
+ * Canary readiness. Not ready: wait, unless the workload gave up or the canary has made no progress for
+ * `progressDeadlineSeconds` since it was first seen not ready or since its last progress (Fledge's hard
+ * deadline, whatever the Deployment's conditions say, see `progress.ts`): rollback.
  */
 function canaryReady(t: Tick): boolean {
   const readiness = t.facts.target.readiness;
   if (readiness.kind === 'ready') {
     delete t.next.canaryNotReadySince;
+    forgetCanaryProgress(t);
     return true;
   }
   if (readiness.kind === 'failed') {
@@ -80,9 +83,20 @@ function canaryReady(t: Tick): boolean {
   }
   const since = t.next.canaryNotReadySince ?? t.now;
   t.next.canaryNotReadySince = since;
-  const elapsed = t.secondsSince(since);
-  if (elapsed >= t.spec.progressDeadlineSeconds) {
-    rollback(t, { kind: 'deadline', reason: events.canaryDeadline(elapsed, readiness.reason) });
+  const target = t.facts.target;
+  const mark = noteProgress(progressMark(t.next.canaryProgressCount, t.next.canaryProgressAt), target, t.now);
+  if (mark !== undefined) {
+    t.next.canaryProgressCount = mark.count;
+    t.next.canaryProgressAt = mark.at;
+  }
+  const stalled = secondsStalled(t, since, mark);
+  if (stalled >= t.spec.progressDeadlineSeconds) {
+    const elapsed = t.secondsSince(since);
+    const reason =
+      mark === undefined
+        ? events.canaryDeadline(elapsed, readiness.reason)
+        : events.canaryStalled(elapsed, { seconds: stalled, available: mark.count, desired: target.progress?.desired ?? target.replicas }, readiness.reason);
+    rollback(t, { kind: 'deadline', reason });
     return false;
   }
   t.warning(readiness.reason);

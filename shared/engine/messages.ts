@@ -19,6 +19,14 @@ const primary = (n: Names): string => `${n.target}-primary.${n.namespace}`;
 export type Bound = 'min' | 'max';
 const cmp = (bound: Bound): string => (bound === 'min' ? '<' : '>');
 
+/** A rollout without progress: for how long, and how many of its desired replicas it had made available. */
+export interface Stall {
+  readonly seconds: number;
+  readonly available: number;
+  readonly desired: number;
+}
+const stalled = (s: Stall): string => `no progress for ${s.seconds}s since ${s.available} of ${s.desired} updated replicas became available`;
+
 /** Kubernetes event texts. */
 export const events = {
   suspended: (): string => 'skipping canary run as object is suspended',
@@ -126,8 +134,14 @@ export const events = {
   routesUnavailable: (reason: string): string => `Routes unavailable: ${reason}`,
   primaryDeadline: (n: Names, seconds: number, reason: string): string =>
     `${primary(n)} not ready ${seconds}s after promotion (progressDeadlineSeconds): ${reason}`,
+  /** Fledge: a primary that made some progress, then none for the deadline (counted as Kubernetes does). */
+  primaryStalled: (n: Names, seconds: number, stall: Stall, reason: string): string =>
+    `${primary(n)} not ready ${seconds}s after promotion, ${stalled(stall)} (progressDeadlineSeconds): ${reason}`,
   canaryDeadline: (seconds: number, reason: string): string =>
     `${reason} (not ready for ${seconds}s, progressDeadlineSeconds)`,
+  /** Fledge: a canary that made some progress, then none for the deadline. */
+  canaryStalled: (seconds: number, stall: Stall, reason: string): string =>
+    `${reason} (not ready for ${seconds}s, ${stalled(stall)}, progressDeadlineSeconds)`,
   targetMissing: (kind: string, n: Names): string => `${kind} ${target(n)} not found`,
   terminating: (n: Names): string => `Terminating canary ${canary(n)}`,
   terminated: (n: Names): string => `Terminated canary ${canary(n)}`,

@@ -116,6 +116,19 @@ export function beginRun(t: Tick, revision: Revision): void {
   markApplied(t, revision);
   t.next.progressingSince = t.now;
   t.next.canaryNotReadySince = t.now;
+  forgetCanaryProgress(t);
+}
+
+/** The canary's progress mark goes with `canaryNotReadySince`: a new wait counts progress from none. */
+export function forgetCanaryProgress(t: Tick): void {
+  delete t.next.canaryProgressCount;
+  delete t.next.canaryProgressAt;
+}
+
+/** The primary's progress mark goes with `promotingSince`: a new promotion (or a rebuilt primary) starts from none. */
+export function forgetPrimaryProgress(t: Tick): void {
+  delete t.next.primaryProgressCount;
+  delete t.next.primaryProgressAt;
 }
 
 /** Forgets the timers of a run that ended (iterations read 0 outside the analysis, as Flagger reports them). */
@@ -123,6 +136,7 @@ export function endRun(t: Tick): void {
   t.next.iterations = 0;
   delete t.next.progressingSince;
   delete t.next.canaryNotReadySince;
+  forgetCanaryProgress(t);
   delete t.next.pendingRevision;
 }
 
@@ -185,6 +199,7 @@ export function promote(t: Tick): void {
   t.phase(Phases.Promoting);
   t.next.iterations = 0;
   t.next.promotingSince = t.now;
+  forgetPrimaryProgress(t);
   // The template is JSON read from the cluster; it is kept so a failed promotion can be undone later.
   if (t.facts.target.template !== undefined) t.next.promotingTemplate = t.facts.target.template as JsonObject;
   else delete t.next.promotingTemplate;
@@ -213,6 +228,7 @@ export function markPromoted(t: Tick): void {
   if (t.next.promotingTemplate !== undefined) t.next.lastPromotedTemplate = t.next.promotingTemplate;
   delete t.next.promotingTemplate;
   delete t.next.promotingSince;
+  forgetPrimaryProgress(t);
 }
 
 /** Flagger's Finalising step: canary to zero, Succeeded, post-rollout hooks, "Promotion completed!". */
@@ -256,6 +272,7 @@ export function failPromotion(t: Tick, headline: string, reason: string): void {
   t.next.promotionFailure = { mode, at: t.now, reason };
   delete t.next.promotingTemplate;
   delete t.next.promotingSince;
+  forgetPrimaryProgress(t);
   endRun(t);
   postRollout(t, Phases.Failed);
   t.decide('promotionFailed', `${headline} (${mode})`);

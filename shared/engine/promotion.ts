@@ -8,6 +8,7 @@ import { Phases } from '../api/state.ts';
 import type { JsonObject } from '../api/state.ts';
 import { alerts, events } from './messages.ts';
 import { ALL_CANARY, ALL_PRIMARY, effectiveSplit, endRun, failPromotion, markPromoted, promote, restorePrimary, setRoutes, succeed } from './outcomes.ts';
+import { noteProgress, progressMark, secondsStalled } from './progress.ts';
 import type { Tick } from './tick.ts';
 import type { WorkloadFacts } from './types.ts';
 
@@ -54,18 +55,28 @@ export function finalising(t: Tick): void {
 /**
  * The primary is not ready during the promotion. With no replica available at all (a Recreate rollout) the
  * traffic it carries moves to the canary at once, so there is no outage while it comes up. The promotion
- * fails when the primary's own deadline is exceeded or when it has not reached its expected state
- * `progressDeadlineSeconds` after the promotion started, whatever its conditions say.
+ * fails when the primary's own deadline is exceeded, or when it has not reached its expected state and made
+ * no progress for `progressDeadlineSeconds` since the promotion started or since its last progress (see
+ * `progress.ts`), whatever its conditions say.
  */
 function primaryNotReady(t: Tick, primary: WorkloadFacts): void {
   const readiness = primary.readiness;
   const reason = readiness.kind === 'ready' ? '' : readiness.reason;
-  const deadline = t.spec.progressDeadlineSeconds;
-  const elapsed = t.secondsSince(t.next.promotingSince ?? t.state.phaseEnteredAt ?? t.now);
   if (readiness.kind === 'failed') return failPromotion(t, events.promotionFailed(reason), reason);
-  if (elapsed >= deadline) {
+  const started = t.next.promotingSince ?? t.state.phaseEnteredAt ?? t.now;
+  const mark = noteProgress(progressMark(t.next.primaryProgressCount, t.next.primaryProgressAt), primary, t.now);
+  if (mark !== undefined) {
+    t.next.primaryProgressCount = mark.count;
+    t.next.primaryProgressAt = mark.at;
+  }
+  const stalled = secondsStalled(t, started, mark);
+  if (stalled >= t.spec.progressDeadlineSeconds) {
     const detail = primary.expected?.kind === 'pending' ? primary.expected.reason : reason;
-    const why = events.primaryDeadline(t.names, elapsed, detail);
+    const elapsed = t.secondsSince(started);
+    const why =
+      mark === undefined
+        ? events.primaryDeadline(t.names, elapsed, detail)
+        : events.primaryStalled(t.names, elapsed, { seconds: stalled, available: mark.count, desired: primary.progress?.desired ?? primary.replicas }, detail);
     return failPromotion(t, events.promotionFailed(why), why);
   }
   const routes = t.facts.routes;

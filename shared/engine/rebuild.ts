@@ -33,7 +33,7 @@
 import { Phases } from '../api/state.ts';
 import type { JsonObject, Phase } from '../api/state.ts';
 import { events } from './messages.ts';
-import { ALL_CANARY, setRoutes } from './outcomes.ts';
+import { ALL_CANARY, forgetCanaryProgress, forgetPrimaryProgress, setRoutes } from './outcomes.ts';
 import { sameRevision } from './revision.ts';
 import type { Revision, Tick } from './tick.ts';
 
@@ -87,6 +87,7 @@ export function rebuildPrimary(t: Tick): boolean {
     case Phases.Finalising:
       // The rebuilt primary rolls the promoted template out from no pod: its deadline starts now.
       t.next.promotingSince = t.now;
+      forgetPrimaryProgress(t);
       t.phase(Phases.Promoting);
       break;
     case Phases.Initializing:
@@ -119,6 +120,7 @@ function interruptRun(t: Tick): void {
   t.next.iterations = 0;
   delete t.next.progressingSince;
   delete t.next.canaryNotReadySince;
+  forgetCanaryProgress(t);
   t.normal(events.analysisInterrupted(t.names));
 }
 

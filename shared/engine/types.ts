@@ -43,6 +43,17 @@ export interface WorkloadFacts {
   readonly replicas: number;
   /** Replicas available on the current template; 0 is "no ready replica at all" (e.g. a Recreate rollout). */
   readonly availableReplicas: number;
+  /**
+   * How far the rollout of the current template has come, from the status counts alone: the engine counts its
+   * deadlines from the last increase of `updatedAvailable`. When absent they count from the start of the wait.
+   */
+  readonly progress?: RolloutProgress;
+}
+
+/** Updated replicas available on the current template, out of the desired ones (see `WorkloadFacts.progress`). */
+export interface RolloutProgress {
+  readonly updatedAvailable: number;
+  readonly desired: number;
 }
 
 /** `<target>-primary`, with what a promotion would do to it. */

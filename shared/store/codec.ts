@@ -155,6 +155,8 @@ export function stateProblems(state: Record<string, unknown>): string[] {
     promotingTemplate: [isObject, 'an object', 'optional'],
     lastPromotedConfigs: [isStringRecord, 'an object of strings', 'optional'],
     canaryNotReadySince: [isString, 'a string', 'optional'],
+    canaryProgressCount: [isFiniteNumber, 'a number', 'optional'],
+    canaryProgressAt: [isString, 'a string', 'optional'],
     idlePhase: [isPhase, "one of Flagger's phases", 'optional'],
     sessionAffinityCookie: [isString, 'a string', 'optional'],
     primarySessionAffinityCookie: [isString, 'a string', 'optional'],
@@ -162,6 +164,8 @@ export function stateProblems(state: Record<string, unknown>): string[] {
     phaseEnteredAt: [isString, 'a string', 'optional'],
     progressingSince: [isString, 'a string', 'optional'],
     promotingSince: [isString, 'a string', 'optional'],
+    primaryProgressCount: [isFiniteNumber, 'a number', 'optional'],
+    primaryProgressAt: [isString, 'a string', 'optional'],
   }, problems);
   checkList('state.conditions', state.conditions, (path, c, p) =>
     checkFields(path, c, {

@@ -5,8 +5,8 @@ import { DAEMONSET_SCALE_TO_ZERO_SELECTOR, SCALED_BY_ANNOTATION } from './hash.t
 import { canaryNamespace } from './labels.ts';
 import type { DaemonSet } from './objects.ts';
 import { DEFAULT_PROGRESS_DEADLINE_SECONDS, PodWorkload, type Role } from './pod-workload.ts';
-import { daemonSetExpectedState, daemonSetReadiness, describe } from './readiness.ts';
-import type { ExpectedState, Readiness, ReadinessContext } from './types.ts';
+import { daemonSetExpectedState, daemonSetProgress, daemonSetReadiness, describe } from './readiness.ts';
+import type { ExpectedState, Readiness, ReadinessContext, RolloutProgress } from './types.ts';
 
 /** The spec fields Flagger copies from the target DaemonSet to the primary. */
 const DAEMONSET_SETTINGS = ['minReadySeconds', 'revisionHistoryLimit', 'updateStrategy'] as const;
@@ -58,6 +58,10 @@ export class DaemonSetWorkload extends PodWorkload<DaemonSet> {
 
   protected expectedOf(object: DaemonSet): ExpectedState {
     return daemonSetExpectedState(object);
+  }
+
+  protected progressOf(object: DaemonSet): RolloutProgress {
+    return daemonSetProgress(object);
   }
 
   protected availableOf(object: DaemonSet): number {

@@ -5,8 +5,8 @@ import { canaryNamespace } from './labels.ts';
 import { SCALED_BY_ANNOTATION } from './hash.ts';
 import type { Deployment } from './objects.ts';
 import { DEFAULT_PROGRESS_DEADLINE_SECONDS, PodWorkload, type Role } from './pod-workload.ts';
-import { deploymentExpectedState, deploymentReadiness, describe } from './readiness.ts';
-import type { ExpectedState, Readiness, ReadinessContext } from './types.ts';
+import { deploymentExpectedState, deploymentProgress, deploymentReadiness, describe } from './readiness.ts';
+import type { ExpectedState, Readiness, ReadinessContext, RolloutProgress } from './types.ts';
 
 /**
  * Where `scaleToZero` records the replica count the target had, so `scaleFromZero` can restore it even
@@ -53,6 +53,10 @@ export class DeploymentWorkload extends PodWorkload<Deployment> {
 
   protected expectedOf(object: Deployment): ExpectedState {
     return deploymentExpectedState(object);
+  }
+
+  protected progressOf(object: Deployment): RolloutProgress {
+    return deploymentProgress(object);
   }
 
   protected availableOf(object: Deployment): number {

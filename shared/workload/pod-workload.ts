@@ -32,6 +32,7 @@ import type {
   ReadinessContext,
   RestoreOptions,
   RestoreResult,
+  RolloutProgress,
   RevisionConfigMap,
   RevisionSecret,
   TargetMetadata,
@@ -83,6 +84,8 @@ export abstract class PodWorkload<T extends Deployment | DaemonSet> implements W
   protected abstract replicasOf(object: T): number;
   /** Pods available on the current template. */
   protected abstract availableOf(object: T): number;
+  /** How far the object's rollout of its current template has come. */
+  protected abstract progressOf(object: T): RolloutProgress;
   /** True when promoting `target` to `primary` would leave the primary with no available pod while it rolls out. */
   protected abstract promotionDisruptive(target: T, primary: T, canary: Canary): boolean;
   abstract scaleToZero(canary: Canary): Promise<void>;
@@ -356,10 +359,21 @@ export abstract class PodWorkload<T extends Deployment | DaemonSet> implements W
   }
 
   protected primaryExpected(primary: T, revision: PromotedRevision | undefined): ExpectedState {
-    if (revision && canonicalJson(normalizeTemplate(primary.spec.template)) !== canonicalJson(normalizeTemplate(revision.template))) {
+    if (!this.runsRevision(primary, revision)) {
       return { kind: 'pending', reason: 'the primary does not run the promoted template' };
     }
     return this.expectedOf(primary);
+  }
+
+  /** True unless a revision is given and the primary's template is not that revision's. */
+  private runsRevision(primary: T, revision: PromotedRevision | undefined): boolean {
+    return revision === undefined || canonicalJson(normalizeTemplate(primary.spec.template)) === canonicalJson(normalizeTemplate(revision.template));
+  }
+
+  /** A primary that does not run the promoted template has made no progress towards it. */
+  private observedPrimary(state: WorkloadState, primary: T, revision: PromotedRevision | undefined): WorkloadState {
+    if (state.progress === undefined || this.runsRevision(primary, revision)) return state;
+    return { ...state, progress: { ...state.progress, updatedAvailable: 0 } };
   }
 
   async canaryExpectedState(canary: Canary): Promise<ExpectedState> {
@@ -383,13 +397,14 @@ export abstract class PodWorkload<T extends Deployment | DaemonSet> implements W
       expected,
       replicas: this.replicasOf(object),
       availableReplicas: this.availableOf(object),
+      progress: this.progressOf(object),
     });
     return {
       target: target
         ? { ...observed(target, 'canary', this.expectedOf(target)), templateHash: templateHash(target.spec.template), template: target.spec.template }
         : { ...missing(canary.spec.targetRef.name), templateHash: '' },
       primary: primary
-        ? { ...observed(primary, 'primary', this.primaryExpected(primary, revision)), updateDisruptive: target ? this.promotionDisruptive(target, primary, canary) : false }
+        ? { ...this.observedPrimary(observed(primary, 'primary', this.primaryExpected(primary, revision)), primary, revision), updateDisruptive: target ? this.promotionDisruptive(target, primary, canary) : false }
         : { ...missing(primaryName(canary)), updateDisruptive: false },
       trackedConfigs: trackedConfigMap(configs),
       ...(autoscalerMinReplicas !== undefined ? { autoscalerMinReplicas } : {}),

@@ -4,7 +4,7 @@
  * expected state, which does not trust the workload's own conditions.
  */
 import type { DaemonSet, Deployment, WorkloadCondition } from './objects.ts';
-import type { ExpectedState, Readiness } from './types.ts';
+import type { ExpectedState, Readiness, RolloutProgress } from './types.ts';
 
 /** How to judge a Deployment's readiness. */
 export interface DeploymentReadinessInput {
@@ -112,6 +112,30 @@ export function daemonSetExpectedState(daemonSet: DaemonSet): ExpectedState {
   const available = status.numberAvailable ?? 0;
   if (available < desired) return { kind: 'pending', reason: `${available} of ${desired} updated pods available` };
   return { kind: 'reached' };
+}
+
+/**
+ * Progress of a Deployment's rollout: updated pods that are available. The status has no such count, so it is
+ * bounded from below by the available pods minus the old ones still running, which is exact once the old
+ * pods are gone and never counts an old pod as progress.
+ */
+export function deploymentProgress(deployment: Deployment): RolloutProgress {
+  const status = deployment.status ?? {};
+  const desired = deployment.spec.replicas ?? 1;
+  if ((deployment.metadata.generation ?? 0) > (status.observedGeneration ?? 0)) return { updatedAvailable: 0, desired };
+  const updated = status.updatedReplicas ?? 0;
+  const old = Math.max(0, (status.replicas ?? 0) - updated);
+  return { updatedAvailable: Math.max(0, Math.min(updated, (status.availableReplicas ?? 0) - old)), desired };
+}
+
+/** Progress of a DaemonSet's rollout, bounded as {@link deploymentProgress} is (old daemons are scheduled, not updated). */
+export function daemonSetProgress(daemonSet: DaemonSet): RolloutProgress {
+  const status = daemonSet.status ?? {};
+  const desired = status.desiredNumberScheduled ?? 0;
+  if ((daemonSet.metadata.generation ?? 0) > (status.observedGeneration ?? 0)) return { updatedAvailable: 0, desired };
+  const updated = status.updatedNumberScheduled ?? 0;
+  const old = Math.max(0, (status.currentNumberScheduled ?? 0) - updated);
+  return { updatedAvailable: Math.max(0, Math.min(updated, (status.numberAvailable ?? 0) - old)), desired };
 }
 
 /** Prefixes a `wait`/`failed` reason (Flagger wraps each with the object it is about). */

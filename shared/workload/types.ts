@@ -30,6 +30,18 @@ export interface ReadinessContext {
  */
 export type ExpectedState = { readonly kind: 'reached' } | { readonly kind: 'pending'; readonly reason: string };
 
+/**
+ * How far a rollout has come, measured from the object's status alone (never its conditions): pods on the
+ * current template that are available, out of the desired ones. A stale status (generation not observed yet)
+ * counts 0, since its counts describe the template before.
+ */
+export interface RolloutProgress {
+  /** Available pods on the current template (a lower bound when old pods are still running). */
+  readonly updatedAvailable: number;
+  /** Desired pods: `spec.replicas`, or a DaemonSet's desired number scheduled. */
+  readonly desired: number;
+}
+
 /** A Secret of a promoted revision: kept by checksum only, its data never leaves the cluster. */
 export interface RevisionSecret {
   readonly kind: 'Secret';
@@ -109,6 +121,8 @@ export interface WorkloadState {
   readonly replicas: number;
   /** Pods available on the current template; 0 means no ready pod at all (e.g. mid-Recreate). */
   readonly availableReplicas: number;
+  /** How far its rollout has come; absent for a Service target, which has no pods. */
+  readonly progress?: RolloutProgress;
 }
 
 /** The primary as observed, with what a promotion would do to it. */

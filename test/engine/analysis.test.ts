@@ -257,6 +257,8 @@ describe('metric checks', () => {
 describe('canary readiness and its hard deadline', () => {
   const notReady = (reason = 'canary deployment podinfo.test not ready: waiting for rollout to finish: 0 of 2 (readyThreshold 100%) updated replicas are available') =>
     facts({ target: { readiness: { kind: 'wait', reason }, availableReplicas: 0 } });
+  const rollingCanary = (updatedAvailable: number) =>
+    facts({ target: { readiness: { kind: 'wait', reason: 'canary deployment podinfo.test not ready' }, replicas: 3, availableReplicas: 3, progress: { updatedAvailable, desired: 3 } } });
   it.each<Case>([
     {
       name: 'waits while the canary is not ready, starting its clock',
@@ -296,10 +298,44 @@ describe('canary readiness and its hard deadline', () => {
       ],
     },
     {
+      name: 'keeps waiting for a canary still rolling out past progressDeadlineSeconds, its deadline counted from its last progress',
+      state: progressing(0, { canaryNotReadySince: ago(600), canaryProgressCount: 1, canaryProgressAt: ago(120) }),
+      facts: rollingCanary(2),
+      phase: 'Progressing',
+      decision: 'wait',
+      then: (d) => expect(d.next).toMatchObject({ canaryProgressCount: 2, canaryProgressAt: '2026-01-01T01:00:00Z' }),
+    },
+    {
+      name: 'rolls back a canary that stalled after partial progress, progressDeadlineSeconds after its last progress',
+      state: progressing(0, { canaryNotReadySince: ago(900), canaryProgressCount: 1, canaryProgressAt: ago(600) }),
+      facts: rollingCanary(1),
+      phase: 'Failed',
+      messages: [
+        'Rolling back podinfo.test progress deadline exceeded canary deployment podinfo.test not ready (not ready for 900s, no progress for 600s since 1 of 3 updated replicas became available, progressDeadlineSeconds)',
+        'Canary failed! Scaling down podinfo.test',
+      ],
+    },
+    {
+      name: 'rolls back a canary that never makes progress, as before',
+      state: progressing(0, { canaryNotReadySince: ago(600) }),
+      facts: rollingCanary(0),
+      phase: 'Failed',
+      messages: [
+        'Rolling back podinfo.test progress deadline exceeded canary deployment podinfo.test not ready (not ready for 600s, progressDeadlineSeconds)',
+        'Canary failed! Scaling down podinfo.test',
+      ],
+    },
+    {
       name: 'clears the clock once the canary is ready',
       state: progressing(10, { canaryNotReadySince: ago(30) }),
       facts: at(10),
       then: (d) => expect(d.next.canaryNotReadySince).toBeUndefined(),
+    },
+    {
+      name: 'forgets the progress of the wait once the canary is ready',
+      state: progressing(10, { canaryNotReadySince: ago(30), canaryProgressCount: 1, canaryProgressAt: ago(20) }),
+      facts: at(10),
+      then: (d) => expect(d.next).not.toHaveProperty('canaryProgressAt'),
     },
   ])('$name', (row) => {
     check(row);

@@ -88,6 +88,91 @@ describe('promotion', () => {
   });
 });
 
+describe('the promotion deadline counts from the last progress, as Kubernetes counts it', () => {
+  const three = (updatedAvailable: number) =>
+    facts({
+      routes: routes(50, 50),
+      primary: rolling({
+        replicas: 3,
+        availableReplicas: 3,
+        expected: { kind: 'pending', reason: `${updatedAvailable + 1} of 3 replicas updated` },
+        progress: { updatedAvailable, desired: 3 },
+      }),
+    });
+  it.each<Case>([
+    {
+      name: 'keeps waiting for a slow primary that is still making progress past progressDeadlineSeconds',
+      state: promoting({ promotingSince: ago(700), primaryProgressCount: 1, primaryProgressAt: ago(120) }),
+      facts: three(2),
+      phase: 'Promoting',
+      decision: 'wait',
+      then: (d) => expect(d.next).toMatchObject({ primaryProgressCount: 2, primaryProgressAt: '2026-01-01T01:00:00Z' }),
+    },
+    {
+      name: 'counts the first progress seen after the deadline as progress',
+      state: promoting({ promotingSince: ago(600) }),
+      facts: three(1),
+      phase: 'Promoting',
+      decision: 'wait',
+      then: (d) => expect(d.next).toMatchObject({ primaryProgressCount: 1, primaryProgressAt: '2026-01-01T01:00:00Z' }),
+    },
+    {
+      name: 'keeps waiting when the last progress is just under progressDeadlineSeconds old',
+      state: promoting({ promotingSince: ago(900), primaryProgressCount: 1, primaryProgressAt: ago(599) }),
+      facts: three(1),
+      phase: 'Promoting',
+      decision: 'wait',
+      then: (d) => expect(d.next).toMatchObject({ primaryProgressCount: 1, primaryProgressAt: ago(599) }),
+    },
+    {
+      name: 'fails a primary that stalled after partial progress, progressDeadlineSeconds after its last progress',
+      state: promoting({ promotingSince: ago(900), primaryProgressCount: 1, primaryProgressAt: ago(600) }),
+      facts: three(1),
+      phase: 'Failed',
+      decision: 'promotionFailed',
+      messages: [
+        'Promotion failed, primary not ready: podinfo-primary.test not ready 900s after promotion, no progress for 600s since 1 of 3 updated replicas became available (progressDeadlineSeconds): 2 of 3 replicas updated',
+        'Restoring podinfo-primary.test to the last promoted revision',
+      ],
+      then: (d) => expect(d.next.primaryProgressCount).toBeUndefined(),
+    },
+    {
+      name: 'keeps the most replicas seen available when some are lost again',
+      state: promoting({ promotingSince: ago(900), primaryProgressCount: 2, primaryProgressAt: ago(300) }),
+      facts: three(1),
+      phase: 'Promoting',
+      decision: 'wait',
+      then: (d) => expect(d.next).toMatchObject({ primaryProgressCount: 2, primaryProgressAt: ago(300) }),
+    },
+    {
+      name: 'does not count replicas lost and available again (a crash loop) as progress',
+      state: promoting({ promotingSince: ago(900), primaryProgressCount: 2, primaryProgressAt: ago(600) }),
+      facts: three(2),
+      phase: 'Failed',
+      decision: 'promotionFailed',
+    },
+    {
+      name: 'fails a primary that never makes progress progressDeadlineSeconds after the promotion, as before',
+      state: promoting({ promotingSince: ago(600) }),
+      facts: three(0),
+      phase: 'Failed',
+      decision: 'promotionFailed',
+      messages: [
+        'Promotion failed, primary not ready: podinfo-primary.test not ready 600s after promotion (progressDeadlineSeconds): 1 of 3 replicas updated',
+        'Restoring podinfo-primary.test to the last promoted revision',
+      ],
+    },
+    {
+      name: 'forgets the progress of a promotion once it succeeds',
+      state: state('Finalising', { promotingSince: ago(300), primaryProgressCount: 2, primaryProgressAt: ago(60) }),
+      phase: 'Succeeded',
+      then: (d) => expect(d.next).not.toHaveProperty('primaryProgressAt'),
+    },
+  ])('$name', (row) => {
+    check(row);
+  });
+});
+
 describe('promotion failure (seeds 000 and 001)', () => {
   it.each<Case>([
     {

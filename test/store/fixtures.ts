@@ -63,12 +63,16 @@ export function fullState(overrides: Partial<CanaryState> = {}): CanaryState {
     phaseEnteredAt: '2026-01-01T00:01:00Z',
     progressingSince: '2026-01-01T00:01:00Z',
     promotingSince: '2026-01-01T00:00:30Z',
+    primaryProgressCount: 1,
+    primaryProgressAt: '2026-01-01T00:00:50Z',
     lastTransitionTime: '2026-01-01T00:03:00Z',
     version: 0,
     lastPromotedConfigs: { 'configmap/podinfo-config': '0a0b0c' },
     promotingTemplate: { ...podTemplate, metadata: { labels: { app: 'podinfo', revision: 'next' } } },
     promotionFailure: { mode: 'restore', at: '2026-01-01T00:02:50Z', reason: 'primary not ready: 0/2 replicas available', restoreOverdueAlerted: false },
     canaryNotReadySince: '2026-01-01T00:01:30Z',
+    canaryProgressCount: 2,
+    canaryProgressAt: '2026-01-01T00:01:40Z',
     idlePhase: 'Succeeded',
   };
   return { ...full, ...overrides };

@@ -174,6 +174,14 @@ describe('promote and restore', () => {
     expect((await read(dep('promo-primary'))).spec.template).toEqual(initial.template);
   });
 
+  it('counts no progress of a primary that does not run the revision it should', async () => {
+    await workload.restorePrimary(canary, promoted);
+    await setStatus('promo-primary', { replicas: 2, updatedReplicas: 2, availableReplicas: 2 });
+    const now = { now: new Date('2026-01-01T00:10:00Z') };
+    expect((await workload.observe(canary, now, promoted)).primary.progress).toEqual({ updatedAvailable: 2, desired: 2 });
+    expect((await workload.observe(canary, now, initial)).primary.progress).toEqual({ updatedAvailable: 0, desired: 2 });
+  });
+
   it('judges the primary against the revision it should run', async () => {
     await workload.restorePrimary(canary, promoted);
     await setStatus('promo-primary', { replicas: 2, updatedReplicas: 2, availableReplicas: 2 });
@@ -208,6 +216,27 @@ describe('readiness and observation', () => {
     expect(seen.target.templateHash).toBe(templateHash((await read(dep('ready'))).spec.template));
     expect(seen.primary).toMatchObject({ exists: true, replicas: 4, availableReplicas: 2, readiness: { kind: 'wait' } });
     expect(seen.trackedConfigs).toEqual({});
+  });
+
+  it.each([
+    { name: 'a surged new pod not ready yet', status: { replicas: 5, updatedReplicas: 1, availableReplicas: 4 }, updatedAvailable: 0 },
+    { name: 'the surged new pod available', status: { replicas: 5, updatedReplicas: 1, availableReplicas: 5 }, updatedAvailable: 1 },
+    { name: 'the old pod it replaced gone', status: { replicas: 4, updatedReplicas: 1, availableReplicas: 4 }, updatedAvailable: 1 },
+    { name: 'the next new pod available', status: { replicas: 5, updatedReplicas: 2, availableReplicas: 5 }, updatedAvailable: 2 },
+    { name: 'the rollout complete', status: { replicas: 4, updatedReplicas: 4, availableReplicas: 4 }, updatedAvailable: 4 },
+  ])('reports the primary\'s progress, updated replicas available, with $name', async ({ status, updatedAvailable }) => {
+    await setStatus('ready-primary', status);
+    const seen = await workload.observe(canary, { now: new Date('2026-01-01T00:10:00Z') });
+    expect(seen.primary.progress).toEqual({ updatedAvailable, desired: 4 });
+  });
+
+  it('reports no progress while the primary\'s new generation is not observed', async () => {
+    const primary = await read(dep('ready-primary'));
+    await h.kube.patch(dep('ready-primary'), 'merge', { spec: { template: { metadata: { annotations: { 'example.com/rev': '2' } } } } });
+    await h.kube.patch(dep('ready-primary'), 'merge', { status: { observedGeneration: primary.metadata.generation, replicas: 4, updatedReplicas: 4, availableReplicas: 4 } }, { subresource: 'status' });
+    const seen = await workload.observe(canary, { now: new Date('2026-01-01T00:10:00Z') });
+    expect(seen.primary.progress).toEqual({ updatedAvailable: 0, desired: 4 });
+    expect(seen.target.progress).toMatchObject({ desired: 4 });
   });
 
   it('reports a missing primary instead of throwing', async () => {

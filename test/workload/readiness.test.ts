@@ -1,13 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import {
   daemonSetExpectedState,
+  daemonSetProgress,
   daemonSetReadiness,
   deploymentExpectedState,
+  deploymentProgress,
   deploymentReadiness,
   type DaemonSet,
   type Deployment,
   type ExpectedState,
   type Readiness,
+  type RolloutProgress,
 } from '../../shared/workload/index.ts';
 
 const NOW = new Date('2026-01-01T01:00:00Z');
@@ -104,6 +107,20 @@ describe('deploymentExpectedState (Fledge hard check)', () => {
   });
 });
 
+describe('deploymentProgress (updated replicas available, for the deadline from the last progress)', () => {
+  it.each<[string, Deployment, RolloutProgress]>([
+    ['counts every replica once the rollout is complete', deployment({ replicas: 4, updatedReplicas: 4, availableReplicas: 4 }), { updatedAvailable: 4, desired: 4 }],
+    ['counts nothing while a surged new pod is not ready yet (old pods are all that is available)', deployment({ replicas: 5, updatedReplicas: 1, availableReplicas: 4 }), { updatedAvailable: 0, desired: 4 }],
+    ['counts the surged new pod once it is available', deployment({ replicas: 5, updatedReplicas: 1, availableReplicas: 5 }), { updatedAvailable: 1, desired: 4 }],
+    ['keeps the count once the old pod it replaced is gone', deployment({ replicas: 4, updatedReplicas: 1, availableReplicas: 4 }), { updatedAvailable: 1, desired: 4 }],
+    ['counts the available pods of a Recreate rollout', deployment({ replicas: 4, updatedReplicas: 4, availableReplicas: 2 }), { updatedAvailable: 2, desired: 4 }],
+    ['never counts more than the updated pods', deployment({ replicas: 2, updatedReplicas: 2, availableReplicas: 4 }), { updatedAvailable: 2, desired: 4 }],
+    ['counts nothing while the generation is not observed (the counts are the template before)', deployment({ replicas: 4, updatedReplicas: 4, availableReplicas: 4 }, 4, 3), { updatedAvailable: 0, desired: 4 }],
+  ])('%s', (_name, d, expected) => {
+    expect(deploymentProgress(d)).toEqual(expected);
+  });
+});
+
 function daemonSet(status: NonNullable<DaemonSet['status']>, generation = 1): DaemonSet {
   return { apiVersion: 'apps/v1', kind: 'DaemonSet', metadata: { name: 'agent', generation }, spec: { selector: {}, template: { spec: { containers: [] } } }, status: { observedGeneration: 1, ...status } };
 }
@@ -117,6 +134,15 @@ describe('daemonSetReadiness (Flagger)', () => {
     ['fails once the deadline from the phase start has passed', daemonSet({ desiredNumberScheduled: 3, updatedNumberScheduled: 1, numberAvailable: 1 }), new Date('2026-01-01T00:49:00Z'), { kind: 'failed', reason: 'exceeded its progressDeadlineSeconds: 600' }],
   ])('%s', (_name, ds, start, expected) => {
     expect(daemonSetReadiness(ds, { now: NOW, deadlineSeconds: 600, ...(start ? { since: start } : {}) })).toEqual(expected);
+  });
+
+  it.each<[string, DaemonSet, RolloutProgress]>([
+    ['counts every daemon once updated and available', daemonSet({ desiredNumberScheduled: 3, currentNumberScheduled: 3, updatedNumberScheduled: 3, numberAvailable: 3 }), { updatedAvailable: 3, desired: 3 }],
+    ['counts only what the old daemons still running cannot be', daemonSet({ desiredNumberScheduled: 3, currentNumberScheduled: 3, updatedNumberScheduled: 1, numberAvailable: 3 }), { updatedAvailable: 1, desired: 3 }],
+    ['counts nothing while the updated daemon is not available', daemonSet({ desiredNumberScheduled: 3, currentNumberScheduled: 3, updatedNumberScheduled: 1, numberAvailable: 2 }), { updatedAvailable: 0, desired: 3 }],
+    ['counts nothing while the generation is not observed', daemonSet({ desiredNumberScheduled: 3, currentNumberScheduled: 3, updatedNumberScheduled: 3, numberAvailable: 3 }, 2), { updatedAvailable: 0, desired: 3 }],
+  ])('has a progress count that %s', (_name, ds, expected) => {
+    expect(daemonSetProgress(ds)).toEqual(expected);
   });
 
   it('has a hard check that needs every scheduled daemon updated and available', () => {

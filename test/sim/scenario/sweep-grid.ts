@@ -98,12 +98,7 @@ export function sweepCases(seed = SWEEP_SEED): SweepCase[] {
   for (const world of WORLDS) {
     for (const [provider, analysis] of PAIRS) {
       const strategy = pick(random, STRATEGIES);
-      const drawn = pick(random, REPLICAS);
-      // Left out, a known bug: Fledge fails a promotion whose primary is still not ready progressDeadlineSeconds
-      // after the promotion started, even while its rollout makes steady progress (Kubernetes and Flagger count
-      // the deadline from the last progress). 3 replicas rolled one at a time, each ready 2 ticks after it
-      // starts, take 360s > 180s and the healthy release ends Failed. Such a run is played with 1 replica.
-      const replicas = world === 'readyLate' && strategy === 'RollingUpdate' ? 1 : drawn;
+      const replicas = pick(random, REPLICAS);
       const gate = random() < 0.4;
       const stepWeightPromotion = WEIGHTED.has(analysis) && random() < 0.5;
       const name = [
