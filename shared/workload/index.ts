@@ -9,6 +9,7 @@ export * from './readiness.ts';
 export * from './disruption.ts';
 export * from './autoscaler.ts';
 export * from './pod-workload.ts';
+export * from './revision.ts';
 export * from './deployment.ts';
 export * from './daemonset.ts';
 export * from './service.ts';

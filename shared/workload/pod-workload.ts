@@ -7,9 +7,9 @@ import type { Canary, TargetKind } from '../api/types.ts';
 import { KubeConflictError } from '../kube/errors.ts';
 import type { KubeClient, ObjectRef } from '../kube/types.ts';
 import { autoscalerMinimum, reconcilePrimaryAutoscaler } from './autoscaler.ts';
-import { configKey, configReferences, createMissingPrimaryConfigs, readTrackedConfigs, syncPrimaryConfigs, trackedConfigMap, upsert, type TrackedConfig } from './configs.ts';
+import { createMissingPrimaryConfigs, readTrackedConfigs, syncPrimaryConfigs, trackedConfigMap, type TrackedConfig } from './configs.ts';
 import { WorkloadError } from './errors.ts';
-import { canonicalJson, configChecksum, normalizeTemplate, templateHash } from './hash.ts';
+import { templateHash } from './hash.ts';
 import {
   DEFAULT_SELECTOR_LABELS,
   canaryNamespace,
@@ -21,7 +21,8 @@ import {
   primaryName,
   type SelectorLabel,
 } from './labels.ts';
-import type { ConfigMap, DaemonSet, Deployment, PodTemplateSpec, Secret } from './objects.ts';
+import type { DaemonSet, Deployment, PodTemplateSpec } from './objects.ts';
+import { isRevision, primaryConfigCopies, restoreConfigCopies, revisionConfigs, runsRevision } from './revision.ts';
 import { primaryTemplate, revisionSeed } from './template.ts';
 import type {
   ExpectedState,
@@ -33,19 +34,12 @@ import type {
   RestoreOptions,
   RestoreResult,
   RolloutProgress,
-  RevisionConfigMap,
-  RevisionSecret,
   TargetMetadata,
   Workload,
   WorkloadObservation,
   WorkloadOptions,
   WorkloadState,
 } from './types.ts';
-
-/** Tells a stored {@link PromotedRevision} from a bare pod template. */
-export function isRevision(value: PromotedRevision | PodTemplateSpec): value is PromotedRevision {
-  return 'targetHash' in value && 'settings' in value && 'template' in value;
-}
 
 /** Annotations of the target that are the API server's or kubectl's own and must not be copied. */
 const SYSTEM_ANNOTATIONS = ['kubectl.kubernetes.io/last-applied-configuration', 'deployment.kubernetes.io/revision', 'deprecated.daemonset.template.generation'];
@@ -261,22 +255,7 @@ export abstract class PodWorkload<T extends Deployment | DaemonSet> implements W
 
   async restorePrimary(canary: Canary, revision: PromotedRevision | PodTemplateSpec, options: RestoreOptions = {}): Promise<RestoreResult> {
     if (!isRevision(revision)) return this.restoreFromTemplate(canary, revision, options);
-    const namespace = canaryNamespace(canary);
-    const warnings: string[] = [];
-    await Promise.all(
-      Object.entries(revision.configs).map(async ([key, stored]) => {
-        const name = `${key.slice(key.indexOf('/') + 1)}-primary`;
-        const current = await this.kube.get<ConfigMap | Secret>({ apiVersion: 'v1', kind: stored.kind, namespace, name });
-        if (stored.kind === 'Secret') {
-          if (!current || configChecksum(current) !== stored.checksum) {
-            warnings.push(`secret ${name}.${namespace} differs from the restored revision; Fledge keeps no Secret contents, so it was left as it is`);
-          }
-          return;
-        }
-        const metadata = { name, namespace, labels: current?.metadata.labels ?? {}, ...(current?.metadata.ownerReferences ? { ownerReferences: current.metadata.ownerReferences } : {}) };
-        await upsert(this.kube, { apiVersion: 'v1', kind: 'ConfigMap', metadata, ...(stored.data ? { data: stored.data } : {}), ...(stored.binaryData ? { binaryData: stored.binaryData } : {}) });
-      }),
-    );
+    const warnings = await restoreConfigCopies(this.kube, canaryNamespace(canary), revision.configs);
     await this.updatePrimary(canary, (primary) => {
       const spec: Record<string, unknown> = { ...primary.spec };
       for (const key of Object.keys(this.settingsOf(primary))) delete spec[key];
@@ -309,36 +288,17 @@ export abstract class PodWorkload<T extends Deployment | DaemonSet> implements W
 
   /** The revision an existing primary runs, its configs read back from their `-primary` copies. */
   protected async revisionOf(canary: Canary, target: T, primary: T): Promise<PromotedRevision> {
-    const namespace = canaryNamespace(canary);
-    const references = configReferences(primary.spec.template.spec).filter((ref) => ref.name.endsWith('-primary'));
-    const objects = await Promise.all(
-      references.map((ref) => this.kube.get<ConfigMap | Secret>({ apiVersion: 'v1', kind: ref.kind === 'configmap' ? 'ConfigMap' : 'Secret', namespace, name: ref.name })),
-    );
-    const configs: TrackedConfig[] = [];
-    references.forEach((ref, index) => {
-      const object = objects[index];
-      if (!object) return;
-      const name = ref.name.slice(0, -'-primary'.length);
-      configs.push({ key: configKey(ref.kind, name), kind: ref.kind, name, checksum: configChecksum(object), object });
-    });
+    const configs = await primaryConfigCopies(this.kube, canaryNamespace(canary), primary.spec.template.spec);
     return this.revision(canary, target, primary, configs);
   }
 
   protected revision(_canary: Canary, target: T, primary: T, configs: readonly TrackedConfig[]): PromotedRevision {
-    const stored: Record<string, RevisionConfigMap | RevisionSecret> = {};
-    for (const config of configs) {
-      if (config.kind === 'secret') stored[config.key] = { kind: 'Secret', checksum: config.checksum };
-      else {
-        const map = config.object as ConfigMap;
-        stored[config.key] = { kind: 'ConfigMap', checksum: config.checksum, ...(map.data ? { data: map.data } : {}), ...(map.binaryData ? { binaryData: map.binaryData } : {}) };
-      }
-    }
     return {
       targetHash: templateHash(target.spec.template),
       trackedConfigs: trackedConfigMap(configs),
       template: primary.spec.template,
       settings: this.settingsOf(primary),
-      configs: stored,
+      configs: revisionConfigs(configs),
     };
   }
 
@@ -359,20 +319,15 @@ export abstract class PodWorkload<T extends Deployment | DaemonSet> implements W
   }
 
   protected primaryExpected(primary: T, revision: PromotedRevision | undefined): ExpectedState {
-    if (!this.runsRevision(primary, revision)) {
+    if (!runsRevision(primary.spec.template, revision)) {
       return { kind: 'pending', reason: 'the primary does not run the promoted template' };
     }
     return this.expectedOf(primary);
   }
 
-  /** True unless a revision is given and the primary's template is not that revision's. */
-  private runsRevision(primary: T, revision: PromotedRevision | undefined): boolean {
-    return revision === undefined || canonicalJson(normalizeTemplate(primary.spec.template)) === canonicalJson(normalizeTemplate(revision.template));
-  }
-
   /** A primary that does not run the promoted template has made no progress towards it. */
   private observedPrimary(state: WorkloadState, primary: T, revision: PromotedRevision | undefined): WorkloadState {
-    if (state.progress === undefined || this.runsRevision(primary, revision)) return state;
+    if (state.progress === undefined || runsRevision(primary.spec.template, revision)) return state;
     return { ...state, progress: { ...state.progress, updatedAvailable: 0 } };
   }
 

@@ -9,7 +9,7 @@ import { WorkloadError } from './errors.ts';
 import { canonicalJson, shortHash } from './hash.ts';
 import { canaryNamespace, canaryOwnerReferences, primaryName } from './labels.ts';
 import type { PodTemplateSpec, Service } from './objects.ts';
-import { isRevision } from './pod-workload.ts';
+import { isRevision } from './revision.ts';
 import type { ExpectedState, InitializeResult, PromotedRevision, Readiness, RestoreResult, TargetMetadata, Workload, WorkloadObservation, WorkloadOptions } from './types.ts';
 
 const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
