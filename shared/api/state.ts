@@ -224,6 +224,11 @@ export interface CanaryState {
   readonly canaryProgressAt?: IsoTime;
   /** The idle phase (Initialized, Succeeded or Failed) the current run started from, returned to if it is cancelled. */
   readonly idlePhase?: Phase;
+  /**
+   * The error alert that the missing primary cannot be rebuilt (nothing tested to rebuild it from) was sent:
+   * once per disappearance, cleared when the primary exists again.
+   */
+  readonly primaryNotRebuiltAlerted?: boolean;
 }
 
 /**

@@ -67,7 +67,11 @@ export function rebuildPrimary(t: Tick): boolean {
   if (source.kind === 'none') {
     const message = events.primaryNotRebuilt(t.names);
     t.warning(message);
-    t.alert('error', message);
+    // The event is recorded every tick (Kubernetes counts repeats); the alert once per disappearance.
+    if (t.next.primaryNotRebuiltAlerted !== true) {
+      t.alert('error', message);
+      t.next.primaryNotRebuiltAlerted = true;
+    }
     if (routed) keepTrafficOffPrimary(t, true);
     t.decide('wait', 'primary missing, with no tested revision to rebuild it from');
     return true;

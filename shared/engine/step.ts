@@ -50,6 +50,8 @@ function run(t: Tick): void {
     t.decide('paused', 'paused by a runtime control');
     return;
   }
+  // The primary is back: a later disappearance with nothing to rebuild it from is alerted again.
+  if (t.facts.primary.exists) delete t.next.primaryNotRebuiltAlerted;
   if (t.isNew || t.state.phase === Phases.Initializing) return initialize(t);
   const phase = t.state.phase;
   if (phase === Phases.Terminating || phase === Phases.Terminated) {

@@ -158,6 +158,7 @@ export function stateProblems(state: Record<string, unknown>): string[] {
     canaryProgressCount: [isFiniteNumber, 'a number', 'optional'],
     canaryProgressAt: [isString, 'a string', 'optional'],
     idlePhase: [isPhase, "one of Flagger's phases", 'optional'],
+    primaryNotRebuiltAlerted: [isBoolean, 'a boolean', 'optional'],
     sessionAffinityCookie: [isString, 'a string', 'optional'],
     primarySessionAffinityCookie: [isString, 'a string', 'optional'],
     previousSessionAffinityCookie: [isString, 'a string', 'optional'],

@@ -144,6 +144,28 @@ describe('a primary that disappeared during a run', () => {
       then: (d) => {
         expect(alertsOf(d)).toEqual([`error: ${NOT_REBUILT}`]);
         expect(d.next.lastAppliedSpec).toBe('rev-2');
+        expect(d.next.primaryNotRebuiltAlerted).toBe(true);
+      },
+    },
+    {
+      name: 'does not repeat that alert on the next tick while the primary is still missing, but still records the event',
+      state: state('Progressing', { lastPromotedTemplate: undefined, canaryWeight: 100, primaryNotRebuiltAlerted: true }),
+      facts: facts({ primary: MISSING, routes: routes(0, 100) }),
+      phase: 'Progressing',
+      decision: 'wait',
+      types: ['reconcileRouter', 'recordEvent'],
+      messages: [NOT_REBUILT],
+      then: (d) => {
+        expect(alertsOf(d)).toEqual([]);
+        expect(d.next.primaryNotRebuiltAlerted).toBe(true);
+      },
+    },
+    {
+      name: 're-arms that alert once the primary exists again',
+      state: state('Succeeded', { lastPromotedTemplate: undefined, primaryNotRebuiltAlerted: true }),
+      facts: facts(),
+      then: (d) => {
+        expect(d.next.primaryNotRebuiltAlerted).toBeUndefined();
       },
     },
   ])('$name', (row) => {

@@ -74,6 +74,7 @@ export function fullState(overrides: Partial<CanaryState> = {}): CanaryState {
     canaryProgressCount: 2,
     canaryProgressAt: '2026-01-01T00:01:40Z',
     idlePhase: 'Succeeded',
+    primaryNotRebuiltAlerted: true,
   };
   return { ...full, ...overrides };
 }
