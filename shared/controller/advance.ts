@@ -14,7 +14,7 @@
  */
 import { invalidObjectMessage, parseCanary, type Canary } from '../api/index.ts';
 import { Phases } from '../api/state.ts';
-import type { CanaryId, CanaryState, HistoryItem, Weights } from '../api/state.ts';
+import type { CanaryId, CanaryState, EventRecord, HistoryItem, Weights } from '../api/state.ts';
 import { canaryDeleted, hasFinalizer, isDeleting } from '../engine/deletion.ts';
 import { step } from '../engine/step.ts';
 import type { Effect, Facts, StepDecided } from '../engine/types.ts';
@@ -78,9 +78,12 @@ export async function advanceCanary(deps: ControllerDeps, id: CanaryId, now: Dat
   const facts = await gatherFacts(ports, canary, state, now);
   const decided = await decide(deps, canary, state, facts, kubeTime(now));
 
+  // Workload warnings are events like the step's own: kept in the history item, recorded only after a won commit.
+  const warnings: Extract<Effect, { type: 'recordEvent' }>[] = [];
   for (const effect of decided.effects.filter(isClusterEffect)) {
     try {
-      await applyClusterEffect(ports, canary, effect, kube);
+      const messages = await applyClusterEffect(ports, canary, effect, kube);
+      messages.forEach((message, index) => warnings.push({ id: `${effect.id}/warning/${index}`, type: 'recordEvent', event: { type: 'Warning', message } }));
     } catch (error) {
       const message = `${effect.type} failed: ${messageOf(error)}`;
       deps.log?.({ level: 'warn', message, canary: id, detail: error });
@@ -90,7 +93,7 @@ export async function advanceCanary(deps: ControllerDeps, id: CanaryId, now: Dat
     }
   }
 
-  const item = historyItem(deps, decided, state, facts, now, options.tick ?? 0);
+  const item = historyItem(deps, decided, state, facts, now, options.tick ?? 0, warnings.map((warning) => warning.event));
   const commit = await deps.store.commit(id, loaded?.version ?? 0, decided.next, item);
   if (commit.kind === 'conflict') {
     deps.log?.({ level: 'info', message: 'lost the commit race; another invocation advanced this canary', canary: id });
@@ -104,7 +107,7 @@ export async function advanceCanary(deps: ControllerDeps, id: CanaryId, now: Dat
   } catch (error) {
     problems.push(`status mirror failed: ${messageOf(error)}`);
   }
-  await announce({ deps, id, canary, involved, state: decided.next, now, problems }, decided.effects);
+  await announce({ deps, id, canary, involved, state: decided.next, now, problems }, [...decided.effects, ...warnings]);
   for (const problem of problems) deps.log?.({ level: 'warn', message: problem, canary: id });
   return { kind: 'advanced', step: decided, version: commit.version, problems };
 }
@@ -212,7 +215,7 @@ function involvedObject(canary: Canary, id: CanaryId): InvolvedObject {
 }
 
 /** The audit record of a decided step: weights read back before, weights the step set after. */
-function historyItem(deps: ControllerDeps, decided: StepDecided, state: CanaryState | undefined, facts: Facts, now: Date, tick: number): HistoryItem {
+function historyItem(deps: ControllerDeps, decided: StepDecided, state: CanaryState | undefined, facts: Facts, now: Date, tick: number, warnings: readonly EventRecord[]): HistoryItem {
   const time = kubeTime(now);
   const before: Weights = facts.routes.ok
     ? { primary: facts.routes.primary, canary: facts.routes.canary, mirrored: facts.routes.mirrored }
@@ -233,7 +236,7 @@ function historyItem(deps: ControllerDeps, decided: StepDecided, state: CanarySt
     weightsAfter: after,
     metrics: decided.metrics,
     webhooks: decided.webhooks,
-    events: decided.events,
+    events: [...decided.events, ...warnings],
     expiresAt: historyExpiry(time, deps.historyTtlSeconds),
   };
 }

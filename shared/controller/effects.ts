@@ -42,59 +42,62 @@ export function isClusterEffect(effect: Effect): boolean {
 
 /**
  * Applies one cluster effect through the workload and router ports (the Canary's finalizer through `kube`).
- * Every one is idempotent.
+ * Every one is idempotent. Returns the workload's warnings (a config copy re-created from changed contents, a
+ * Secret a restore could not put back): the caller announces them only once its commit won.
  */
-export async function applyClusterEffect(ports: TargetPorts, canary: Canary, effect: Effect, kube: KubeClient): Promise<void> {
+export async function applyClusterEffect(ports: TargetPorts, canary: Canary, effect: Effect, kube: KubeClient): Promise<readonly string[]> {
   const { workload, router } = ports;
   switch (effect.type) {
-    case 'initialize':
+    case 'initialize': {
       // With a template, a missing primary is rebuilt from that tested revision, not from the target as it is now.
-      await workload.initialize(
+      const { warnings } = await workload.initialize(
         canary,
         effect.template === undefined
           ? {}
           : { template: effect.template as unknown as PodTemplateSpec, ...(effect.trackedConfigs === undefined ? {} : { trackedConfigs: effect.trackedConfigs }) },
       );
       await router.initialize(canary);
-      return;
+      return warnings;
+    }
     case 'reconcileRouter':
       // A `pending` write (a router whose backend converges later) is read back as such on the next tick.
       await router.reconcile(canary);
-      return;
+      return [];
     case 'setRoutes':
       await router.setRoutes(canary, effect.routes);
-      return;
+      return [];
     case 'scaleCanary':
       await workload.scaleFromZero(canary, effect.replicas);
-      return;
+      return [];
     case 'scaleCanaryToZero':
       await workload.scaleToZero(canary);
-      return;
+      return [];
     case 'promote': {
       // The step decided on the template it saw; a target changed since must not be promoted unanalysed.
       const hash = await workload.targetHash(canary);
       if (hash !== effect.spec) throw new ControllerError(`${canary.spec.targetRef.kind} ${canary.spec.targetRef.name} changed since the promotion was decided (template ${hash}, analysed ${effect.spec})`);
       await workload.promote(canary);
-      return;
+      return [];
     }
-    case 'restorePrimary':
-      await workload.restorePrimary(canary, effect.template as unknown as PodTemplateSpec, effect.trackedConfigs === undefined ? {} : { trackedConfigs: effect.trackedConfigs });
-      return;
+    case 'restorePrimary': {
+      const { warnings } = await workload.restorePrimary(canary, effect.template as unknown as PodTemplateSpec, effect.trackedConfigs === undefined ? {} : { trackedConfigs: effect.trackedConfigs });
+      return warnings;
+    }
     case 'addFinalizer':
       await setFinalizer(kube, canary, true);
-      return;
+      return [];
     case 'removeFinalizer':
       await setFinalizer(kube, canary, false);
-      return;
+      return [];
     case 'revertTarget':
       await workload.finalize(canary);
-      return;
+      return [];
     case 'finalizeRouter':
       await router.finalize(canary);
-      return;
+      return [];
     case 'reviveOrphanedTargets':
       await reviveOrphanedTargets(kube, canary.metadata.namespace ?? 'default', canary.metadata.name ?? '');
-      return;
+      return [];
     case 'runHooks':
     case 'notify':
     case 'recordEvent':
