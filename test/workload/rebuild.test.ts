@@ -4,33 +4,25 @@
  * `initialize` writes exactly the template the promotion wrote, not the target's current, untested one, and the
  * `-primary` config copies keep the promoted contents.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { KubeObject } from '../../shared/kube/types.ts';
-import { DeploymentWorkload, type Deployment, type PodTemplateSpec } from '../../shared/workload/index.ts';
-import { startKube, type KubeHarness } from '../kube/harness.ts';
+import { type Deployment, type PodTemplateSpec } from '../../shared/workload/index.ts';
+import { deploymentWorkloadForFile } from './harness.ts';
 import { canaryFor, configMapFor, deploymentFor, refs } from './fixtures.ts';
 
-let h: KubeHarness;
-let workload: DeploymentWorkload;
-beforeAll(async () => {
-  h = await startKube();
-  workload = new DeploymentWorkload({ kube: h.kube });
-});
-afterAll(async () => {
-  await h.stop();
-});
+const env = deploymentWorkloadForFile();
 
 const dep = refs.deployment;
 const cm = refs.configMap;
-const readDeployment = async (name: string): Promise<Deployment> => (await h.kube.get<Deployment>(dep(name))) as Deployment;
-const readData = async (name: string): Promise<unknown> => ((await h.kube.get<KubeObject>(cm(name))) as KubeObject)['data'];
+const readDeployment = async (name: string): Promise<Deployment> => (await env.h.kube.get<Deployment>(dep(name))) as Deployment;
+const readData = async (name: string): Promise<unknown> => ((await env.h.kube.get<KubeObject>(cm(name))) as KubeObject)['data'];
 
 /** Sets the target's image, as `kubectl set image` does. */
 async function setImage(name: string, image: string): Promise<void> {
   const target = await readDeployment(name);
   const [container, ...rest] = target.spec.template.spec.containers;
   const template = { ...target.spec.template, spec: { ...target.spec.template.spec, containers: [{ ...container!, image }, ...rest] } };
-  await h.kube.replace({ ...target, spec: { ...target.spec, template } });
+  await env.h.kube.replace({ ...target, spec: { ...target.spec, template } });
 }
 
 describe('initialize with the last promoted revision', () => {
@@ -42,24 +34,24 @@ describe('initialize with the last promoted revision', () => {
   let promotedPrimary: PodTemplateSpec;
 
   beforeAll(async () => {
-    await h.kube.create(configMapFor('lost-cfg', { color: 'blue' }));
-    await h.kube.create(deploymentFor('lost', { spec: { volumes: [{ name: 'cfg', configMap: { name: 'lost-cfg' } }] } }));
-    await workload.initialize(canary);
+    await env.h.kube.create(configMapFor('lost-cfg', { color: 'blue' }));
+    await env.h.kube.create(deploymentFor('lost', { spec: { volumes: [{ name: 'cfg', configMap: { name: 'lost-cfg' } }] } }));
+    await env.workload.initialize(canary);
     // A release is analysed and promoted: new image, new config contents.
     await setImage('lost', 'ghcr.io/stefanprodan/podinfo:6.0.1');
-    await h.kube.patch(cm('lost-cfg'), 'merge', { data: { color: 'green' } });
+    await env.h.kube.patch(cm('lost-cfg'), 'merge', { data: { color: 'green' } });
     promotedTarget = (await readDeployment('lost')).spec.template;
-    promotedConfigs = await workload.trackedConfigs(canary);
-    await workload.promote(canary);
+    promotedConfigs = await env.workload.trackedConfigs(canary);
+    await env.workload.promote(canary);
     promotedPrimary = (await readDeployment('lost-primary')).spec.template;
     // The next release is under analysis when the primary disappears.
     await setImage('lost', 'ghcr.io/stefanprodan/podinfo:6.0.2');
-    await h.kube.patch(cm('lost-cfg'), 'merge', { data: { color: 'red' } });
-    await h.kube.delete(dep('lost-primary'));
+    await env.h.kube.patch(cm('lost-cfg'), 'merge', { data: { color: 'red' } });
+    await env.h.kube.delete(dep('lost-primary'));
   });
 
   it('rebuilds the primary with a byte-identical copy of the template the promotion wrote', async () => {
-    const result = await workload.initialize(canary, { template: promotedTarget, trackedConfigs: promotedConfigs });
+    const result = await env.workload.initialize(canary, { template: promotedTarget, trackedConfigs: promotedConfigs });
 
     const primary = await readDeployment('lost-primary');
     expect(result.created).toBe(true);
@@ -76,20 +68,20 @@ describe('initialize with the last promoted revision', () => {
 
   it('leaves an existing primary as it is', async () => {
     const before = await readDeployment('lost-primary');
-    h.counter.reset();
+    env.h.counter.reset();
 
-    const again = await workload.initialize(canary, { template: deploymentFor('other').spec.template });
+    const again = await env.workload.initialize(canary, { template: deploymentFor('other').spec.template });
 
     expect(again.created).toBe(false);
-    expect(h.counter.counts()).toMatchObject({ create: 0, replace: 0, patch: 0, delete: 0 });
+    expect(env.h.counter.counts()).toMatchObject({ create: 0, replace: 0, patch: 0, delete: 0 });
     expect((await readDeployment('lost-primary')).metadata.resourceVersion).toBe(before.metadata.resourceVersion);
   });
 
   it('re-creates a config copy lost with the primary from the current contents, and says they changed since the promotion', async () => {
-    await h.kube.delete(dep('lost-primary'));
-    await h.kube.delete(cm('lost-cfg-primary'));
+    await env.h.kube.delete(dep('lost-primary'));
+    await env.h.kube.delete(cm('lost-cfg-primary'));
 
-    const result = await workload.initialize(canary, { template: promotedTarget, trackedConfigs: promotedConfigs });
+    const result = await env.workload.initialize(canary, { template: promotedTarget, trackedConfigs: promotedConfigs });
 
     expect(result.warnings).toEqual([
       'configmap lost-cfg-primary.test was missing and was re-created from lost-cfg.test, whose contents changed since the revision was promoted',
@@ -99,9 +91,9 @@ describe('initialize with the last promoted revision', () => {
   });
 
   it('builds from the target’s current template without a given one, as Flagger does', async () => {
-    await h.kube.delete(dep('lost-primary'));
+    await env.h.kube.delete(dep('lost-primary'));
 
-    const result = await workload.initialize(canary);
+    const result = await env.workload.initialize(canary);
 
     expect((await readDeployment('lost-primary')).spec.template.spec.containers[0]?.image).toBe('ghcr.io/stefanprodan/podinfo:6.0.2');
     expect(result.warnings).toEqual([]);
