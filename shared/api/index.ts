@@ -13,6 +13,7 @@ export * from './defaults.ts';
 export * from './ladder.ts';
 export * from './strategy.ts';
 export * from './annotations.ts';
+export * from './providers.ts';
 export { SCHEMAS, STATUS_PHASES, analysisSchema, canarySchema, metricTemplateSchema, alertProviderSchema } from './schema.ts';
 export type { Schema } from './schema-common.ts';
 export * from './plan.ts';
