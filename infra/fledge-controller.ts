@@ -118,11 +118,10 @@ export class FledgeController extends Construct {
     const advanceName = `${Names.uniqueResourceName(this, { maxLength: 56, separator: '-' })}-advance`;
     const advanceArn = stack.formatArn({ service: 'lambda', resource: 'function', resourceName: advanceName, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
 
+    // Only schedules of Fledge's own group may assume it (the confused-deputy guard AWS documents for Scheduler).
     this.schedulerRole = new iam.Role(this, 'SchedulerRole', {
       description: 'Fledge: EventBridge Scheduler invokes the advance function with this role',
-      assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com', {
-        conditions: { StringEquals: { 'aws:SourceAccount': stack.account } },
-      }),
+      assumedBy: schedulerPrincipal(stack, this.scheduleGroup.scheduleGroupArn),
     });
     this.schedulerRole.addToPolicy(new iam.PolicyStatement({ sid: 'InvokeAdvanceOnly', actions: ['lambda:InvokeFunction'], resources: [advanceArn] }));
     this.schedulerRole.addToPolicy(new iam.PolicyStatement({ sid: 'DeadLetters', actions: ['sqs:SendMessage'], resources: [this.deadLetterQueue.queueArn] }));
@@ -156,9 +155,7 @@ export class FledgeController extends Construct {
 
     const watchRole = new iam.Role(this, 'WatchScheduleRole', {
       description: 'Fledge: EventBridge Scheduler invokes the watcher function with this role',
-      assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com', {
-        conditions: { StringEquals: { 'aws:SourceAccount': stack.account } },
-      }),
+      assumedBy: schedulerPrincipal(stack, stack.formatArn({ service: 'scheduler', resource: 'schedule-group', resourceName: 'default' })),
     });
     new scheduler.Schedule(this, 'WatchEveryMinute', {
       description: 'Fledge: one watch pass a minute',
@@ -307,6 +304,13 @@ export class FledgeController extends Construct {
   metricStepAge(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
     return fledgeMetric(FledgeMetric.stepAge, { statistic: 'Maximum', period: Duration.minutes(1), ...props });
   }
+}
+
+/** EventBridge Scheduler, acting for a schedule of `groupArn` in this account. */
+function schedulerPrincipal(stack: Stack, groupArn: string): iam.IPrincipal {
+  return new iam.ServicePrincipal('scheduler.amazonaws.com', {
+    conditions: { StringEquals: { 'aws:SourceAccount': stack.account }, ArnEquals: { 'aws:SourceArn': groupArn } },
+  });
 }
 
 function toSubscription(subscription: AlertSubscription): sns.ITopicSubscription {

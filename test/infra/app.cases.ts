@@ -88,7 +88,10 @@ describe('the default app (no context, no credentials)', () => {
     expect(JSON.stringify(statements[0]!.Resource)).toContain('-advance');
     expect(JSON.stringify(statements[0]!.Resource)).not.toContain('*');
     template.hasResourceProperties('AWS::IAM::Role', {
-      AssumeRolePolicyDocument: { Statement: [Match.objectLike({ Principal: { Service: 'scheduler.amazonaws.com' }, Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } } })] },
+      AssumeRolePolicyDocument: { Statement: [Match.objectLike({
+        Principal: { Service: 'scheduler.amazonaws.com' },
+        Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } }, ArnEquals: { 'aws:SourceArn': { 'Fn::GetAtt': [Match.stringLikeRegexp('^ControllerSchedules'), 'Arn'] } } },
+      })] },
     });
   });
 
