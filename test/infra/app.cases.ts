@@ -68,6 +68,15 @@ describe('the default app (no context, no credentials)', () => {
     }
   });
 
+  it('leaves retries to the next scheduled tick and reserves no concurrency by default', () => {
+    const configs = Object.values(template.findResources('AWS::Lambda::EventInvokeConfig'));
+    expect(configs.map((c) => c.Properties.MaximumRetryAttempts)).toEqual([0, 0]);
+    for (const fn of Object.values(template.findResources('AWS::Lambda::Function'))) {
+      expect(fn.Properties.ReservedConcurrentExecutions).toBeUndefined();
+      expect(fn.Properties.VpcConfig).toBeUndefined();
+    }
+  });
+
   it('ships minified bundles with an external source map, byte for byte what infra/bundle.ts builds for the bench', async () => {
     const assetDirs = readdirSync(app.outdir).filter((name) => name.startsWith('asset.'));
     const shipped = assetDirs.map((dir) => readFileSync(join(app.outdir, dir, 'index.mjs'), 'utf8'));

@@ -1,7 +1,8 @@
 /**
  * The app's context (`-c key=value`, cdk.json) becomes construct props; bad values fail naming the key.
  */
-import { App } from 'aws-cdk-lib';
+import { App, Stack } from 'aws-cdk-lib';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { buildApp } from '../../infra/bin/fledge.ts';
@@ -66,6 +67,12 @@ describe('context', () => {
     template.resourceCountIs('AWS::SNS::Subscription', 2);
     template.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 14 });
     template.hasResource('AWS::DynamoDB::Table', { DeletionPolicy: 'Delete' });
+  });
+
+  it('the cdk-nag check reports an unacknowledged finding (it is not blind)', () => {
+    const app = quickApp();
+    new sqs.Queue(new Stack(app, 'Plain'), 'Queue');
+    expect(nagFindings(app).map((f) => f.ruleName).sort()).toEqual(['AwsSolutions-SQS3', 'AwsSolutions-SQS4']);
   });
 
   it('reads clusters as objects from cdk.json', () => {

@@ -51,6 +51,11 @@ const cases: Case[] = [
     message: 'FledgeController: clusters (cluster prod-us): createAccessEntry is true but the cluster is in region us-east-1 (the stack deploys to eu-west-1); CloudFormation creates an access entry only in the stack\'s own account and region',
   },
   {
+    name: 'an access entry asked for a cluster in another account',
+    props: () => ({ clusters: [{ name: 'prod-b', region: 'eu-west-1', account: '222222222222', createAccessEntry: true }] }),
+    message: 'FledgeController: clusters (cluster prod-b): createAccessEntry is true but the cluster is in account 222222222222 (the stack deploys to 111111111111); CloudFormation creates an access entry only in the stack\'s own account and region',
+  },
+  {
     name: 'the same cluster twice',
     props: () => ({ clusters: [{ name: 'prod', region: 'eu-west-1' }, { name: 'prod', region: 'us-east-1' }] }),
     message: 'FledgeController: clusters: cluster name "prod" is listed twice; a canary id holds the cluster name, so names must be unique',
