@@ -1,7 +1,8 @@
 /**
  * `FledgeController`: the whole serverless control plane of Fledge in one construct.
  */
-import { ArnFormat, Duration, Names, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { createHash } from 'node:crypto';
+import { ArnFormat, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -115,7 +116,7 @@ export class FledgeController extends Construct {
 
     // Named up front: the advance function's ARN goes into its own environment and into policies its role
     // carries, which a reference to the function resource would make circular.
-    const advanceName = `${Names.uniqueResourceName(this, { maxLength: 56, separator: '-' })}-advance`;
+    const advanceName = advanceFunctionName(stack.stackName, this.node.id);
     const advanceArn = stack.formatArn({ service: 'lambda', resource: 'function', resourceName: advanceName, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
 
     // Only schedules of Fledge's own group may assume it (the confused-deputy guard AWS documents for Scheduler).
@@ -304,6 +305,18 @@ export class FledgeController extends Construct {
   metricStepAge(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
     return fledgeMetric(FledgeMetric.stepAge, { statistic: 'Maximum', period: Duration.minutes(1), ...props });
   }
+}
+
+/**
+ * `<stack name>-<construct id>-advance`: readable in the console and in `aws logs tail`, distinct per stack (two
+ * control planes in one account and region, e.g. staging and prod) and per construct. Cut to Lambda's 64
+ * characters with a hash of the whole name when longer.
+ */
+export function advanceFunctionName(stackName: string, constructId: string): string {
+  const full = `${stackName}-${constructId.replace(/[^A-Za-z0-9_-]/g, '')}-advance`;
+  if (full.length <= 64) return full;
+  const hash = createHash('sha256').update(full).digest('hex').slice(0, 8);
+  return `${full.slice(0, 64 - '-advance'.length - hash.length - 1)}-${hash}-advance`;
 }
 
 /** EventBridge Scheduler, acting for a schedule of `groupArn` in this account. */

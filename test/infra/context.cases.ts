@@ -56,6 +56,7 @@ describe('context', () => {
     expect(nagFindings(app)).toEqual([]);
     const template = Template.fromJSON(JSON.parse(JSON.stringify(app.synth().getStackArtifact(stack.artifactId).template)));
     expect(stack.stackName).toBe('fledge-prod');
+    template.hasResourceProperties('AWS::Lambda::Function', { FunctionName: 'fledge-prod-Controller-advance' });
     const [fn] = Object.values(template.findResources('AWS::Lambda::Function'));
     expect(fn!.Properties.Environment.Variables).toMatchObject({
       CLUSTERS: '[{"name":"prod-eu","region":"eu-west-1"},{"name":"prod-us","region":"us-east-1","roleArn":"arn:aws:iam::222222222222:role/fledge"}]',

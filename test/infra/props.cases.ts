@@ -13,7 +13,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ACCOUNT, EU, REGION, controllerTemplate, policyStatements, quickApp, roleStatements } from './harness.ts';
-import { FledgeController } from '../../infra/fledge-controller.ts';
+import { FledgeController, advanceFunctionName } from '../../infra/fledge-controller.ts';
 
 const ROLE_IN_OTHER_ACCOUNT = 'arn:aws:iam::222222222222:role/fledge-remote';
 
@@ -145,6 +145,21 @@ describe('every optional prop at once (one shared synth)', () => {
 
   it('stepAgeAlarmThreshold sets the stuck-canary alarm\'s threshold in seconds', () => {
     template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'StepAge', Threshold: 1800 });
+  });
+});
+
+describe('the advance function\'s name', () => {
+  it('is <stack>-<construct>-advance, distinct per stack and construct', () => {
+    expect(advanceFunctionName('fledge-prod', 'Controller')).toBe('fledge-prod-Controller-advance');
+    expect(advanceFunctionName('Fledge', 'My Controller!')).toBe('Fledge-MyController-advance');
+  });
+
+  it('stays within Lambda\'s 64 characters, hashed so two long names still differ', () => {
+    const a = advanceFunctionName('a'.repeat(60), 'Controller');
+    const b = advanceFunctionName('a'.repeat(60), 'Controller2');
+    expect([a.length, b.length]).toEqual([64, 64]);
+    expect(a).not.toBe(b);
+    expect(a.endsWith('-advance')).toBe(true);
   });
 });
 
