@@ -27,6 +27,10 @@ export function acknowledgeFindings(controller: FledgeController, extra: { reado
     id: `AwsSolutions-IAM5[Resource::${schedules}]`,
     reason: 'One schedule per canary is created at run time with a name unknown at deploy; the grant stops at Fledge\'s own schedule group.',
   });
+  Validations.of(controller.controllerRole).acknowledge({
+    id: 'AwsSolutions-IAM5[Resource::*]',
+    reason: 'Only scheduler:ListSchedules, which has no resource-level permission; the runtime lists Fledge\'s own group.',
+  });
   const watcherArn = stack.resolve(controller.watcherFunction.functionArn) as { 'Fn::GetAtt': [string, string] };
   Validations.of(extra.watchRole).acknowledge({
     id: `AwsSolutions-IAM5[Resource::<${watcherArn['Fn::GetAtt'][0]}.Arn>:*]`,

@@ -124,7 +124,15 @@ export class FledgeObservability extends Construct {
               props.advance.metricThrottles({ label: 'advance throttles' }),
               props.watcher.metricThrottles({ label: 'watcher throttles' }),
             ],
-            right: [props.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ label: 'dead letters', statistic: 'Maximum' })],
+            right: [
+              // One series per error kind (the runtime's `errors` metric carries a `kind` dimension).
+              new cloudwatch.MathExpression({
+                expression: `SEARCH('{${FLEDGE_METRICS_NAMESPACE},service,kind} MetricName="${FledgeMetric.errors}"', 'Sum', 300)`,
+                label: 'Fledge errors by kind',
+                period: Duration.minutes(5),
+              }),
+              props.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ label: 'dead letters', statistic: 'Maximum' }),
+            ],
             width: 12,
           }),
           new cloudwatch.GraphWidget({
@@ -133,6 +141,7 @@ export class FledgeObservability extends Construct {
               props.advance.metricDuration({ statistic: 'p99', label: 'advance p99' }),
               props.watcher.metricDuration({ statistic: 'p99', label: 'watcher p99' }),
             ],
+            right: [fledgeMetric(FledgeMetric.watchDuration, { statistic: 'p99', label: 'watch pass p99 (per cluster)' })],
             width: 12,
           }),
         ],

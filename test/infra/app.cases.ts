@@ -104,10 +104,10 @@ describe('the default app (no context, no credentials)', () => {
     });
   });
 
-  it('runs the watcher every minute through Scheduler, with the DLQ and no retries', () => {
+  it('runs the watcher every minute through Scheduler, with the DLQ and no retries, disabled while no cluster is listed', () => {
     template.hasResourceProperties('AWS::Scheduler::Schedule', {
       ScheduleExpression: 'rate(1 minute)',
-      State: 'ENABLED',
+      State: 'DISABLED',
       Target: Match.objectLike({ DeadLetterConfig: { Arn: Match.anyValue() }, RetryPolicy: { MaximumRetryAttempts: 0, MaximumEventAgeInSeconds: 60 } }),
     });
     template.resourceCountIs('AWS::Scheduler::ScheduleGroup', 1);
@@ -120,11 +120,21 @@ describe('the default app (no context, no credentials)', () => {
     template.resourceCountIs('AWS::SNS::Subscription', 0);
   });
 
-  it('grants nothing with Action * or Resource *', () => {
-    for (const statement of policyStatements(template)) {
-      expect([statement.Action].flat()).not.toContain('*');
-      expect([statement.Resource].flat()).not.toContain('*');
-    }
+  it('grants no Action *, and Resource * only for scheduler:ListSchedules, which has no resource-level permission', () => {
+    const statements = policyStatements(template);
+    for (const statement of statements) expect([statement.Action].flat()).not.toContain('*');
+    expect(statements.filter((s) => [s.Resource].flat().includes('*')).map((s) => s.Action)).toEqual(['scheduler:ListSchedules']);
+  });
+
+  it('gives the controller role exactly the actions the runtime calls', () => {
+    const actions = roleStatements(template, 'ControllerControllerRole').flatMap((s) => [s.Action].flat());
+    expect([...new Set(actions)].sort()).toEqual([
+      'dynamodb:ConditionCheckItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:Scan',
+      'events:PutEvents', 'iam:PassRole', 'kms:Decrypt', 'kms:GenerateDataKey', 'lambda:InvokeFunction',
+      'logs:CreateLogStream', 'logs:PutLogEvents',
+      'scheduler:CreateSchedule', 'scheduler:DeleteSchedule', 'scheduler:GetSchedule', 'scheduler:ListSchedules', 'scheduler:UpdateSchedule',
+      'sns:Publish',
+    ]);
   });
 
   it('puts events on the default bus only', () => {
@@ -141,17 +151,23 @@ describe('the default app (no context, no credentials)', () => {
   it('alarms on dead letters, errors, throttles, duration near the timeout and a stuck Progressing canary, all to the topic', () => {
     const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm'));
     expect(alarms.map((a) => a.Properties.MetricName ?? a.Properties.Metrics).sort()).toEqual(
-      ['ApproximateNumberOfMessagesVisible', 'Duration', 'Duration', 'Errors', 'Errors', FledgeMetric.stepAge, 'Throttles', 'Throttles'],
+      ['ApproximateNumberOfMessagesVisible', 'Duration', 'Duration', 'Errors', 'Errors', 'Throttles', 'Throttles', FledgeMetric.stepAge],
     );
     for (const alarm of alarms) expect(alarm.Properties.AlarmActions).toEqual([{ Ref: onlyResource(template, 'AWS::SNS::Topic').id }]);
     template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'Duration', Threshold: 48_000, Statistic: 'Maximum' });
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
-      Namespace: FLEDGE_METRICS_NAMESPACE, MetricName: 'StepAge', Dimensions: [{ Name: 'service', Value: 'fledge' }], Threshold: 900, Statistic: 'Maximum',
+      Namespace: 'Fledge', MetricName: 'stepAge', Dimensions: [{ Name: 'service', Value: 'fledge' }], Threshold: 900, Statistic: 'Maximum',
     });
   });
 
   it('draws a dashboard of steps, promotions, rollbacks, step duration and errors', () => {
-    const body = JSON.stringify(onlyResource(template, 'AWS::CloudWatch::Dashboard').resource.Properties.DashboardBody);
-    for (const metric of ['Steps', 'Promotions', 'Rollbacks', 'StepDuration', 'Errors', 'Throttles']) expect(body).toContain(metric);
+    const body = onlyResource(template, 'AWS::CloudWatch::Dashboard').resource.Properties.DashboardBody as { 'Fn::Join': [string, unknown[]] };
+    const json = body['Fn::Join'][1].map((part) => (typeof part === 'string' ? part : 'TOKEN')).join('');
+    const widgets = (JSON.parse(json) as { widgets: { properties: { metrics?: unknown[][] } }[] }).widgets;
+    const series = widgets.flatMap((w) => w.properties.metrics ?? []).map((m) => (typeof m[0] === 'string' ? `${m[0]}/${m[1]}` : (m[0] as { expression: string }).expression));
+    expect(series).toEqual(expect.arrayContaining([
+      `${FLEDGE_METRICS_NAMESPACE}/steps`, `${FLEDGE_METRICS_NAMESPACE}/promotions`, `${FLEDGE_METRICS_NAMESPACE}/rollbacks`, `${FLEDGE_METRICS_NAMESPACE}/stepDuration`,
+      `SEARCH('{${FLEDGE_METRICS_NAMESPACE},service,kind} MetricName="errors"', 'Sum', 300)`, 'AWS/Lambda/Errors', 'AWS/Lambda/Throttles',
+    ]));
   });
 });

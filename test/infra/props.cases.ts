@@ -60,6 +60,10 @@ describe('clusters', () => {
     expect(statements.filter((s) => s.Action === 'sts:AssumeRole').map((s) => s.Resource)).toEqual([ROLE_IN_OTHER_ACCOUNT]);
   });
 
+  it('runs the watcher once a cluster is listed', () => {
+    template.hasResourceProperties('AWS::Scheduler::Schedule', { ScheduleExpression: 'rate(1 minute)', State: 'ENABLED' });
+  });
+
   it('hands the functions the cluster list as CLUSTERS JSON, roleArn only where given', () => {
     expect(JSON.parse(envOf(template).CLUSTERS!)).toEqual([
       { name: 'prod-eu', region: REGION },
@@ -144,7 +148,7 @@ describe('every optional prop at once (one shared synth)', () => {
   });
 
   it('stepAgeAlarmThreshold sets the stuck-canary alarm\'s threshold in seconds', () => {
-    template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'StepAge', Threshold: 1800 });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'stepAge', Threshold: 1800 });
   });
 });
 
@@ -201,11 +205,11 @@ describe('grants and metrics', () => {
   it('metric methods read the fledge EMF namespace with the service dimension', () => {
     const metrics = [controller.metricSteps(), controller.metricPromotions(), controller.metricRollbacks(), controller.metricStepDuration(), controller.metricStepAge()];
     expect(metrics.map((m) => [m.namespace, m.metricName, m.statistic, m.dimensions])).toEqual([
-      ['fledge', 'Steps', 'Sum', { service: 'fledge' }],
-      ['fledge', 'Promotions', 'Sum', { service: 'fledge' }],
-      ['fledge', 'Rollbacks', 'Sum', { service: 'fledge' }],
-      ['fledge', 'StepDuration', 'p99', { service: 'fledge' }],
-      ['fledge', 'StepAge', 'Maximum', { service: 'fledge' }],
+      ['Fledge', 'steps', 'Sum', { service: 'fledge' }],
+      ['Fledge', 'promotions', 'Sum', { service: 'fledge' }],
+      ['Fledge', 'rollbacks', 'Sum', { service: 'fledge' }],
+      ['Fledge', 'stepDuration', 'p99', { service: 'fledge' }],
+      ['Fledge', 'stepAge', 'Maximum', { service: 'fledge' }],
     ]);
   });
 });
