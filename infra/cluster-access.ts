@@ -20,13 +20,16 @@ export type AccessEntryPlan =
 /** Decides whether this stack can and should create `cluster`'s access entry. */
 export function planAccessEntry(stack: Stack, cluster: FledgeCluster): AccessEntryPlan {
   if (cluster.roleArn !== undefined) return { kind: 'none', reason: `reached through ${cluster.roleArn}, which that account's own access entry maps` };
-  if (cluster.createAccessEntry === false) return { kind: 'none', reason: 'createAccessEntry is false' };
   const regionKnown = !Token.isUnresolved(stack.region);
   const accountKnown = !Token.isUnresolved(stack.account);
+  if (cluster.account !== undefined && accountKnown && stack.account !== cluster.account) {
+    // EKS has no resource policies: a cluster of another account is reachable only through a role there.
+    throw new FledgePropsError(`FledgeController: clusters (cluster ${cluster.name}): the cluster is in account ${cluster.account} but the stack deploys to ${stack.account}; give roleArn, a role in ${cluster.account} that the controller may assume and that cluster's access entry maps`);
+  }
+  if (cluster.createAccessEntry === false) return { kind: 'none', reason: 'createAccessEntry is false' };
   const otherRegion = regionKnown && stack.region !== cluster.region;
-  const otherAccount = cluster.account !== undefined && accountKnown && stack.account !== cluster.account;
-  if (otherRegion || otherAccount) {
-    const where = otherRegion ? `region ${cluster.region} (the stack deploys to ${stack.region})` : `account ${cluster.account} (the stack deploys to ${stack.account})`;
+  if (otherRegion) {
+    const where = `region ${cluster.region} (the stack deploys to ${stack.region})`;
     if (cluster.createAccessEntry === true) {
       throw new FledgePropsError(`FledgeController: clusters (cluster ${cluster.name}): createAccessEntry is true but the cluster is in ${where}; CloudFormation creates an access entry only in the stack's own account and region`);
     }

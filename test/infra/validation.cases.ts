@@ -51,9 +51,9 @@ const cases: Case[] = [
     message: 'FledgeController: clusters (cluster prod-us): createAccessEntry is true but the cluster is in region us-east-1 (the stack deploys to eu-west-1); CloudFormation creates an access entry only in the stack\'s own account and region',
   },
   {
-    name: 'an access entry asked for a cluster in another account',
-    props: () => ({ clusters: [{ name: 'prod-b', region: 'eu-west-1', account: '222222222222', createAccessEntry: true }] }),
-    message: 'FledgeController: clusters (cluster prod-b): createAccessEntry is true but the cluster is in account 222222222222 (the stack deploys to 111111111111); CloudFormation creates an access entry only in the stack\'s own account and region',
+    name: 'a cluster in another account without a role to reach it',
+    props: () => ({ clusters: [{ name: 'prod-b', region: 'eu-west-1', account: '222222222222', createAccessEntry: false }] }),
+    message: 'FledgeController: clusters (cluster prod-b): the cluster is in account 222222222222 but the stack deploys to 111111111111; give roleArn, a role in 222222222222 that the controller may assume and that cluster\'s access entry maps',
   },
   {
     name: 'the same cluster twice',
