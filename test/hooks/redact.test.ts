@@ -1,0 +1,33 @@
+/** How URLs and secrets are shown: one redaction for logs, events, alerts and history. */
+import { describe, expect, it } from 'vitest';
+import { REDACTED, redactUrl, scrubSecrets, urlSecrets } from '../../shared/redact.ts';
+
+describe('redactUrl', () => {
+  it.each([
+    ['http://loadtester.test/gate/check', 'http://loadtester.test/gate/check'],
+    ['http://loadtester.test/gate/check?token=s3cr3t&x=1', 'http://loadtester.test/gate/check'],
+    ['https://user:pw@hooks.example.com:8443/a/b#frag', 'https://hooks.example.com:8443/a/b'],
+    ['http://flagger-loadtester.test', 'http://flagger-loadtester.test/'],
+    ['not a url', '<invalid URL>'],
+  ])('shows %s as %s', (url, shown) => {
+    expect(redactUrl(url)).toBe(shown);
+  });
+});
+
+describe('scrubSecrets', () => {
+  it('removes credentials and query values from text that echoes the URL', () => {
+    const url = 'https://bot:p%40ss@hooks.example.com/x?token=abc123&team=ops';
+    const text = `POST ${url} failed; token abc123 for bot p@ss`;
+    const scrubbed = scrubSecrets(text, urlSecrets(url));
+    for (const secret of ['abc123', 'p@ss', 'p%40ss', 'team=ops']) expect(scrubbed).not.toContain(secret);
+    expect(scrubbed).toContain(REDACTED);
+  });
+
+  it('leaves a URL without secrets as it is', () => {
+    expect(scrubSecrets('GET http://a.test/b', urlSecrets('http://a.test/b'))).toBe('GET http://a.test/b');
+  });
+
+  it('ignores secrets too short to be told from ordinary text', () => {
+    expect(scrubSecrets('a b c', ['a', ''])).toBe('a b c');
+  });
+});
