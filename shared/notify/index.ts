@@ -1,1 +1,7 @@
 export * from './types.ts';
+export * from './chat.ts';
+export * from './post.ts';
+export * from './outbox.ts';
+export * from './sns.ts';
+export * from './eventbridge.ts';
+export * from './notifications.ts';
