@@ -70,7 +70,7 @@ export class Outbox {
     return result;
   }
 
-  /** Retries waiting deliveries in order; false at the first that fails again. */
+  /** Retries waiting deliveries in order; false at the first that fails again (dropped if it has no attempt left). */
   async #flush(): Promise<boolean> {
     while (this.#waiting.length > 0) {
       const item = this.#waiting[0] as Waiting;
@@ -83,7 +83,6 @@ export class Outbox {
       if (item.attempts >= this.#maxAttempts) {
         this.#waiting.shift();
         this.#log?.({ level: 'error', message: `${item.label} dropped after ${item.attempts} attempts: ${result.error}`, destination: this.destination });
-        continue;
       }
       return false;
     }
