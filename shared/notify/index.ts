@@ -5,3 +5,4 @@ export * from './outbox.ts';
 export * from './sns.ts';
 export * from './eventbridge.ts';
 export * from './notifications.ts';
+export * from './factory.ts';

@@ -5,7 +5,7 @@
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { EventBridgePublisher, SnsNotifier, type Alert, type PhaseChange } from '../../shared/notify/index.ts';
+import { EventBridgePublisher, SnsNotifier, createNotifications, type Alert, type PhaseChange } from '../../shared/notify/index.ts';
 import { TEST_CREDENTIALS, formOf, sigv4Pattern, startFakeEventBridge, startFakeSns, type FakeEventBridge, type FakeSns } from './aws-fakes.ts';
 
 const TOPIC = 'arn:aws:sns:eu-west-1:123456789012:fledge-alerts';
@@ -190,5 +190,31 @@ describe('EventBridgePublisher', () => {
     events.refuse(1);
     expect(await publisher.phaseChanged(CHANGE)).toEqual({ kind: 'error', error: 'EventBridge PutEvents failed: InternalException: try again' });
     expect(events.events).toHaveLength(0);
+  });
+});
+
+describe('createNotifications', () => {
+  it('sends every alert to SNS and EventBridge and phase changes to EventBridge', async () => {
+    const notifications = createNotifications({ cluster: 'prod-eu', topicArn: TOPIC, eventBusName: 'deployments', snsClient, eventBridgeClient: eventsClient });
+
+    await notifications.send(undefined, { ...ALERT, fields: [] });
+    await notifications.phaseChanged(CHANGE);
+
+    expect(sns.published.map((m) => m.topicArn)).toEqual([TOPIC]);
+    expect(JSON.parse(sns.published[0]?.message ?? '{}')).toMatchObject({ fields: [{ name: 'Cluster', value: 'prod-eu' }, { name: 'Image before' }, { name: 'Image after' }] });
+    expect(events.events.map((e) => [e.DetailType, e.EventBusName])).toEqual([
+      ['Canary Alert', 'deployments'],
+      ['Canary Phase Change', 'deployments'],
+    ]);
+  });
+
+  it('has no SNS channel without a topic, and no EventBridge when turned off', async () => {
+    const notifications = createNotifications({ cluster: 'prod-eu', eventBridge: false, snsClient, eventBridgeClient: eventsClient });
+
+    await notifications.send(undefined, ALERT);
+    await notifications.phaseChanged(CHANGE);
+
+    expect(sns.requests).toHaveLength(0);
+    expect(events.requests).toHaveLength(0);
   });
 });
