@@ -31,3 +31,19 @@ describe('scrubSecrets', () => {
     expect(scrubSecrets('a b c', ['a', ''])).toBe('a b c');
   });
 });
+
+describe('fledge explain', () => {
+  it('shows webhook URLs without their query string or credentials', async () => {
+    const { planCanary } = await import('../../shared/api/plan.ts');
+    const plan = planCanary({
+      apiVersion: 'flagger.app/v1beta1',
+      kind: 'Canary',
+      metadata: { name: 'podinfo', namespace: 'test' },
+      spec: {
+        targetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'podinfo' },
+        analysis: { interval: '1m', threshold: 5, maxWeight: 50, stepWeight: 10, webhooks: [{ name: 'gate', type: 'confirm-rollout', url: 'https://ci:pw@gates.example.com/check?token=abc123' }] },
+      },
+    });
+    expect(plan.hooks.map((h) => h.url)).toEqual(['https://gates.example.com/check']);
+  });
+});
