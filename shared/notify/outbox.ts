@@ -41,6 +41,7 @@ export class Outbox {
   readonly #maxAttempts: number;
   readonly #log: ((entry: OutboxLogEntry) => void) | undefined;
   #waiting: Waiting[] = [];
+  #queue: Promise<unknown> = Promise.resolve();
 
   constructor(destination: string, options: OutboxOptions = {}) {
     this.destination = destination;
@@ -59,6 +60,14 @@ export class Outbox {
    * it is queued untried). Answers the new delivery's result; never throws.
    */
   async send(label: string, deliver: () => Promise<NotifyResult>): Promise<NotifyResult> {
+    // One send at a time per destination (canaries advanced in parallel share a container's outboxes), so a
+    // waiting delivery is never retried twice at once and the order holds.
+    const turn = this.#queue.then(() => this.#send(label, deliver));
+    this.#queue = turn.catch(() => undefined);
+    return turn;
+  }
+
+  async #send(label: string, deliver: () => Promise<NotifyResult>): Promise<NotifyResult> {
     const reachable = await this.#flush();
     const item: Waiting = { label, deliver, attempts: 0 };
     if (!reachable) {

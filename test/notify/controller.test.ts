@@ -134,4 +134,16 @@ describe('controller announcements through SNS and EventBridge', () => {
     const shown = JSON.stringify({ logs, history, events });
     for (const secret of ['very-secret-token', 'hook-pass', 'hook-user']) expect(shown).not.toContain(secret);
   });
+
+  it('publishes the Terminated phase change and its alert when the Canary is deleted', async () => {
+    const { sns, bus, sim, deps } = await setup();
+    for (let n = 1; n <= 2; n++) await tick(sim, deps, n);
+    await sim.kube.delete({ apiVersion: 'flagger.app/v1beta1', kind: 'Canary', namespace: 'test', name: 'podinfo' });
+
+    expect((await tick(sim, deps, 3)).kind).toBe('advanced');
+
+    const last = JSON.parse(bus.events.filter((e) => e.DetailType === 'Canary Phase Change').at(-1)?.Detail ?? '{}') as Record<string, unknown>;
+    expect(last).toMatchObject({ phaseBefore: 'Initialized', phaseAfter: 'Terminated', images: { before: 'ghcr.io/stefanprodan/podinfo:6.0.0' } });
+    expect(sns.published.at(-1)?.attributes).toMatchObject({ severity: { value: 'warn' }, phase: { value: 'Terminated' } });
+  });
 });

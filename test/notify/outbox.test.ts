@@ -61,4 +61,15 @@ describe('Outbox', () => {
     expect(await outbox.send('a', async () => Promise.reject(new Error('socket hang up')))).toEqual({ kind: 'error', error: 'socket hang up' });
     expect(outbox.pending).toBe(1);
   });
+
+  it('serves concurrent sends one at a time, so a waiting delivery is retried once and in order', async () => {
+    const d = destination();
+    const outbox = new Outbox('sns');
+    await outbox.send('a', d.deliver('a'));
+    d.state.up = true;
+
+    await Promise.all([outbox.send('b', d.deliver('b')), outbox.send('c', d.deliver('c'))]);
+
+    expect(d.attempts).toEqual(['a', 'a', 'b', 'c']);
+  });
 });
