@@ -7,6 +7,9 @@
  *   "FailedEntryCount":0}` out, or per-entry errors.
  * Both keep what they accepted, and can be told to refuse the next N requests.
  */
+import { createHash } from 'node:crypto';
+import { Hash } from '@smithy/hash-node';
+import { SignatureV4 } from '@smithy/signature-v4';
 import { startRecordingServer, type Answer, type RecordedRequest, type RecordingServer } from '../hooks/recording-server.ts';
 
 /** A message SNS accepted. */
@@ -131,4 +134,29 @@ export const TEST_CREDENTIALS = { accessKeyId: 'AKIDFLEDGETEST', secretAccessKey
 /** A SigV4 Authorization header scoped to `service` in `region`, with the test credentials. */
 export function sigv4Pattern(service: string, region: string): RegExp {
   return new RegExp(`^AWS4-HMAC-SHA256 Credential=${TEST_CREDENTIALS.accessKeyId}/\\d{8}/${region}/${service}/aws4_request, SignedHeaders=[a-z0-9;-]+, Signature=[0-9a-f]{64}$`);
+}
+
+/**
+ * Checks a request's SigV4 signature as AWS would: the scope names the test credentials, `service` and `region`,
+ * and signing the received request again (its signed headers, body, and `X-Amz-Date`) with the test secret gives
+ * the same Authorization header. Returns what differs, or undefined when the signature is valid.
+ */
+export async function sigv4Problem(request: RecordedRequest, service: string, region: string): Promise<string | undefined> {
+  const authorization = String(request.headers['authorization'] ?? '');
+  if (!sigv4Pattern(service, region).test(authorization)) return `authorization not scoped to ${service}/${region}: ${authorization}`;
+  const signed = (/SignedHeaders=([^,]+)/.exec(authorization)?.[1] ?? '').split(';');
+  const headers: Record<string, string> = {};
+  for (const name of signed) headers[name] = String(request.headers[name] ?? '');
+  const declared = headers['x-amz-content-sha256'];
+  if (declared !== undefined && declared !== createHash('sha256').update(request.body).digest('hex')) return 'x-amz-content-sha256 does not match the body';
+  const amzDate = headers['x-amz-date'] ?? '';
+  const signingDate = new Date(`${amzDate.slice(0, 4)}-${amzDate.slice(4, 6)}-${amzDate.slice(6, 8)}T${amzDate.slice(9, 11)}:${amzDate.slice(11, 13)}:${amzDate.slice(13, 15)}Z`);
+  const [path = '/', query = ''] = request.path.split('?');
+  const signer = new SignatureV4({ credentials: TEST_CREDENTIALS, region, service, sha256: Hash.bind(null, 'sha256'), applyChecksum: signed.includes('x-amz-content-sha256') });
+  const again = await signer.sign(
+    { method: request.method, protocol: 'http:', hostname: '127.0.0.1', path, query: Object.fromEntries(new URLSearchParams(query)), headers, body: request.body },
+    { signingDate },
+  );
+  const expected = again.headers['authorization'];
+  return expected === authorization ? undefined : `signature mismatch: expected ${expected}, got ${authorization}`;
 }

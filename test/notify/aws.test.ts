@@ -6,7 +6,7 @@ import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { EventBridgePublisher, SnsNotifier, createNotifications, type Alert, type PhaseChange } from '../../shared/notify/index.ts';
-import { TEST_CREDENTIALS, formOf, sigv4Pattern, startFakeEventBridge, startFakeSns, type FakeEventBridge, type FakeSns } from './aws-fakes.ts';
+import { TEST_CREDENTIALS, formOf, sigv4Pattern, sigv4Problem, startFakeEventBridge, startFakeSns, type FakeEventBridge, type FakeSns } from './aws-fakes.ts';
 
 const TOPIC = 'arn:aws:sns:eu-west-1:123456789012:fledge-alerts';
 let sns: FakeSns;
@@ -55,6 +55,7 @@ describe('SnsNotifier', () => {
     expect(request.path).toBe('/');
     expect(request.headers['content-type']).toBe('application/x-www-form-urlencoded');
     expect(request.headers['authorization']).toMatch(sigv4Pattern('sns', 'eu-west-1'));
+    expect(await sigv4Problem(request, 'sns', 'eu-west-1')).toBeUndefined();
     expect(request.headers['x-amz-date']).toMatch(/^\d{8}T\d{6}Z$/);
     expect(request.body.startsWith('Action=Publish&Version=2010-03-31&')).toBe(true);
     const body = {
@@ -139,6 +140,9 @@ describe('EventBridgePublisher', () => {
     expect(request.headers['x-amz-target']).toBe('AWSEvents.PutEvents');
     expect(request.headers['content-type']).toBe('application/x-amz-json-1.1');
     expect(request.headers['authorization']).toMatch(sigv4Pattern('events', 'eu-west-1'));
+    expect(await sigv4Problem(request, 'events', 'eu-west-1')).toBeUndefined();
+    expect(await sigv4Problem({ ...request, body: request.body.replace('Promoting', 'Succeeded') }, 'events', 'eu-west-1')).toBe('x-amz-content-sha256 does not match the body');
+    expect(await sigv4Problem({ ...request, headers: { ...request.headers, 'x-amz-target': 'AWSEvents.PutRule' } }, 'events', 'eu-west-1')).toMatch(/^signature mismatch/);
     expect(JSON.parse(request.body)).toEqual({
       Entries: [
         {
