@@ -3,7 +3,7 @@
  * configured one), as CodeDeploy and ECS publish their deployment state changes: source `fledge`, detail-types
  * `Canary Phase Change` and `Canary Alert`, so users route them with rules to any target.
  */
-import { PutEventsCommand, type EventBridgeClient, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
+import type { EventBridgeClient, PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import { sdkError } from './sns.ts';
 import type { Alert, Notifier, NotifyResult, PhaseChange } from './types.ts';
 
@@ -14,7 +14,8 @@ export const DetailTypes = { phaseChange: 'Canary Phase Change', alert: 'Canary 
 
 /** Options of {@link EventBridgePublisher}. */
 export interface EventBridgePublisherOptions {
-  readonly client: EventBridgeClient;
+  /** The client, or a function building it on first use (the SDK module is then loaded only when an event is put). */
+  readonly client: EventBridgeClient | (() => Promise<EventBridgeClient>);
   /** The bus's name or ARN. @default the account's default bus */
   readonly eventBusName?: string;
   /** Receives the time of an alert's event (alerts carry no time of their own). @default the wall clock */
@@ -29,9 +30,15 @@ export interface EventBridgePublisherOptions {
 export class EventBridgePublisher implements Notifier {
   readonly type = 'eventbridge';
   readonly #options: EventBridgePublisherOptions;
+  #built: Promise<EventBridgeClient> | undefined;
 
   constructor(options: EventBridgePublisherOptions) {
     this.#options = options;
+  }
+
+  #client(): Promise<EventBridgeClient> {
+    const client = this.#options.client;
+    return typeof client === 'function' ? (this.#built ??= client()) : Promise.resolve(client);
   }
 
   /** Publishes an alert as a `Canary Alert` event. */
@@ -64,7 +71,9 @@ export class EventBridgePublisher implements Notifier {
       ...(this.#options.eventBusName === undefined ? {} : { EventBusName: this.#options.eventBusName }),
     };
     try {
-      const out = await this.#options.client.send(new PutEventsCommand({ Entries: [entry] }));
+      // Loaded on first use: most advance invocations change no phase, and the SDK module costs cold-start time.
+      const { PutEventsCommand } = await import('@aws-sdk/client-eventbridge');
+      const out = await (await this.#client()).send(new PutEventsCommand({ Entries: [entry] }));
       const failed = out.Entries?.find((e) => e.ErrorCode !== undefined);
       if ((out.FailedEntryCount ?? 0) > 0 || failed !== undefined) {
         return { kind: 'error', error: `EventBridge PutEvents refused the ${detailType} event: ${failed?.ErrorCode ?? 'unknown'}: ${failed?.ErrorMessage ?? ''}`.trimEnd() };

@@ -4,7 +4,8 @@
  * delivered. A chat address is a credential as a whole (a Slack incoming-webhook path is its secret), so errors
  * never repeat the address, its path, or the token.
  */
-import { Agent, ProxyAgent, request, type Dispatcher } from 'undici';
+import type { Dispatcher, ProxyAgent } from 'undici';
+import type * as Undici from 'undici';
 import { scrubSecrets, urlSecrets } from '../redact.ts';
 import type { NotifyResult } from './types.ts';
 
@@ -20,15 +21,18 @@ export interface PostTarget {
   readonly timeoutMs?: number;
 }
 
-const direct = new Agent();
+// undici is loaded on the first chat post: most advance invocations send no alert.
+let undici: Promise<typeof Undici> | undefined;
+let direct: Dispatcher | undefined;
 const proxies = new Map<string, ProxyAgent>();
 
 /** Posts `payload` as JSON to `target`; never throws. */
 export async function postJson(target: PostTarget, payload: unknown): Promise<NotifyResult> {
   const secrets = addressSecrets(target);
+  const http = await (undici ??= import('undici'));
   let dispatcher: Dispatcher;
   try {
-    dispatcher = target.proxy === undefined || target.proxy === '' ? direct : proxyAgent(target.proxy);
+    dispatcher = target.proxy === undefined || target.proxy === '' ? (direct ??= new http.Agent()) : proxyAgent(http, target.proxy);
   } catch (error) {
     return { kind: 'error', error: scrubSecrets(`unable to parse proxy URL: ${messageOf(error)}`, secrets) };
   }
@@ -36,7 +40,7 @@ export async function postJson(target: PostTarget, payload: unknown): Promise<No
   try {
     const headers: Record<string, string> = { 'content-type': 'application/json' };
     if (target.token !== undefined && target.token !== '') headers['authorization'] = `Bearer ${target.token}`;
-    const response = await request(target.address, { method: 'POST', headers, body: JSON.stringify(payload), dispatcher, signal });
+    const response = await http.request(target.address, { method: 'POST', headers, body: JSON.stringify(payload), dispatcher, signal });
     const body = await response.body.text();
     if (response.statusCode >= 200 && response.statusCode < 300) return { kind: 'sent' };
     return { kind: 'error', error: scrubSecrets(`sending notification bad response ${response.statusCode}: ${body.slice(0, 500)}`, secrets) };
@@ -46,10 +50,10 @@ export async function postJson(target: PostTarget, payload: unknown): Promise<No
   }
 }
 
-function proxyAgent(proxy: string): ProxyAgent {
+function proxyAgent(http: typeof Undici, proxy: string): ProxyAgent {
   let agent = proxies.get(proxy);
   if (agent === undefined) {
-    agent = new ProxyAgent(proxy);
+    agent = new http.ProxyAgent(proxy);
     proxies.set(proxy, agent);
   }
   return agent;

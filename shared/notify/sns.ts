@@ -4,7 +4,7 @@
  * subscription filter policy, and a JSON body: `{source, cluster, namespace, canary, severity, phase, message,
  * fields, images, links}`.
  */
-import { PublishCommand, type MessageAttributeValue, type SNSClient } from '@aws-sdk/client-sns';
+import type { MessageAttributeValue, SNSClient } from '@aws-sdk/client-sns';
 import type { Alert, Notifier, NotifyResult } from './types.ts';
 
 /** A link added to every message; `{cluster}`, `{namespace}` and `{name}` are replaced (URL-encoded). */
@@ -15,7 +15,8 @@ export interface LinkTemplate {
 
 /** Options of {@link SnsNotifier}. */
 export interface SnsNotifierOptions {
-  readonly client: SNSClient;
+  /** The client, or a function building it on first use (the SDK module is then loaded only when an alert is sent). */
+  readonly client: SNSClient | (() => Promise<SNSClient>);
   readonly topicArn: string;
   /** Links for every message (a dashboard, a runbook). @default none */
   readonly links?: readonly LinkTemplate[];
@@ -32,9 +33,15 @@ const MAX_SUBJECT = 100;
 export class SnsNotifier implements Notifier {
   readonly type = 'sns';
   readonly #options: SnsNotifierOptions;
+  #built: Promise<SNSClient> | undefined;
 
   constructor(options: SnsNotifierOptions) {
     this.#options = options;
+  }
+
+  #client(): Promise<SNSClient> {
+    const client = this.#options.client;
+    return typeof client === 'function' ? (this.#built ??= client()) : Promise.resolve(client);
   }
 
   async post(alert: Alert): Promise<NotifyResult> {
@@ -50,7 +57,9 @@ export class SnsNotifier implements Notifier {
     attribute('cluster', cluster);
     attribute('phase', alert.phase);
     try {
-      await this.#options.client.send(
+      // Loaded on first use: most advance invocations send no alert, and the SDK module costs cold-start time.
+      const { PublishCommand } = await import('@aws-sdk/client-sns');
+      await (await this.#client()).send(
         new PublishCommand({
           TopicArn: this.#options.topicArn,
           Subject: subject(`Fledge ${alert.severity}: ${name}.${namespace}`),

@@ -187,6 +187,16 @@ describe('EventBridgePublisher', () => {
     });
   });
 
+  it('builds a lazily given client once, on first use', async () => {
+    let built = 0;
+    const publisher = new EventBridgePublisher({ client: async () => (built++, eventsClient) });
+    expect(built).toBe(0);
+    await publisher.phaseChanged(CHANGE);
+    await publisher.post(ALERT);
+    expect(built).toBe(1);
+    expect(events.events).toHaveLength(2);
+  });
+
   it('answers a failed entry and a refused call as errors', async () => {
     const publisher = new EventBridgePublisher({ client: eventsClient });
     events.failEntries(1);
