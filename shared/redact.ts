@@ -24,6 +24,16 @@ export function redactUrl(url: string): string {
 }
 
 /**
+ * Like {@link redactUrl}, for text that may not be a valid URL (a validation error shows the value it refused):
+ * a URL is redacted; other text loses anything from `?` or `#` on and any `user:password@` before a host.
+ * @example showUrlText('http//bot:pw@hooks.test/x?token=1') // 'http//hooks.test/x'
+ */
+export function showUrlText(text: string): string {
+  if (URL.canParse(text)) return redactUrl(text);
+  return text.replace(/[?#].*$/s, '').replace(/[^/@\s]*@/g, '');
+}
+
+/**
  * The parts of `url` that must not be shown: its user name and password, its query string and each query value
  * (raw and decoded); the whole text when it is not a URL. Used with {@link scrubSecrets} on text that may echo
  * the URL back.

@@ -1,6 +1,6 @@
 /** How URLs and secrets are shown: one redaction for logs, events, alerts and history. */
 import { describe, expect, it } from 'vitest';
-import { REDACTED, redactUrl, scrubSecrets, urlSecrets } from '../../shared/redact.ts';
+import { REDACTED, redactUrl, scrubSecrets, showUrlText, urlSecrets } from '../../shared/redact.ts';
 
 describe('redactUrl', () => {
   it.each([
@@ -45,5 +45,30 @@ describe('fledge explain', () => {
       },
     });
     expect(plan.hooks.map((h) => h.url)).toEqual(['https://gates.example.com/check']);
+  });
+});
+
+describe('showUrlText', () => {
+  it.each([
+    ['ftp://bot:pw@files.test/x?token=abc', 'ftp://files.test/x'],
+    ['http//bot:pw@hooks.test/x?token=abc', 'http//hooks.test/x'],
+    ['hooks.test/path#frag', 'hooks.test/path'],
+    ['plain', 'plain'],
+  ])('shows %s as %s', (text, shown) => {
+    expect(showUrlText(text)).toBe(shown);
+  });
+
+  it('keeps credentials out of the validation error of a webhook URL', async () => {
+    const { parseCanary } = await import('../../shared/api/parse.ts');
+    const result = parseCanary({
+      apiVersion: 'flagger.app/v1beta1',
+      kind: 'Canary',
+      metadata: { name: 'podinfo', namespace: 'test' },
+      spec: { targetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'podinfo' }, analysis: { webhooks: [{ name: 'g', url: 'ftp://bot:pw@files.test/x?token=abc123' }] } },
+    });
+    expect(result.ok).toBe(false);
+    const text = JSON.stringify(result);
+    expect(text).toContain('ftp://files.test/x');
+    for (const secret of ['abc123', 'bot:pw']) expect(text).not.toContain(secret);
   });
 });
