@@ -223,7 +223,7 @@ export function checkAlertProvider(object: Record<string, unknown>): SemanticFin
   for (const field of ['address', 'proxy'] as const) {
     const value = spec[field];
     if (typeof value === 'string' && value !== '' && !URL.canParse(value)) {
-      f.warn(['spec', field], broken('is not an absolute URL yet', value));
+      f.warn(['spec', field], broken('is not an absolute URL yet', showUrlText(value)));
     }
   }
   return f;
