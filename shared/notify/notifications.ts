@@ -12,7 +12,7 @@ import { parseAlertProvider } from '../api/parse.ts';
 import type { AlertProviderType, Canary } from '../api/types.ts';
 import { chatAddress, chatPayload } from './chat.ts';
 import { Outbox, type OutboxOptions } from './outbox.ts';
-import { postJson } from './post.ts';
+import { postJson, slackRefusal } from './post.ts';
 import type { Alert, AlertField, Notifier, NotifyResult, PhaseChange, Severity } from './types.ts';
 
 /** Reads one object from the cluster (`shared/kube`'s `KubeClient` is one); undefined when it does not exist. */
@@ -114,7 +114,12 @@ export class Notifications {
         const message = { name: alert.canary.name, namespace: alert.canary.namespace, message: alert.message, fields: alert.fields, severity: alert.severity };
         await this.#outbox(target.key).send(label, () =>
           postJson(
-            { address: chatAddress(target.type, target.address), ...(target.token === undefined ? {} : { token: target.token }), ...(target.proxy === undefined ? {} : { proxy: target.proxy }) },
+            {
+              address: chatAddress(target.type, target.address),
+              ...(target.token === undefined ? {} : { token: target.token }),
+              ...(target.proxy === undefined ? {} : { proxy: target.proxy }),
+              ...(target.type === 'slack' ? { refusal: slackRefusal } : {}),
+            },
             chatPayload(target.type, message, { username: target.username, channel: target.channel }),
           ),
         );

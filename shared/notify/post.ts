@@ -19,6 +19,8 @@ export interface PostTarget {
   readonly proxy?: string;
   /** @default {@link CHAT_TIMEOUT_MS} */
   readonly timeoutMs?: number;
+  /** Reads a 2xx answer's body; a string is the error it reports (Slack's Web API answers 200 `{"ok":false}`). */
+  readonly refusal?: (body: string) => string | undefined;
 }
 
 // undici is loaded on the first chat post: most advance invocations send no alert.
@@ -42,7 +44,10 @@ export async function postJson(target: PostTarget, payload: unknown): Promise<No
     if (target.token !== undefined && target.token !== '') headers['authorization'] = `Bearer ${target.token}`;
     const response = await http.request(target.address, { method: 'POST', headers, body: JSON.stringify(payload), dispatcher, signal });
     const body = await response.body.text();
-    if (response.statusCode >= 200 && response.statusCode < 300) return { kind: 'sent' };
+    if (response.statusCode >= 200 && response.statusCode < 300) {
+      const refused = target.refusal?.(body);
+      return refused === undefined ? { kind: 'sent' } : { kind: 'error', error: scrubSecrets(`sending notification refused: ${refused}`, secrets) };
+    }
     return { kind: 'error', error: scrubSecrets(`sending notification bad response ${response.statusCode}: ${body.slice(0, 500)}`, secrets) };
   } catch (error) {
     const reason = signal.aborted ? `timed out after ${target.timeoutMs ?? CHAT_TIMEOUT_MS}ms` : messageOf(error);
@@ -76,4 +81,19 @@ function messageOf(error: unknown): string {
   const cause = (error as { cause?: unknown }).cause;
   if (cause instanceof Error && cause.message !== '') return cause.message;
   return error instanceof Error ? error.message : String(error);
+}
+
+/**
+ * Slack's Web API (`chat.postMessage`, used with a bot token) answers HTTP 200 with `{"ok":false,"error":"…"}`
+ * when it refuses a message; incoming webhooks answer `ok` as text. Flagger counts both as delivered; Fledge
+ * reports the refusal so the outbox keeps the message.
+ */
+export function slackRefusal(body: string): string | undefined {
+  if (!body.trimStart().startsWith('{')) return undefined;
+  try {
+    const parsed = JSON.parse(body) as { ok?: unknown; error?: unknown };
+    return parsed.ok === false ? `Slack answered ok=false: ${typeof parsed.error === 'string' ? parsed.error : 'no error given'}` : undefined;
+  } catch {
+    return undefined;
+  }
 }

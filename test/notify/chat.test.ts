@@ -147,6 +147,18 @@ describe('chat providers', () => {
     expect(chat.requests.map((r) => [r.path, r.headers['authorization']])).toEqual([['/api/chat.postMessage', 'Bearer xoxb-secret-token']]);
   });
 
+  it("keeps a message Slack's Web API refuses with 200 ok=false", async () => {
+    await secret('slack-bot', { address: `${chat.url}/api/chat.postMessage`, token: 'xoxb-secret-token' });
+    await provider('slack-bot', { type: 'slack', secretRef: { name: 'slack-bot' } });
+    answers = [{ status: 200, body: '{"ok":false,"error":"channel_not_found"}' }];
+    const hub = notifications();
+
+    await hub.send(canary([{ name: 'bot', provider: 'slack-bot' }]), alert('warn'));
+
+    expect(hub.pending()).toEqual({ 'alertprovider/test/slack-bot': 1 });
+    expect(logs[0]?.message).toContain('sending notification refused: Slack answered ok=false: channel_not_found');
+  });
+
   it('logs a Secret without an address and sends nothing', async () => {
     await secret('no-address', { token: 't0ken' });
     await provider('broken', { type: 'slack', secretRef: { name: 'no-address' } });
