@@ -46,6 +46,13 @@ export interface HttpHookCallerOptions {
   readonly maxDelayMs?: number;
   /** Receives retries and failures. @default nothing */
   readonly log?: (entry: HookLogEntry) => void;
+  /**
+   * The most one call may take, retries included: a retry whose wait and timeout would end later is not made,
+   * so a webhook with many retries cannot outlast the advance Lambda's invocation. @default no limit (Flagger's)
+   */
+  readonly callBudgetMs?: number;
+  /** The clock the budget is measured with. @default Date.now */
+  readonly now?: () => number;
 }
 
 /** What one attempt came back with. */
@@ -64,6 +71,8 @@ export class HttpHookCaller implements HookCaller {
   readonly #baseDelayMs: number;
   readonly #maxDelayMs: number;
   readonly #log: ((entry: HookLogEntry) => void) | undefined;
+  readonly #budgetMs: number | undefined;
+  readonly #now: () => number;
   readonly #verified = new Agent();
   readonly #insecure = new Agent({ connect: { rejectUnauthorized: false } });
 
@@ -72,6 +81,8 @@ export class HttpHookCaller implements HookCaller {
     this.#baseDelayMs = options.baseDelayMs ?? 1000;
     this.#maxDelayMs = options.maxDelayMs ?? 30_000;
     this.#log = options.log;
+    this.#budgetMs = options.callBudgetMs;
+    this.#now = options.now ?? Date.now;
   }
 
   async call(call: WebhookCall): Promise<HookResult> {
@@ -81,17 +92,24 @@ export class HttpHookCaller implements HookCaller {
     const timeoutMs = hookTimeoutMs(call.timeout);
     const attempts = 1 + Math.max(0, Math.floor(call.retries ?? 0));
     const body = payloadJson(call.payload);
+    const started = this.#now();
     let last: Attempt | undefined;
+    let made = 0;
     for (let n = 0; n < attempts; n++) {
       if (n > 0) {
         const delay = Math.min(this.#maxDelayMs, last?.kind === 'answer' && last.retryAfterMs !== undefined ? last.retryAfterMs : this.#baseDelayMs * 2 ** (n - 1));
+        if (this.#budgetMs !== undefined && this.#now() - started + delay + timeoutMs > this.#budgetMs) {
+          this.#log?.({ level: 'warn', message: `webhook ${call.name}: no retry ${n} of ${attempts - 1}, it would end after the call budget of ${this.#budgetMs}ms`, hook: call.name, url: shown });
+          break;
+        }
         this.#log?.({ level: 'info', message: `webhook ${call.name}: retry ${n} of ${attempts - 1} in ${delay}ms after ${describe(last, shown, secrets)}`, hook: call.name, url: shown });
         await this.#sleep(delay);
       }
       last = await this.#attempt(call, body, timeoutMs, shown);
+      made += 1;
       if (!isRetryable(last)) break;
     }
-    const tried = attempts > 1 ? ` (${attempts} attempts)` : '';
+    const tried = made > 1 ? ` (${made} attempts)` : '';
     const outcome = last as Attempt;
     if (outcome.kind === 'error') {
       const detail = clip(scrubSecrets(outcome.message, secrets)) + tried;

@@ -110,6 +110,20 @@ describe('HttpHookCaller', () => {
     expect(s.requests).toHaveLength(3);
   });
 
+  it('makes no retry that would end after its call budget', async () => {
+    let clock = 0;
+    const budgeted = new HttpHookCaller({ sleep: async (ms) => void (clock += ms), now: () => clock, callBudgetMs: 20_000, log: (entry) => logs.push(entry) });
+    const s = await serve({ status: 503 });
+
+    // Answers come at once, timeout 10s: retries wait 1s, 2s, 4s (the last may end by 7s + 10s); a 4th would wait 8s more and could end by 25s.
+    const result = await budgeted.call(hook(s.url, 'rollout', { retries: 5 }));
+
+    expect(s.requests).toHaveLength(4);
+    expect(result).toEqual({ kind: 'failed', detail: 'HTTP 503', statusCode: 503 });
+    expect(logs.at(-1)?.message).toBe('webhook smoke: no retry 4 of 5, it would end after the call budget of 20000ms');
+    await budgeted.close();
+  });
+
   it('does not retry a 501 Not Implemented', async () => {
     const s = await serve({ status: 501 });
     await caller.call(hook(s.url, 'rollout', { retries: 2 }));
