@@ -3,6 +3,7 @@
  * order, metric checks with their accepted ranges, and the shortest time to promotion and to rollback.
  * `fledge explain` prints it; it is pure and derived from the defaulted view only.
  */
+import { redactUrl } from '../redact.ts';
 import type { FledgeOptions } from './annotations.ts';
 import { DEFAULT_FLEDGE_OPTIONS } from './annotations.ts';
 import type { DefaultedMetric, DefaultedWebhook, DefaultsOptions } from './defaults.ts';
@@ -119,7 +120,7 @@ export function planCanary(
   const planWarnings = [...warnings];
   const hooks = [...analysis.webhooks]
     .sort((a, b) => HOOK_FIRING_ORDER.indexOf(a.type) - HOOK_FIRING_ORDER.indexOf(b.type))
-    .map((hook) => ({ name: hook.name, type: hook.type, url: hook.url, timeout: hook.timeout, retries: hook.retries, when: HOOK_WHEN[hook.type] }));
+    .map((hook) => ({ name: hook.name, type: hook.type, url: redactUrl(hook.url), timeout: hook.timeout, retries: hook.retries, when: HOOK_WHEN[hook.type] }));
   analysis.webhooks.forEach((hook, i) => {
     if (hook.type === 'confirm-traffic-increase' && isIterative(spec.strategy)) {
       planWarnings.push({ path: `spec.analysis.webhooks[${i}].type`, message: 'confirm-traffic-increase never fires: this strategy has no weight steps' });

@@ -4,6 +4,7 @@
  * Every check is defensive about shapes, so it can run on an object that also failed the schema and all
  * problems are reported together.
  */
+import { showUrlText } from '../redact.ts';
 import { parseDuration } from './duration.ts';
 import { requiredHint } from './hints.ts';
 import { broken, expectedType, required } from './messages.ts';
@@ -192,7 +193,7 @@ function webhookChecks(webhooks: unknown[], f: Findings): void {
         url = undefined;
       }
       if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
-        f.error([...at, 'url'], broken('must be an absolute http(s) URL', hook.url));
+        f.error([...at, 'url'], broken('must be an absolute http(s) URL', showUrlText(hook.url)));
       }
     }
     if (typeof hook.name === 'string') {
@@ -222,7 +223,7 @@ export function checkAlertProvider(object: Record<string, unknown>): SemanticFin
   for (const field of ['address', 'proxy'] as const) {
     const value = spec[field];
     if (typeof value === 'string' && value !== '' && !URL.canParse(value)) {
-      f.warn(['spec', field], broken('is not an absolute URL yet', value));
+      f.warn(['spec', field], broken('is not an absolute URL yet', showUrlText(value)));
     }
   }
   return f;

@@ -29,6 +29,8 @@ import { historyExpiry } from '../store/controls.ts';
 import { announce, applyClusterEffect, isClusterEffect, setFinalizer } from './effects.ts';
 import { ControllerError } from './errors.ts';
 import { gatherFacts, messageOf, obtainNeeds } from './facts.ts';
+import { releaseImages } from './images.ts';
+import type { ReleaseImages } from '../notify/types.ts';
 import type { AdvanceOptions, AdvanceResult, ControllerDeps, TargetPorts } from './types.ts';
 
 /** Rounds of `needs` after which a step that still does not decide is a bug. */
@@ -107,7 +109,9 @@ export async function advanceCanary(deps: ControllerDeps, id: CanaryId, now: Dat
   } catch (error) {
     problems.push(`status mirror failed: ${messageOf(error)}`);
   }
-  await announce({ deps, id, canary, involved, state: decided.next, now, problems }, [...decided.effects, ...warnings]);
+  const images = releaseImages(state, facts);
+  await announce({ deps, id, canary, involved, state: decided.next, now, problems, ...(images === undefined ? {} : { images }) }, [...decided.effects, ...warnings]);
+  await publishPhaseChange(deps, id, item, decided.next, images, problems);
   for (const problem of problems) deps.log?.({ level: 'warn', message: problem, canary: id });
   return { kind: 'advanced', step: decided, version: commit.version, problems };
 }
@@ -177,16 +181,45 @@ async function canaryGone(
   const commit = await deps.store.commit(id, loaded.version, decided.next, item);
   if (commit.kind === 'conflict') return { kind: 'conflict', step: decided };
   const problems: string[] = [];
+  const images = releaseImages(loaded.state, undefined);
   for (const effect of decided.effects) {
     if (effect.type !== 'notify') continue;
     try {
-      await deps.alerts.send(undefined, { canary: id, severity: effect.severity, message: effect.message, fields: effect.fields });
+      await deps.alerts.send(undefined, {
+        canary: id,
+        severity: effect.severity,
+        message: effect.message,
+        fields: effect.fields,
+        phase: decided.next.phase,
+        ...(images === undefined ? {} : { images }),
+      });
     } catch (error) {
       problems.push(`alert "${effect.message}" failed: ${messageOf(error)}`);
     }
   }
+  await publishPhaseChange(deps, id, item, decided.next, images, problems);
   for (const problem of problems) deps.log?.({ level: 'warn', message: problem, canary: id });
   return { kind: 'advanced', step: decided, version: commit.version, problems };
+}
+
+/** Tells `deps.phaseChanges` about a committed step that changed the phase; a failure is a problem, never an error. */
+async function publishPhaseChange(deps: ControllerDeps, id: CanaryId, item: HistoryItem, next: CanaryState, images: ReleaseImages | undefined, problems: string[]): Promise<void> {
+  if (deps.phaseChanges === undefined || item.phaseBefore === item.phaseAfter) return;
+  try {
+    await deps.phaseChanges.phaseChanged({
+      canary: id,
+      ...(item.phaseBefore === undefined ? {} : { phaseBefore: item.phaseBefore }),
+      phaseAfter: item.phaseAfter,
+      weightsBefore: item.weightsBefore,
+      weightsAfter: item.weightsAfter,
+      ...(next.lastAppliedSpec === undefined ? {} : { revision: next.lastAppliedSpec }),
+      ...(images === undefined ? {} : { images }),
+      message: item.message,
+      time: item.time,
+    });
+  } catch (error) {
+    problems.push(`phase change ${item.phaseBefore ?? '(new)'} → ${item.phaseAfter} not published: ${messageOf(error)}`);
+  }
 }
 
 /** Steps the engine until it decides, obtaining the hooks and metrics it asks for in between. */

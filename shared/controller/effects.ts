@@ -12,6 +12,7 @@ import type { Effect } from '../engine/types.ts';
 import type { HookType, WebhookCall } from '../hooks/types.ts';
 import { FLAGGER_FINALIZER } from '../engine/deletion.ts';
 import type { InvolvedObject } from '../kube/events.ts';
+import type { ReleaseImages } from '../notify/types.ts';
 import type { KubeClient, ObjectRef } from '../kube/types.ts';
 import type { PodTemplateSpec } from '../workload/objects.ts';
 import { reviveOrphanedTargets } from '../workload/orphans.ts';
@@ -134,8 +135,10 @@ export interface AnnounceContext {
   readonly id: CanaryId;
   readonly canary: Canary;
   readonly involved: InvolvedObject;
-  /** The state just committed: event webhooks report its phase and revision. */
+  /** The state just committed: event webhooks report its phase and revision, alerts its phase. */
   readonly state: CanaryState;
+  /** The release's images, said by every alert. */
+  readonly images?: ReleaseImages;
   readonly now: Date;
   /** Collects what failed; an announcement failure never fails the tick. */
   readonly problems: string[];
@@ -150,7 +153,14 @@ export async function announce(context: AnnounceContext, effects: readonly Effec
         break;
       case 'notify':
         await attempt(context, `alert "${effect.message}"`, () =>
-          context.deps.alerts.send(context.canary, { canary: context.id, severity: effect.severity, message: effect.message, fields: effect.fields }),
+          context.deps.alerts.send(context.canary, {
+            canary: context.id,
+            severity: effect.severity,
+            message: effect.message,
+            fields: effect.fields,
+            phase: context.state.phase,
+            ...(context.images === undefined ? {} : { images: context.images }),
+          }),
         );
         break;
       case 'runHooks':

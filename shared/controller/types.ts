@@ -9,7 +9,7 @@ import type { Effect, StepDecided } from '../engine/types.ts';
 import type { HookCaller } from '../hooks/types.ts';
 import type { EventInput, InvolvedObject, KubeClient } from '../kube/index.ts';
 import type { MetricCheckRequest, MetricObservation } from '../metrics/types.ts';
-import type { Alert } from '../notify/types.ts';
+import type { Alert, PhaseChange } from '../notify/types.ts';
 import type { Router } from '../routers/types.ts';
 import type { CanaryStore } from '../store/types.ts';
 import type { Workload } from '../workload/types.ts';
@@ -28,6 +28,14 @@ export interface MetricChecker {
  */
 export interface AlertSender {
   send(canary: Canary | undefined, alert: Alert): Promise<void>;
+}
+
+/**
+ * Receives every committed change of a canary's phase (Fledge's own destinations: EventBridge). Called only by
+ * the commit's winner, after the commit; a failure is the sink's to log and retry, never the step's.
+ */
+export interface PhaseChangeSink {
+  phaseChanged(change: PhaseChange): Promise<void>;
 }
 
 /** Records a Kubernetes event on the Canary (`shared/kube`'s `EventRecorder` is one). */
@@ -55,6 +63,8 @@ export interface ControllerDeps {
   readonly metrics: MetricChecker;
   readonly hooks: HookCaller;
   readonly alerts: AlertSender;
+  /** Receives committed phase changes. @default nothing */
+  readonly phaseChanges?: PhaseChangeSink;
   readonly events: EventSink;
   /** Who writes history items. @default 'scheduler' */
   readonly actor?: string;

@@ -3,10 +3,10 @@
  * deadline): primary ready, routes read back, revision changed (restart, or cancel when reverted to the
  * promoted spec), a run interrupted by a rebuilt primary (restart), canary ready (rollback at the deadline),
  * skipAnalysis, abort, rollback hooks, failed-checks threshold, a promote request, the analysis round (a failure
- * counts one failed check), the traffic step.
+ * counts one failed check, a check hook in progress waits), the traffic step.
  */
 import { Phases } from '../api/state.ts';
-import { analysisPasses, rollbackRequested } from './checks.ts';
+import { analysisRound, rollbackRequested } from './checks.ts';
 import { takeControl } from './controls.ts';
 import { events } from './messages.ts';
 import { ALL_PRIMARY, beginRun, effectiveSplit, endRun, forgetCanaryProgress, markApplied, promote, rollback, setRoutes } from './outcomes.ts';
@@ -55,7 +55,10 @@ export function analysing(t: Tick): void {
     return promote(t);
   }
   const split = effectiveSplit(routes);
-  if (!analysisPasses(t, split)) {
+  const round = analysisRound(t, split);
+  // A check still in progress keeps the canary where it is without counting against it (Fledge's extension).
+  if (round === 'inProgress') return;
+  if (round === 'failed') {
     t.next.failedChecks += 1;
     // Rolling back on the step that reaches the threshold spares users one more interval of a failing canary.
     if (t.next.failedChecks >= threshold) return rollback(t, { kind: 'threshold' });

@@ -5,6 +5,7 @@
 import type { DefaultedMetric } from '../api/defaults.ts';
 import { Phases } from '../api/state.ts';
 import type { MetricOutcome, MetricRecord, Phase } from '../api/state.ts';
+import type { HookResult } from '../hooks/types.ts';
 import type { MetricObservation } from '../metrics/types.ts';
 import { events } from './messages.ts';
 import type { Split } from './outcomes.ts';
@@ -85,29 +86,37 @@ export function rollbackRequested(t: Tick, phase: Phase): boolean {
 }
 
 /**
+ * What one analysis round found: `passed`, `failed` (counts one failed check), or `inProgress` (a pre-rollout or
+ * rollout hook answered `{"status":"IN_PROGRESS"}`: not done yet, so the step waits without a failed check).
+ */
+export type AnalysisRound = 'passed' | 'failed' | 'inProgress';
+
+/**
  * One analysis round. On the first step of a run (no traffic, no iteration, no mirroring yet): "Starting
  * canary analysis" and the pre-rollout hooks. Later: rollout hooks, then builtin and inline metrics, then
- * template metrics. False at the first failure, after its "Halt …" event.
+ * template metrics. Stops at the first failure, after its "Halt …" event, or at the first hook in progress.
  */
-export function analysisPasses(t: Tick, split: Split): boolean {
+export function analysisRound(t: Tick, split: Split): AnalysisRound {
   const firstStep = split.canary === 0 && t.next.iterations === 0 && !(t.analysis.mirror && split.mirrored);
   if (firstStep) {
     t.normal(events.startingAnalysis(t.names));
     for (const hook of t.hooksOf('pre-rollout')) {
       const result = t.hook(hook, Phases.Progressing);
+      if (result.kind === 'pending') return checkInProgress(t, 'pre-rollout', hook.name, result);
       if (result.kind !== 'passed') {
         t.warning(events.haltPreRolloutFailed(t.names, hook.name, result.detail));
-        return false;
+        return 'failed';
       }
       t.normal(events.preRolloutPassed(hook.name));
     }
-    return true;
+    return 'passed';
   }
   for (const hook of t.hooksOf('rollout')) {
     const result = t.hook(hook, Phases.Progressing);
+    if (result.kind === 'pending') return checkInProgress(t, 'rollout', hook.name, result);
     if (result.kind !== 'passed') {
       t.warning(events.haltExternalCheckFailed(t.names, hook.name, result.detail));
-      return false;
+      return 'failed';
     }
   }
   const metrics = t.analysis.metrics;
@@ -126,7 +135,14 @@ export function analysisPasses(t: Tick, split: Split): boolean {
       passed = false;
     }
   });
-  return passed;
+  return passed ? 'passed' : 'failed';
+}
+
+/** A check hook that is still working (Fledge's IN_PROGRESS answer): a Normal event, and the step waits. */
+function checkInProgress(t: Tick, type: 'pre-rollout' | 'rollout', hook: string, result: HookResult): AnalysisRound {
+  t.normal(events.haltCheckInProgress(t.names, type, hook, result.retryAfterSeconds));
+  t.decide('wait', `${type} check ${hook} in progress`);
+  return 'inProgress';
 }
 
 interface Verdict {

@@ -67,6 +67,9 @@ export const events = {
     `Halt ${canary(n)} advancement pre-rollout check ${hook} failed ${detail}`,
   haltExternalCheckFailed: (n: Names, hook: string, detail: string): string =>
     `Halt ${canary(n)} advancement external check ${hook} failed ${detail}`,
+  /** Fledge's: a pre-rollout or rollout hook answered `{"status":"IN_PROGRESS"}`. */
+  haltCheckInProgress: (n: Names, type: string, hook: string, retryAfterSeconds?: number): string =>
+    `Halt ${canary(n)} advancement ${type} check ${hook} in progress${retryAfterSeconds === undefined ? '' : `, retry after ${retryAfterSeconds}s`}`,
   rollbackHookNotSignaling: (hook: string): string => `Rollback hook ${hook} not signaling a rollback`,
   rollbackCheckPassed: (hook: string): string => `Rollback check ${hook} passed`,
   postRolloutPassed: (hook: string): string => `Post-rollout check ${hook} passed`,

@@ -61,7 +61,7 @@ export interface WebhookCall {
   readonly url: string;
   /** Go-style duration, e.g. `10s` (defaulted). */
   readonly timeout: string;
-  /** Retries on transport errors and 5xx answers. @default 0 */
+  /** Retries, with exponential backoff, on transport errors, timeouts, 429 and 5xx answers (not 501). @default 0 */
   readonly retries?: number;
   /** Skip TLS verification. @default false */
   readonly disableTLS?: boolean;
@@ -74,14 +74,21 @@ export interface WebhookCall {
  * The outcome of one call.
  * - `passed`: an HTTP 200–202 answer.
  * - `failed`: any other answer, a timeout or a transport error, for check and notification hooks.
- * - `pending`: the same for a gate: the gate is closed, retry on the next tick.
- * `detail` carries the response body or the error (Flagger puts it in the "failed" events).
+ * - `pending`: the same for a gate: the gate is closed, retry on the next tick. Also, for any hook type, an
+ *   answer `{"status":"IN_PROGRESS","retryAfterSeconds":N}` (Fledge's extension, as ECS lifecycle hooks
+ *   answer): not done yet, ask again on a later tick; a check answering so is not a failed check.
+ * `detail` carries the response body or the error (Flagger puts it in the "failed" events); never a URL's
+ * credentials or query string.
  */
 export interface HookResult {
   readonly kind: 'passed' | 'failed' | 'pending';
   readonly detail: string;
   /** The HTTP status code, when there was an answer. */
   readonly statusCode?: number;
+  /** True when the hook answered `{"status":"IN_PROGRESS"}`: still working, not closed or failed. */
+  readonly inProgress?: boolean;
+  /** With {@link inProgress}: when the hook asks to be called again, in seconds. */
+  readonly retryAfterSeconds?: number;
 }
 
 /** Calls webhooks. Implementations never throw for a failed call; they answer `failed` or `pending`. */

@@ -102,7 +102,7 @@ export function facts(patch: Partial<Omit<Facts, 'target'>> & { target?: Partial
 }
 
 /** How the fake world answers a webhook: by name, default pass. */
-export type HookAnswer = 'pass' | 'fail' | 'pending';
+export type HookAnswer = 'pass' | 'fail' | 'pending' | 'inProgress';
 /** How the fake world answers a metric: a value, `nodata`, `error`, or a raw result. */
 export type MetricAnswer = number | 'nodata' | 'error' | MetricQueryResult;
 
@@ -125,6 +125,7 @@ export interface Driven extends StepDecided {
 function hookResult(answer: HookAnswer): HookResult {
   if (answer === 'pass') return { kind: 'passed', detail: '', statusCode: 200 };
   if (answer === 'pending') return { kind: 'pending', detail: 'gate closed', statusCode: 403 };
+  if (answer === 'inProgress') return { kind: 'pending', detail: '{"status":"IN_PROGRESS","retryAfterSeconds":30}', statusCode: 200, inProgress: true, retryAfterSeconds: 30 };
   return { kind: 'failed', detail: 'HTTP 500', statusCode: 500 };
 }
 
