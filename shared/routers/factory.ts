@@ -3,8 +3,10 @@
  * the known ones (never a silent fallback, unlike Flagger's); a Flagger provider Fledge has not implemented
  * yet says so.
  */
+import { supportedProviders } from '../api/providers.ts';
 import { CANARY_PROVIDERS, type Canary } from '../api/types.ts';
 import { UnknownProviderError, UnsupportedProviderError } from './errors.ts';
+import { GatewayApiRouter } from './gatewayapi.ts';
 import { IstioRouter } from './istio.ts';
 import { KubernetesRouter } from './kubernetes.ts';
 import type { Router, RouterDeps } from './types.ts';
@@ -26,12 +28,13 @@ export const PROVIDER_NAMES = [
   'gatewayapi',
   'apisix',
   'knative',
+  'alb',
 ] as const;
 /** One of {@link PROVIDER_NAMES}. */
 export type ProviderName = (typeof PROVIDER_NAMES)[number];
 
-/** The providers Fledge has a router for. */
-export const SUPPORTED_PROVIDERS = ['kubernetes', 'istio'] as const;
+/** The providers Fledge has a router for (the capability table's `supported` ones). */
+export const SUPPORTED_PROVIDERS: readonly string[] = supportedProviders();
 
 /** A parsed `spec.provider`: its name and, for versioned providers (`gatewayapi:v1`), the version. */
 export interface ProviderSpec {
@@ -61,6 +64,11 @@ export function createRouter(provider: string | undefined, deps: RouterDeps, def
       return new KubernetesRouter(deps);
     case 'istio':
       return new IstioRouter(deps);
+    case 'gatewayapi':
+      if (parsed.version !== undefined && parsed.version !== 'v1' && parsed.version !== 'v1beta1') {
+        throw new UnknownProviderError(provider ?? parsed.name, CANARY_PROVIDERS);
+      }
+      return new GatewayApiRouter(deps, parsed.version ?? 'v1');
     case 'appmesh':
     case 'linkerd':
     case 'smi':
@@ -71,9 +79,9 @@ export function createRouter(provider: string | undefined, deps: RouterDeps, def
     case 'traefik':
     case 'osm':
     case 'kuma':
-    case 'gatewayapi':
     case 'apisix':
     case 'knative':
+    case 'alb':
       throw new UnsupportedProviderError(provider ?? parsed.name, SUPPORTED_PROVIDERS);
     default: {
       const unreachable: never = parsed.name;

@@ -5,4 +5,7 @@ export * from './services.ts';
 export * from './kubernetes.ts';
 export * from './istio-routes.ts';
 export * from './istio.ts';
+export * from './takeover.ts';
+export * from './gatewayapi-routes.ts';
+export * from './gatewayapi.ts';
 export * from './factory.ts';
