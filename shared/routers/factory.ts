@@ -9,6 +9,7 @@ import { UnknownProviderError, UnsupportedProviderError } from './errors.ts';
 import { GatewayApiRouter } from './gatewayapi.ts';
 import { IstioRouter } from './istio.ts';
 import { KubernetesRouter } from './kubernetes.ts';
+import { NginxRouter } from './nginx.ts';
 import type { Router, RouterDeps } from './types.ts';
 
 /** Every provider name Flagger accepts, without version. */
@@ -69,12 +70,13 @@ export function createRouter(provider: string | undefined, deps: RouterDeps, def
         throw new UnknownProviderError(provider ?? parsed.name, CANARY_PROVIDERS);
       }
       return new GatewayApiRouter(deps, parsed.version ?? 'v1');
+    case 'nginx':
+      return new NginxRouter(deps);
     case 'appmesh':
     case 'linkerd':
     case 'smi':
     case 'contour':
     case 'gloo':
-    case 'nginx':
     case 'skipper':
     case 'traefik':
     case 'osm':

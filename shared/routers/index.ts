@@ -8,4 +8,5 @@ export * from './istio.ts';
 export * from './takeover.ts';
 export * from './gatewayapi-routes.ts';
 export * from './gatewayapi.ts';
+export * from './nginx.ts';
 export * from './factory.ts';

@@ -24,13 +24,12 @@ export function scenarioFiles(provider: string): string[] {
 export type Snapshot = Record<string, KubeObject | undefined>;
 
 /**
- * Plays `examples/scenarios/<name>.yaml` (or `options.file`), up to `options.maxTicks`, reads `objects` back
+ * Plays `examples/scenarios/<name>.yaml` (or the FILE `options.text`), up to `options.maxTicks`, reads `objects` back
  * after the last tick, and checks the per-tick invariants: weights sum to 100, the canary has replicas while it carries
  * traffic, and no traffic goes to a primary with no ready replica.
  */
-export async function play(name: string, objects: Record<string, ObjectRef> = {}, options: { maxTicks?: number; file?: URL } = {}): Promise<RunResult & { objects: Snapshot }> {
-  const file = options.file ?? new URL(`${name}.yaml`, DIR);
-  const parsed = parseScenario(readFileSync(file, 'utf8'), `${name}.yaml`);
+export async function play(name: string, objects: Record<string, ObjectRef> = {}, options: { maxTicks?: number; text?: string } = {}): Promise<RunResult & { objects: Snapshot }> {
+  const parsed = parseScenario(options.text ?? readFileSync(new URL(`${name}.yaml`, DIR), 'utf8'), `${name}.yaml`);
   if (!parsed.ok) throw new Error(parsed.issues.map(formatIssue).join('\n'));
   const snapshot: Snapshot = {};
   const run = await runScenario(parsed.file, {
