@@ -35,7 +35,7 @@ export const PROVIDER_CAPABILITIES = {
   istio: { supported: true, weights: true, match: ['headers', 'queryParams', 'sourceLabels'], mirroring: true, sessionAffinity: true },
   gatewayapi: { supported: true, weights: true, match: ['headers', 'queryParams'], mirroring: true, sessionAffinity: true },
   nginx: { supported: true, weights: true, match: ['headers'], mirroring: false, sessionAffinity: false },
-  alb: { supported: false, weights: true, match: ['headers', 'queryParams'], mirroring: false, sessionAffinity: true },
+  alb: { supported: true, weights: true, match: ['headers', 'queryParams'], mirroring: false, sessionAffinity: true },
   linkerd: { supported: false, ...weightsOnly },
   smi: { supported: false, ...weightsOnly },
   osm: { supported: false, ...weightsOnly },

@@ -6,6 +6,7 @@
 import { supportedProviders } from '../api/providers.ts';
 import { CANARY_PROVIDERS, type Canary } from '../api/types.ts';
 import { UnknownProviderError, UnsupportedProviderError } from './errors.ts';
+import { AlbRouter } from './alb.ts';
 import { GatewayApiRouter } from './gatewayapi.ts';
 import { IstioRouter } from './istio.ts';
 import { KubernetesRouter } from './kubernetes.ts';
@@ -72,6 +73,8 @@ export function createRouter(provider: string | undefined, deps: RouterDeps, def
       return new GatewayApiRouter(deps, parsed.version ?? 'v1');
     case 'nginx':
       return new NginxRouter(deps);
+    case 'alb':
+      return new AlbRouter(deps);
     case 'appmesh':
     case 'linkerd':
     case 'smi':
@@ -83,7 +86,6 @@ export function createRouter(provider: string | undefined, deps: RouterDeps, def
     case 'kuma':
     case 'apisix':
     case 'knative':
-    case 'alb':
       throw new UnsupportedProviderError(provider ?? parsed.name, SUPPORTED_PROVIDERS);
     default: {
       const unreachable: never = parsed.name;

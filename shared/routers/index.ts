@@ -9,4 +9,6 @@ export * from './takeover.ts';
 export * from './gatewayapi-routes.ts';
 export * from './gatewayapi.ts';
 export * from './nginx.ts';
+export * from './alb-actions.ts';
+export * from './alb.ts';
 export * from './factory.ts';

@@ -6,6 +6,7 @@ import type { WorldContext } from './context.ts';
 import { syncDaemonSets } from './daemonset.ts';
 import { syncDeployments } from './deployment.ts';
 import { RouteBook, syncGatewayRoutes } from './gateway-api.ts';
+import { syncAlbIngresses } from './alb.ts';
 import { WorldError } from './errors.ts';
 import { podTemplateHash } from './hash.ts';
 import { ImageBook, imageBehaviourIssues } from './images.ts';
@@ -22,7 +23,7 @@ const MAX_PASSES = 500;
 const DEFAULT_TICK_MS = 60_000;
 
 /** One controller pass, in the fixed order autoscalers → Deployments → ReplicaSets → DaemonSets → kubelets → routers. */
-const CONTROLLERS: ReadonlyArray<(ctx: WorldContext) => void> = [syncAutoscalers, syncDeployments, syncReplicaSets, syncDaemonSets, syncPodStatuses, syncGatewayRoutes];
+const CONTROLLERS: ReadonlyArray<(ctx: WorldContext) => void> = [syncAutoscalers, syncDeployments, syncReplicaSets, syncDaemonSets, syncPodStatuses, syncGatewayRoutes, syncAlbIngresses];
 
 function checkTickMs(tickMs: number, context: string): number {
   if (Number.isFinite(tickMs) && tickMs > 0) return tickMs;

@@ -28,7 +28,7 @@ export type Snapshot = Record<string, KubeObject | undefined>;
  * after the last tick, and checks the per-tick invariants: weights sum to 100, the canary has replicas while it carries
  * traffic, and no traffic goes to a primary with no ready replica.
  */
-export async function play(name: string, objects: Record<string, ObjectRef> = {}, options: { maxTicks?: number; text?: string } = {}): Promise<RunResult & { objects: Snapshot }> {
+export async function play(name: string, objects: Record<string, ObjectRef> = {}, options: { maxTicks?: number; text?: string; inspect?: (kube: KubeClient) => Promise<void> } = {}): Promise<RunResult & { objects: Snapshot }> {
   const parsed = parseScenario(options.text ?? readFileSync(new URL(`${name}.yaml`, DIR), 'utf8'), `${name}.yaml`);
   if (!parsed.ok) throw new Error(parsed.issues.map(formatIssue).join('\n'));
   const snapshot: Snapshot = {};
@@ -36,6 +36,7 @@ export async function play(name: string, objects: Record<string, ObjectRef> = {}
     ...(options.maxTicks === undefined ? {} : { maxTicks: options.maxTicks }),
     inspect: async (kube: KubeClient) => {
       for (const [key, ref] of Object.entries(objects)) snapshot[key] = await kube.get(ref);
+      await options.inspect?.(kube);
     },
   });
   for (const line of run.lines) {
