@@ -5,6 +5,7 @@
  * problems are reported together.
  */
 import { parseDuration } from './duration.ts';
+import { providerIssues } from './provider-checks.ts';
 import { requiredHint } from './hints.ts';
 import { broken, expectedType, required } from './messages.ts';
 import type { FieldIssue, PathTokens } from './paths.ts';
@@ -81,6 +82,7 @@ export function checkCanary(object: Record<string, unknown>): SemanticFindings {
   }
   if (isRecord(spec.service)) serviceChecks(spec.service, f);
   if (isRecord(spec.analysis)) analysisChecks(spec.analysis, f);
+  f.errors.push(...providerIssues(spec));
   return f;
 }
 
