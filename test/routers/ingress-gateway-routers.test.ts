@@ -47,9 +47,13 @@ describe('gatewayapi router', () => {
   };
 
   it('reports a write as pending until its parents accept it, then reads the split', async () => {
-    const canary = await target('gw', { provider: 'gatewayapi:v1', service: { port: 80, gatewayRefs: [{ name: 'public', namespace: 'gateways' }] } });
+    const canary = await target('gw', { provider: 'gatewayapi:v1', service: { port: 80, gatewayRefs: [{ name: 'public', namespace: 'gateways' }], apex: { labels: { tier: 'edge' }, annotations: { team: 'web' } } } });
     const router = createRouter('gatewayapi:v1', deps);
     expect(await router.reconcile(canary)).toEqual({ kind: 'pending', reason: 'HTTPRoute gw.test is not accepted yet by Gateway gateways/public: no status from its controller' });
+    const made = await get(route('gw'));
+    expect(made.metadata.labels).toEqual({ tier: 'edge' });
+    expect(made.metadata.annotations).toMatchObject({ team: 'web', 'kustomize.toolkit.fluxcd.io/reconcile': 'disabled' });
+    expect(made.metadata.ownerReferences).toMatchObject([{ kind: 'Canary', name: 'gw', controller: true }]);
     await accept('gw');
     expect(await router.getRoutes(canary)).toEqual({ ok: true, primary: 100, canary: 0, mirrored: false, matched: null });
     expect(await router.setRoutes(canary, { primary: 80, canary: 20, mirrored: false })).toMatchObject({ kind: 'pending', reason: expect.stringContaining('generation 2 is not accepted yet') });
