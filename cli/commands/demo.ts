@@ -1,8 +1,10 @@
 /**
- * `fledge demo`: the podinfo example (`examples/podinfo/`) explained, then released twice by the real
- * controller against the emulator in virtual time: a good release promoted step by step, then a release whose
- * error rate rolls it back.
+ * `fledge demo [nginx|istio]`: an example explained, then released twice by the real controller against the
+ * emulator in virtual time: a good release promoted step by step, then a release whose error rate rolls it
+ * back. `nginx` (the default) plays Flagger's NGINX tutorial (`examples/nginx/`), the guide most Flagger users
+ * started from; `istio` plays the podinfo example behind Istio (`examples/podinfo/`).
  * @example npm run demo
+ * @example npx fledge demo istio
  */
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -10,29 +12,56 @@ import type { Command } from '../main.ts';
 import { command as explain } from './explain.ts';
 import { command as simulate } from './simulate.ts';
 
-const PODINFO = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'examples', 'podinfo');
+const EXAMPLES = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'examples');
 
-/** The example the demo plays. */
-export const DEMO_CANARY = join(PODINFO, 'canary.yaml');
+/** One example the demo can play: its manifests and its two releases. */
+interface Demo {
+  readonly dir: string;
+  readonly manifests: readonly string[];
+  readonly releases: readonly { readonly title: string; readonly scenario: string }[];
+}
 
-/** The manifests every release of the demo starts from. */
-const MANIFESTS = ['deployment.yaml', 'hpa.yaml', 'canary.yaml'].map((file) => join(PODINFO, file));
+/** The examples the demo plays, by the name given on the command line. */
+export const DEMOS: Readonly<Record<string, Demo>> = {
+  nginx: {
+    dir: join(EXAMPLES, 'nginx'),
+    manifests: ['deployment.yaml', 'hpa.yaml', 'ingress.yaml', 'metric-template.yaml', 'canary.yaml'],
+    releases: [
+      { title: "Flagger's NGINX tutorial, a good release: podinfo 6.7.1 → 6.7.2, promoted 5% at a time", scenario: 'good-release.yaml' },
+      { title: "Flagger's NGINX tutorial, a failing release: podinfo 6.7.3 answers HTTP 500 to 10% of requests and is rolled back", scenario: 'bad-release.yaml' },
+    ],
+  },
+  istio: {
+    dir: join(EXAMPLES, 'podinfo'),
+    manifests: ['deployment.yaml', 'hpa.yaml', 'canary.yaml'],
+    releases: [
+      { title: 'A good release: podinfo 6.7.1 → 6.7.2, healthy, promoted step by step', scenario: 'good-release.yaml' },
+      { title: 'A bad release: podinfo 6.7.3 fails 12% of its requests and is rolled back', scenario: 'bad-release.yaml' },
+    ],
+  },
+};
 
-/** The releases the demo plays, in order. */
-const RELEASES = [
-  { title: 'A good release: podinfo 6.7.1 → 6.7.2, healthy, promoted step by step', scenario: 'good-release.yaml' },
-  { title: 'A bad release: podinfo 6.7.3 fails 12% of its requests and is rolled back', scenario: 'bad-release.yaml' },
-] as const;
+/** The example `npm run demo` plays. */
+export const DEMO_CANARY = join(EXAMPLES, 'nginx', 'canary.yaml');
 
 /** The `demo` command. */
 export const command: Command = {
-  summary: 'explain the podinfo example (examples/podinfo), then simulate a good and a bad release of it',
+  summary: "explain Flagger's NGINX tutorial (examples/nginx; `demo istio`: examples/podinfo), then simulate a good and a bad release of it",
   async run(argv) {
-    const explained = await explain.run([...argv, DEMO_CANARY]);
+    const names = argv.filter((a) => !a.startsWith('-'));
+    const flags = argv.filter((a) => a.startsWith('-'));
+    const name = names[0] ?? 'nginx';
+    const demo = DEMOS[name];
+    if (demo === undefined || names.length > 1) {
+      process.stderr.write(`fledge demo: expected one of ${Object.keys(DEMOS).join(', ')} (or nothing, for nginx), got ${names.join(' ')}\n`);
+      return 2;
+    }
+    const manifests = demo.manifests.map((file) => join(demo.dir, file));
+    const explained = await explain.run([...flags, ...manifests.filter((file) => /canary\.yaml$|metric-template\.yaml$/.test(file))]);
     if (explained !== 0) return explained;
-    for (const release of RELEASES) {
+    for (const release of demo.releases) {
       process.stdout.write(`\n== ${release.title}\n\n`);
-      const code = await simulate.run([...MANIFESTS, join(PODINFO, 'scenarios', release.scenario)]);
+      const code = await simulate.run([...manifests, join(demo.dir, 'scenarios', release.scenario)]);
       if (code !== 0) return code;
     }
     return 0;

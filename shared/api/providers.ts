@@ -33,9 +33,9 @@ const weightsOnly = { weights: true, match: [], mirroring: false, sessionAffinit
 export const PROVIDER_CAPABILITIES = {
   kubernetes: { supported: true, weights: false, match: [], mirroring: false, sessionAffinity: false },
   istio: { supported: true, weights: true, match: ['headers', 'queryParams', 'sourceLabels'], mirroring: true, sessionAffinity: true },
-  gatewayapi: { supported: false, weights: true, match: ['headers', 'queryParams'], mirroring: true, sessionAffinity: true },
-  nginx: { supported: false, weights: true, match: ['headers'], mirroring: false, sessionAffinity: false },
-  alb: { supported: false, weights: true, match: ['headers', 'queryParams'], mirroring: false, sessionAffinity: true },
+  gatewayapi: { supported: true, weights: true, match: ['headers', 'queryParams'], mirroring: true, sessionAffinity: true },
+  nginx: { supported: true, weights: true, match: ['headers'], mirroring: false, sessionAffinity: false },
+  alb: { supported: true, weights: true, match: ['headers', 'queryParams'], mirroring: false, sessionAffinity: true },
   linkerd: { supported: false, ...weightsOnly },
   smi: { supported: false, ...weightsOnly },
   osm: { supported: false, ...weightsOnly },

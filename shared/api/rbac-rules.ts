@@ -17,7 +17,7 @@ const READ = ['get', 'list', 'watch'] as const;
 export const ROUTER_RESOURCES: Record<string, PolicyRule> = {
   istio: { apiGroups: ['networking.istio.io'], resources: ['virtualservices', 'destinationrules'], verbs: MANAGE },
   gatewayapi: { apiGroups: ['gateway.networking.k8s.io'], resources: ['httproutes'], verbs: MANAGE },
-  'nginx, skipper': { apiGroups: ['networking.k8s.io'], resources: ['ingresses'], verbs: MANAGE },
+  'nginx, skipper, alb': { apiGroups: ['networking.k8s.io'], resources: ['ingresses'], verbs: MANAGE },
   contour: { apiGroups: ['projectcontour.io'], resources: ['httpproxies'], verbs: MANAGE },
   gloo: { apiGroups: ['gloo.solo.io', 'gateway.solo.io'], resources: ['upstreams', 'routetables'], verbs: MANAGE },
   traefik: { apiGroups: ['traefik.io', 'traefik.containo.us'], resources: ['traefikservices'], verbs: MANAGE },

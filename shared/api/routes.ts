@@ -64,4 +64,13 @@ export type RouteReading =
       /** Session cookies found in the router objects. */
       readonly session?: SessionCookies;
     }
-  | { readonly ok: false; readonly reason: string };
+  | {
+      readonly ok: false;
+      readonly reason: string;
+      /**
+       * The split the objects hold when they are readable but not applied yet (a Gateway API parent has not
+       * accepted the route's generation): what the data plane will route once it converges. Never used to
+       * decide a step; views (`fledge simulate`) show it.
+       */
+      readonly written?: { readonly primary: number; readonly canary: number; readonly mirrored: boolean; readonly matched: MatchedWeights | null };
+    };

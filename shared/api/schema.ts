@@ -169,7 +169,7 @@ const canarySpec: Schema = obj(
         'Replica bounds of the primary autoscaler',
       ),
     }),
-    ingressRef: objectRef(INGRESS_KINDS, 'The Ingress routed by the nginx and skipper providers'),
+    ingressRef: objectRef(INGRESS_KINDS, 'The Ingress routed by the nginx, skipper and alb providers'),
     routeRef: objectRef(ROUTE_KINDS, 'The ApisixRoute routed by the apisix provider'),
     upstreamRef: objectRef(UPSTREAM_KINDS, 'The Gloo Upstream copied for generated upstreams', {
       namespace: str('Namespace of the Upstream'),

@@ -6,6 +6,7 @@
  */
 import { showUrlText } from '../redact.ts';
 import { parseDuration } from './duration.ts';
+import { providerIssues } from './provider-checks.ts';
 import { requiredHint } from './hints.ts';
 import { broken, expectedType, required } from './messages.ts';
 import type { FieldIssue, PathTokens } from './paths.ts';
@@ -82,6 +83,7 @@ export function checkCanary(object: Record<string, unknown>): SemanticFindings {
   }
   if (isRecord(spec.service)) serviceChecks(spec.service, f);
   if (isRecord(spec.analysis)) analysisChecks(spec.analysis, f);
+  f.errors.push(...providerIssues(spec));
   return f;
 }
 

@@ -19,6 +19,7 @@ export type FlaggerKind = (typeof FLAGGER_KINDS)[number];
 
 /** `spec.provider` values the CRD accepts (Flagger's mesh and ingress routers). */
 export const CANARY_PROVIDERS = [
+  'alb',
   'apisix',
   'appmesh',
   'appmesh:v1beta2',

@@ -49,7 +49,7 @@ function workloadFacts(state: WorkloadState): WorkloadFacts {
 async function readRoutes(router: Router, canary: Canary): Promise<RouteReading> {
   try {
     const reading = await router.getRoutes(canary);
-    if (!reading.ok) return { ok: false, reason: reading.reason };
+    if (!reading.ok) return reading.written === undefined ? { ok: false, reason: reading.reason } : { ok: false, reason: reading.reason, written: reading.written };
     return { ok: true, primary: reading.primary, canary: reading.canary, mirrored: reading.mirrored, matched: reading.matched };
   } catch (error) {
     return { ok: false, reason: `${router.provider} routes could not be read: ${messageOf(error)}` };

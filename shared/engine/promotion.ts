@@ -45,10 +45,18 @@ export function promoting(t: Tick): void {
   t.decide('advance', `primary weight ${next.primary}`);
 }
 
-/** Phase Finalising: the canary is scaled down only once the primary is ready. */
+/** Phase Finalising: the canary is scaled down only once the primary is ready and the route back to it applied. */
 export function finalising(t: Tick): void {
   const primary = t.facts.primary;
   if (primary.readiness.kind !== 'ready') return primaryNotReady(t, primary);
+  const routes = t.facts.routes;
+  if (!routes.ok && routes.written !== undefined) {
+    // The route back to the primary is written but its data plane has not taken it (a Gateway API parent has
+    // not accepted it yet): the canary keeps its pods until no request can reach it.
+    t.warning(routes.reason);
+    t.decide('wait', 'routes not applied yet');
+    return;
+  }
   succeed(t);
 }
 

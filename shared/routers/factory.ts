@@ -3,10 +3,14 @@
  * the known ones (never a silent fallback, unlike Flagger's); a Flagger provider Fledge has not implemented
  * yet says so.
  */
+import { supportedProviders } from '../api/providers.ts';
 import { CANARY_PROVIDERS, type Canary } from '../api/types.ts';
 import { UnknownProviderError, UnsupportedProviderError } from './errors.ts';
+import { AlbRouter } from './alb.ts';
+import { GatewayApiRouter } from './gatewayapi.ts';
 import { IstioRouter } from './istio.ts';
 import { KubernetesRouter } from './kubernetes.ts';
+import { NginxRouter } from './nginx.ts';
 import type { Router, RouterDeps } from './types.ts';
 
 /** Every provider name Flagger accepts, without version. */
@@ -26,12 +30,13 @@ export const PROVIDER_NAMES = [
   'gatewayapi',
   'apisix',
   'knative',
+  'alb',
 ] as const;
 /** One of {@link PROVIDER_NAMES}. */
 export type ProviderName = (typeof PROVIDER_NAMES)[number];
 
-/** The providers Fledge has a router for. */
-export const SUPPORTED_PROVIDERS = ['kubernetes', 'istio'] as const;
+/** The providers Fledge has a router for (the capability table's `supported` ones). */
+export const SUPPORTED_PROVIDERS: readonly string[] = supportedProviders();
 
 /** A parsed `spec.provider`: its name and, for versioned providers (`gatewayapi:v1`), the version. */
 export interface ProviderSpec {
@@ -61,17 +66,24 @@ export function createRouter(provider: string | undefined, deps: RouterDeps, def
       return new KubernetesRouter(deps);
     case 'istio':
       return new IstioRouter(deps);
+    case 'gatewayapi':
+      if (parsed.version !== undefined && parsed.version !== 'v1' && parsed.version !== 'v1beta1') {
+        throw new UnknownProviderError(provider ?? parsed.name, CANARY_PROVIDERS);
+      }
+      return new GatewayApiRouter(deps, parsed.version ?? 'v1');
+    case 'nginx':
+      return new NginxRouter(deps);
+    case 'alb':
+      return new AlbRouter(deps);
     case 'appmesh':
     case 'linkerd':
     case 'smi':
     case 'contour':
     case 'gloo':
-    case 'nginx':
     case 'skipper':
     case 'traefik':
     case 'osm':
     case 'kuma':
-    case 'gatewayapi':
     case 'apisix':
     case 'knative':
       throw new UnsupportedProviderError(provider ?? parsed.name, SUPPORTED_PROVIDERS);

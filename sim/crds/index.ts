@@ -21,7 +21,7 @@ export function flaggerCrds(): KubeObject[] {
 
 /**
  * CRDs of the router and autoscaler kinds, for all providers or the ones named
- * (`istio`, `gatewayapi`, `smi`, `contour`, `traefik`, `gloo`, `kuma`, `apisix`, `appmesh`, `knative`, `keda`).
+ * (`istio`, `gatewayapi`, `smi`, `contour`, `traefik`, `gloo`, `kuma`, `apisix`, `appmesh`, `knative`, `alb`, `keda`).
  */
 export function routerCrds(providers: readonly string[] = Object.keys(ROUTER_KINDS)): KubeObject[] {
   return providers.flatMap((p) => {

@@ -59,6 +59,7 @@ export const ROUTER_KINDS: Readonly<Record<string, readonly CrdSpec[]>> = {
     { group: 'serving.knative.dev', versions: ['v1'], kind: 'Service', plural: 'services', shortNames: ['kservice', 'ksvc'], categories: ['all', 'knative', 'serving'] },
     { group: 'serving.knative.dev', versions: ['v1'], kind: 'Revision', plural: 'revisions', shortNames: ['rev'], categories: ['all', 'knative', 'serving'] },
   ],
+  alb: [{ group: 'elbv2.k8s.aws', versions: ['v1beta1'], kind: 'TargetGroupBinding', plural: 'targetgroupbindings', categories: ['all'] }],
   keda: [{ group: 'keda.sh', versions: ['v1alpha1'], kind: 'ScaledObject', plural: 'scaledobjects', shortNames: ['so'] }],
 };
 

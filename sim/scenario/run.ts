@@ -157,6 +157,8 @@ async function readRoutes(sim: Simulation, canary: Canary): Promise<RouteView> {
   try {
     const reading = await sim.deps.portsFor(canary, sim.kube).router.getRoutes(canary);
     if (reading.ok) return { primary: reading.primary, canary: reading.canary, mirrored: reading.mirrored, matched: reading.matched };
+    // Written but not applied yet (a Gateway API parent has not accepted it): the split the objects will give.
+    if (reading.written) return { ...reading.written };
   } catch (error) {
     if (error instanceof ScenarioRunError) throw error;
   }

@@ -177,7 +177,7 @@ function withOptional<T extends object, O extends Record<string, unknown>>(base:
 
 function readWorld(value: unknown, sink: IssueSink): WorldSpec {
   const world = readOptionalMapping(value, 'spec.world', sink) ?? {};
-  rejectUnknown(world, 'spec.world', ['images', 'primary', 'metrics', 'webhooks'], sink);
+  rejectUnknown(world, 'spec.world', ['images', 'primary', 'metrics', 'webhooks', 'gatewayApi'], sink);
 
   const images: Record<string, ImageBehaviour> = {};
   const imageMap = readOptionalMapping(world['images'], 'spec.world.images', sink) ?? {};
@@ -205,7 +205,11 @@ function readWorld(value: unknown, sink: IssueSink): WorldSpec {
 
   const metrics = readAnswers(world['metrics'], 'spec.world.metrics', sink, readMetricAnswer);
   const webhooks = readAnswers(world['webhooks'], 'spec.world.webhooks', sink, readWebhookAnswer);
-  return { images, primary: { neverReadyAfterPromotion }, metrics, webhooks };
+  const gatewayApiMap = readOptionalMapping(world['gatewayApi'], 'spec.world.gatewayApi', sink);
+  if (gatewayApiMap !== undefined) rejectUnknown(gatewayApiMap, 'spec.world.gatewayApi', ['acceptAfterTicks'], sink);
+  const acceptAfterTicks = gatewayApiMap && readOptionalInteger(gatewayApiMap['acceptAfterTicks'], 'spec.world.gatewayApi.acceptAfterTicks', sink, { min: 0 });
+  const gatewayApi = gatewayApiMap === undefined ? {} : { gatewayApi: { acceptAfterTicks: acceptAfterTicks ?? 0 } };
+  return { images, primary: { neverReadyAfterPromotion }, metrics, webhooks, ...gatewayApi };
 }
 
 /** Reads `name: [answer, …]` (a single answer counts as a list of one). */

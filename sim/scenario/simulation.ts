@@ -114,7 +114,8 @@ export async function startSimulation(file: ScenarioFile): Promise<Simulation> {
     const parsed = live === undefined ? undefined : parseCanary(live);
     return analysisIntervalMs((parsed?.ok ? parsed.value : file.canary).spec.analysis?.interval);
   };
-  const world = createWorld({ state, clock, tickMs, images: file.scenario.world.images, primary: file.scenario.world.primary });
+  const routers = file.scenario.world.gatewayApi ? { gatewayApi: file.scenario.world.gatewayApi } : {};
+  const world = createWorld({ state, clock, tickMs, images: file.scenario.world.images, primary: file.scenario.world.primary, ...routers });
   const emulator = await startEmulator({ state, clock, crds: standardCrds() });
   try {
     const kube = createKubeClient({ kubeconfig: emulator.kubeconfig(), fieldManager: 'fledge' });

@@ -76,6 +76,8 @@ export interface WorldSpec {
   readonly metrics: Readonly<Record<string, readonly MetricAnswer[]>>;
   /** Webhook name → answers, one per call; the last one repeats. Never empty. */
   readonly webhooks: Readonly<Record<string, readonly WebhookAnswer[]>>;
+  /** The emulated Gateway API controller: how many ticks it takes to accept a route generation. */
+  readonly gatewayApi?: { readonly acceptAfterTicks: number };
 }
 
 /** What a timeline entry does. */

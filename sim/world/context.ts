@@ -1,5 +1,6 @@
 import type { KubeObject } from '../emulator/types.ts';
 import type { Cluster } from './cluster.ts';
+import type { GatewayApiBehaviour, RouteBook } from './gateway-api.ts';
 import { nameSuffix } from './hash.ts';
 import type { ImageBook } from './images.ts';
 import type { ResolvedNode } from './nodes.ts';
@@ -19,6 +20,9 @@ export interface WorldContext {
   /** Per autoscaler uid: the replica count its "metrics" recommend and the count it last wrote itself. */
   readonly recommendations: Map<string, { recommended: number; wrote: number | undefined }>;
   readonly neverReadyAfterPromotion: boolean;
+  /** How the emulated Gateway API controller behaves, and its memory of route generations. */
+  readonly gatewayApi: GatewayApiBehaviour;
+  readonly routes: RouteBook;
 }
 
 /**

@@ -1,4 +1,7 @@
 import type { ClusterState, Clock } from '../emulator/types.ts';
+import type { GatewayApiBehaviour } from './gateway-api.ts';
+
+export type { GatewayApiBehaviour } from './gateway-api.ts';
 
 /**
  * How pods running a container image behave, as a scenario's `world.images` describes it
@@ -65,6 +68,8 @@ export interface WorldOptions {
   readonly primary?: PrimaryBehaviour;
   /** A node count (named `node-1` …) or the nodes themselves. @default 3 */
   readonly nodes?: number | readonly NodeSpec[];
+  /** How the emulated Gateway API controller accepts HTTPRoutes. @default {acceptAfterTicks: 0} */
+  readonly gatewayApi?: GatewayApiBehaviour;
 }
 
 /** A Deployment or DaemonSet as the scenario output shows it. */

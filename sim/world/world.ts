@@ -5,6 +5,8 @@ import { PodBook } from './context.ts';
 import type { WorldContext } from './context.ts';
 import { syncDaemonSets } from './daemonset.ts';
 import { syncDeployments } from './deployment.ts';
+import { RouteBook, syncGatewayRoutes } from './gateway-api.ts';
+import { syncAlbIngresses } from './alb.ts';
 import { WorldError } from './errors.ts';
 import { podTemplateHash } from './hash.ts';
 import { ImageBook, imageBehaviourIssues } from './images.ts';
@@ -20,8 +22,8 @@ const MAX_PASSES = 500;
 /** The default tick length: a scenario's default analysis interval. */
 const DEFAULT_TICK_MS = 60_000;
 
-/** One controller pass, in the fixed order autoscalers → Deployments → ReplicaSets → DaemonSets → kubelets. */
-const CONTROLLERS: ReadonlyArray<(ctx: WorldContext) => void> = [syncAutoscalers, syncDeployments, syncReplicaSets, syncDaemonSets, syncPodStatuses];
+/** One controller pass, in the fixed order autoscalers → Deployments → ReplicaSets → DaemonSets → kubelets → routers. */
+const CONTROLLERS: ReadonlyArray<(ctx: WorldContext) => void> = [syncAutoscalers, syncDeployments, syncReplicaSets, syncDaemonSets, syncPodStatuses, syncGatewayRoutes, syncAlbIngresses];
 
 function checkTickMs(tickMs: number, context: string): number {
   if (Number.isFinite(tickMs) && tickMs > 0) return tickMs;
@@ -62,6 +64,8 @@ export function createWorld(options: WorldOptions): World {
   const pods = new PodBook();
   const recommendations = new Map<string, { recommended: number; wrote: number | undefined }>();
   const neverReadyAfterPromotion = options.primary?.neverReadyAfterPromotion === true;
+  const gatewayApi = options.gatewayApi ?? {};
+  const routes = new RouteBook();
   registerNodes(cluster, nodes, options.clock.now());
   let ticks = 0;
   let last: Date | undefined;
@@ -78,7 +82,7 @@ export function createWorld(options: WorldOptions): World {
       const tickMs = checkTickMs(typeof options.tickMs === 'function' ? options.tickMs() : (options.tickMs ?? DEFAULT_TICK_MS), 'world.tick');
       last = now;
       ticks++;
-      const ctx: WorldContext = { cluster, now, tickMs, nodes, images, primaries, pods, recommendations, neverReadyAfterPromotion };
+      const ctx: WorldContext = { cluster, now, tickMs, nodes, images, primaries, pods, recommendations, neverReadyAfterPromotion, gatewayApi, routes };
       const before = cluster.writes;
       for (let pass = 1; pass <= MAX_PASSES; pass++) {
         const start = cluster.writes;

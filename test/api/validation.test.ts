@@ -40,7 +40,7 @@ describe('parseCanary', () => {
     {
       name: 'an unknown provider',
       patch: (c) => (c.spec.provider = 'envoy'),
-      error: 'spec.provider: must be one of apisix, appmesh, appmesh:v1beta2, contour, gatewayapi:v1, gatewayapi:v1beta1, gloo, istio, knative, kubernetes, kuma, linkerd, nginx, osm, skipper, smi:v1alpha1, smi:v1alpha2, smi:v1alpha3, traefik; got "envoy"',
+      error: 'spec.provider: must be one of alb, apisix, appmesh, appmesh:v1beta2, contour, gatewayapi:v1, gatewayapi:v1beta1, gloo, istio, knative, kubernetes, kuma, linkerd, nginx, osm, skipper, smi:v1alpha1, smi:v1alpha2, smi:v1alpha3, traefik; got "envoy"',
     },
     {
       name: 'an unknown target kind',

@@ -11,6 +11,7 @@ import type { CanaryStore } from '../../shared/store/index.ts';
 import { formatIssue, parseScenario } from '../../sim/scenario/parse.ts';
 import { startSimulation, type Simulation } from '../../sim/scenario/simulation.ts';
 import { DEPLOYMENT, canary, file, scenario } from '../sim/scenario/fixtures.ts';
+import { UNSUPPORTED_PROVIDER, unsupportedMessage } from '../routers/unsupported.ts';
 
 const MINUTE = 60_000;
 let sim: Simulation | undefined;
@@ -126,17 +127,18 @@ describe('advanceCanary', () => {
     ]);
   });
 
-  it('refuses a Canary whose provider Fledge has no router for, naming the field', async () => {
+  it.skipIf(UNSUPPORTED_PROVIDER === undefined)('refuses a Canary whose provider Fledge has no router for, naming the field', async () => {
+    const provider = UNSUPPORTED_PROVIDER as string;
     const s = await start();
-    await s.kube.patch({ apiVersion: 'flagger.app/v1beta1', kind: 'Canary', namespace: 'test', name: 'podinfo' }, 'merge', { spec: { provider: 'nginx' } });
+    await s.kube.patch({ apiVersion: 'flagger.app/v1beta1', kind: 'Canary', namespace: 'test', name: 'podinfo' }, 'merge', { spec: { provider } });
 
     const result = await tick(s, 1);
 
     expect(result).toEqual({
       kind: 'invalid',
-      errors: [{ path: 'spec.provider', message: '"nginx" is a Flagger provider Fledge does not support yet; supported: kubernetes, istio' }],
+      errors: [{ path: 'spec.provider', message: unsupportedMessage(provider) }],
     });
-    expect((await clusterEvents(s)).some((m) => m.startsWith('Canary podinfo.test cannot run: spec.provider: "nginx"'))).toBe(true);
+    expect((await clusterEvents(s)).some((m) => m.startsWith(`Canary podinfo.test cannot run: spec.provider: "${provider}"`))).toBe(true);
   });
 
   it('reports a Canary that does not exist', async () => {

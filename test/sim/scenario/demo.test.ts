@@ -1,6 +1,6 @@
 /**
- * `npm run demo` and the podinfo example's releases, played from the project's own manifests plus a file
- * holding the Scenario.
+ * `npm run demo` (Flagger's NGINX tutorial), `demo istio` and the podinfo example's releases, played from the
+ * project's own manifests plus a file holding the Scenario.
  */
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
@@ -18,9 +18,23 @@ function fledge(...args: string[]): Promise<{ code: number; stdout: string; stde
 
 const MANIFESTS = ['deployment.yaml', 'hpa.yaml', 'canary.yaml'].map((f) => `examples/podinfo/${f}`);
 
-describe('the podinfo demo', () => {
-  it('plays a good release to Succeeded and a bad one to a rollback, in the human view', async () => {
+describe('the demo', () => {
+  it("plays Flagger's NGINX tutorial by default: a good release to Succeeded and a failing one to a rollback", async () => {
     const { code, stdout } = await fledge('demo');
+
+    expect(code).toBe(0);
+    expect(stdout).toContain('provider   nginx');
+    expect(stdout).toContain('latency               template ingress-nginx/latency  ≤ 0.5  over 1m');
+    const summaries = stdout.split('\n').filter((line) => / after \d+ ticks; /.test(line));
+    expect(summaries).toEqual([
+      'Succeeded after 16 ticks; canary weights 5 → 10 → 15 → 20 → 25 → 30 → 35 → 40 → 45 → 50; primary runs ghcr.io/stefanprodan/podinfo:6.7.2',
+      'Failed after 14 ticks; canary weights 5; primary runs ghcr.io/stefanprodan/podinfo:6.7.1',
+    ]);
+    expect(stdout).toContain('Rolling back podinfo.test failed checks threshold reached 10');
+  });
+
+  it('plays the Istio podinfo example with `demo istio`', async () => {
+    const { code, stdout } = await fledge('demo', 'istio');
 
     expect(code).toBe(0);
     const summaries = stdout.split('\n').filter((line) => / after \d+ ticks; /.test(line));
@@ -29,6 +43,13 @@ describe('the podinfo demo', () => {
       'Failed after 9 ticks; canary weights 10; primary runs ghcr.io/stefanprodan/podinfo:6.7.1',
     ]);
     expect(stdout).toContain('Rolling back podinfo.test failed checks threshold reached 5');
+  });
+
+  it('refuses an example it does not know, naming the ones it does', async () => {
+    const { code, stderr } = await fledge('demo', 'linkerd');
+
+    expect(code).toBe(2);
+    expect(stderr).toBe('fledge demo: expected one of nginx, istio (or nothing, for nginx), got linkerd\n');
   });
 
   it('reads several FILEs as one scenario, naming documents by file when one is invalid', async () => {

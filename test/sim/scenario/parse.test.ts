@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { formatIssue, parseScenario } from '../../../sim/scenario/parse.ts';
 import type { ScenarioFile } from '../../../sim/scenario/types.ts';
 import { DEPLOYMENT, canary, file, scenario } from './fixtures.ts';
+import { UNSUPPORTED_PROVIDER, unsupportedMessage } from '../../routers/unsupported.ts';
 
 function messages(text: string): string[] {
   const result = parseScenario(text, 'scenario.yaml');
@@ -213,9 +214,10 @@ describe('parseScenario', () => {
     expect(lines.every((line) => line.startsWith('Canary podinfo: spec.analysis'))).toBe(true);
   });
 
-  it('rejects a provider Fledge has no router for', () => {
-    expect(messages(file(DEPLOYMENT, canary().replace('provider: kubernetes', 'provider: nginx'), scenario('  maxTicks: 1')))).toEqual([
-      'Canary podinfo: spec.provider: "nginx" is a Flagger provider Fledge does not support yet; supported: kubernetes, istio',
+  it.skipIf(UNSUPPORTED_PROVIDER === undefined)('rejects a provider Fledge has no router for', () => {
+    const provider = UNSUPPORTED_PROVIDER as string;
+    expect(messages(file(DEPLOYMENT, canary().replace('provider: kubernetes', `provider: "${provider}"`), scenario('  maxTicks: 1')))).toEqual([
+      `Canary podinfo: spec.provider: ${unsupportedMessage(provider)}`,
     ]);
   });
 
