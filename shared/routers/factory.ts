@@ -4,9 +4,17 @@
  * yet says so.
  */
 import { CANARY_PROVIDERS, type Canary } from '../api/types.ts';
-import { UnknownProviderError, UnsupportedProviderError } from './errors.ts';
+import { PROVIDER_CAPABILITIES, supportedProviders } from '../api/providers.ts';
+import { ApisixRouter } from './apisix.ts';
+import { ContourRouter } from './contour.ts';
+import { RetiredProviderError, UnknownProviderError, UnsupportedProviderError } from './errors.ts';
+import { GlooRouter } from './gloo.ts';
 import { IstioRouter } from './istio.ts';
 import { KubernetesRouter } from './kubernetes.ts';
+import { KumaRouter } from './kuma.ts';
+import { SkipperRouter } from './skipper.ts';
+import { SmiRouter, smiVersionOf } from './smi.ts';
+import { TraefikRouter } from './traefik.ts';
 import type { Router, RouterDeps } from './types.ts';
 
 /** Every provider name Flagger accepts, without version. */
@@ -30,8 +38,8 @@ export const PROVIDER_NAMES = [
 /** One of {@link PROVIDER_NAMES}. */
 export type ProviderName = (typeof PROVIDER_NAMES)[number];
 
-/** The providers Fledge has a router for. */
-export const SUPPORTED_PROVIDERS = ['kubernetes', 'istio'] as const;
+/** The providers Fledge has a router for (the capability table's `supported`). */
+export const SUPPORTED_PROVIDERS: readonly string[] = supportedProviders();
 
 /** A parsed `spec.provider`: its name and, for versioned providers (`gatewayapi:v1`), the version. */
 export interface ProviderSpec {
@@ -61,18 +69,26 @@ export function createRouter(provider: string | undefined, deps: RouterDeps, def
       return new KubernetesRouter(deps);
     case 'istio':
       return new IstioRouter(deps);
-    case 'appmesh':
     case 'linkerd':
-    case 'smi':
-    case 'contour':
-    case 'gloo':
-    case 'nginx':
-    case 'skipper':
-    case 'traefik':
     case 'osm':
+    case 'smi':
+      return new SmiRouter(parsed.name, smiVersionOf(provider ?? parsed.name), deps);
+    case 'contour':
+      return new ContourRouter(deps);
+    case 'traefik':
+      return new TraefikRouter(deps);
+    case 'gloo':
+      return new GlooRouter(deps);
     case 'kuma':
-    case 'gatewayapi':
+      return new KumaRouter(deps);
     case 'apisix':
+      return new ApisixRouter(deps);
+    case 'skipper':
+      return new SkipperRouter(deps);
+    case 'appmesh':
+      throw new RetiredProviderError(provider ?? parsed.name, PROVIDER_CAPABILITIES.appmesh.retired);
+    case 'nginx':
+    case 'gatewayapi':
     case 'knative':
       throw new UnsupportedProviderError(provider ?? parsed.name, SUPPORTED_PROVIDERS);
     default: {

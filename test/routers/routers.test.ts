@@ -227,8 +227,8 @@ describe('provider factory', () => {
   });
 
   it('says plainly that a Flagger provider is not supported yet', () => {
-    expect(() => createRouter('linkerd', deps)).toThrow(UnsupportedProviderError);
-    expect(() => createRouter('gatewayapi:v1', deps)).toThrow('spec.provider: "gatewayapi:v1" is a Flagger provider Fledge does not support yet; supported: kubernetes, istio');
+    expect(() => createRouter('knative', deps)).toThrow(UnsupportedProviderError);
+    expect(() => createRouter('knative', deps)).toThrow(/^spec\.provider: "knative" is a Flagger provider Fledge does not support yet; supported: kubernetes, istio, /);
   });
 
   it('builds the implemented routers', () => {
