@@ -6,6 +6,7 @@
  */
 import { parseDuration } from './duration.ts';
 import { requiredHint } from './hints.ts';
+import { checkProviderCapabilities } from './provider-checks.ts';
 import { broken, expectedType, required } from './messages.ts';
 import type { FieldIssue, PathTokens } from './paths.ts';
 import { describeValue, formatPath, isRecord } from './paths.ts';
@@ -81,6 +82,9 @@ export function checkCanary(object: Record<string, unknown>): SemanticFindings {
   }
   if (isRecord(spec.service)) serviceChecks(spec.service, f);
   if (isRecord(spec.analysis)) analysisChecks(spec.analysis, f);
+  const capabilities = checkProviderCapabilities(spec);
+  f.errors.push(...capabilities.errors);
+  f.warnings.push(...capabilities.warnings);
   return f;
 }
 
