@@ -1,6 +1,6 @@
 /**
- * `provider: contour`: the HTTPProxy `<apex>` (Flagger's ContourRouter). One route on the prefix of
- * `service.match[0].uri.prefix` (default `/`) whose services are `<apex>-primary` and `<apex>-canary` with
+ * `provider: contour`: the HTTPProxy `<apex>` (Flagger's ContourRouter). One route per `uri.prefix` of
+ * `service.match` (default `/`; Flagger takes only the first) whose services are `<apex>-primary` and `<apex>-canary` with
  * weights, Linkerd's `l5d-dst-override` header, and the timeout and retry policies of `spec.service`. A/B
  * testing puts one route per match first — the cartesian merge of `analysis.match` with `service.match`, each
  * a prefix condition and one header condition per header (Contour ANDs the conditions of a route) — then the
@@ -86,17 +86,19 @@ function route(canary: Canary, conditions: MatchCondition[], primary: number, ca
 /** The HTTPProxy routes for `routes`. */
 export function contourRoutes(canary: Canary, routes: RouteSpec): ContourRoute[] {
   const serviceMatch = canary.spec.service?.match;
-  const defaultPrefix = prefixOf(serviceMatch?.[0]);
-  if (!routes.match || routes.match.length === 0) return [route(canary, [{ prefix: defaultPrefix }], routes.primary, routes.canary)];
+  // Contour ANDs a route's conditions: each prefix of service.match is a route of its own.
+  const prefixes = [...new Set(serviceMatch && serviceMatch.length > 0 ? serviceMatch.map(prefixOf) : ['/'])];
+  const defaults = (primary: number, canaryWeight: number): ContourRoute[] => prefixes.map((prefix) => route(canary, [{ prefix }], primary, canaryWeight));
+  if (!routes.match || routes.match.length === 0) return defaults(routes.primary, routes.canary);
   const matched = mergeMatches(routes.match, serviceMatch).map((m) => {
     if (m.queryParams || m.sourceLabels) throw new RouterError(`HTTPProxy ${dotted(canary, serviceNames(canary).apex)}: Contour routes A/B tests on headers only`);
     const headers = Object.entries(m.headers ?? {}).map(([name, value]) => ({ prefix: prefixOf(m), header: headerCondition(name, value) }));
     return route(canary, headers.length > 0 ? headers : [{ prefix: prefixOf(m) }], routes.primary, routes.canary);
   });
-  return [...matched, route(canary, [{ prefix: defaultPrefix }], 100, 0)];
+  return [...matched, ...defaults(100, 0)];
 }
 
-/** The split an HTTPProxy gives: the last route is the default one, an earlier one with a header condition the A/B route. */
+/** The split an HTTPProxy gives: the last route is a default one, an earlier one with a header condition the A/B route. */
 export function readContourRoutes(canary: Canary, spec: { routes?: ContourRoute[] } | undefined): RouteReading {
   const names = serviceNames(canary);
   const all = spec?.routes ?? [];
