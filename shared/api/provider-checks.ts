@@ -43,6 +43,13 @@ export function checkProviderCapabilities(spec: Record<string, unknown>, default
   if (isRecord(analysis.sessionAffinity) && !caps.sessionAffinity) {
     errors.push({ path: 'spec.analysis.sessionAffinity', message: `provider "${provider}" has no session affinity; remove sessionAffinity or use a provider that has it (istio, gatewayapi:v1)` });
   }
+  const service = isRecord(spec.service) ? spec.service : {};
+  if (provider === 'istio' && typeof service.appProtocol === 'string' && service.appProtocol.toLowerCase() === 'tcp') {
+    for (const field of ['match', 'mirror', 'sessionAffinity'] as const) {
+      const asked = field === 'match' ? matches.length > 0 : field === 'mirror' ? analysis.mirror === true : isRecord(analysis.sessionAffinity);
+      if (asked) errors.push({ path: `spec.analysis.${field}`, message: `a TCP service (spec.service.appProtocol: tcp) is routed by weight only on provider "istio"; remove ${field}` });
+    }
+  }
   const required = REQUIRED_REFS[provider.split(':', 1)[0] ?? ''];
   if (required && !(isRecord(spec[required.field]) && typeof (spec[required.field] as Record<string, unknown>).name === 'string')) {
     errors.push({ path: `spec.${required.field}`, message: `required with provider "${provider}"; ${required.hint}` });

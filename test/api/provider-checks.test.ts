@@ -74,6 +74,18 @@ describe('provider capabilities in validation', () => {
       patch: () => {},
       error: 'spec.ingressRef: required with provider "skipper"; set the Ingress whose backend is the apex Service, e.g. {apiVersion: networking.k8s.io/v1, kind: Ingress, name: podinfo}',
     },
+    {
+      name: 'A/B testing on an Istio TCP service',
+      provider: 'istio',
+      patch: (s) => Object.assign(s.service, { appProtocol: 'TCP' }) && Object.assign(s.analysis, { match: [header] }),
+      error: 'spec.analysis.match: a TCP service (spec.service.appProtocol: tcp) is routed by weight only on provider "istio"; remove match',
+    },
+    {
+      name: 'mirroring an Istio TCP service',
+      provider: 'istio',
+      patch: (s) => Object.assign(s.service, { appProtocol: 'tcp' }) && Object.assign(s.analysis, { mirror: true }),
+      error: 'spec.analysis.mirror: a TCP service (spec.service.appProtocol: tcp) is routed by weight only on provider "istio"; remove mirror',
+    },
   ])('rejects $name', ({ provider, patch, error }) => {
     expect(errorsOf(canary(provider, patch))).toContain(error);
   });

@@ -4,40 +4,10 @@
  * asserts the provider's object as the emulator holds it (read back every tick, not Fledge's state), and the
  * ready example in `examples/<provider>/` is played too.
  */
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { parseAllDocuments } from 'yaml';
-import type { KubeClient, KubeObject } from '../../shared/kube/index.ts';
-import { formatIssue, parseScenario } from '../../sim/scenario/parse.ts';
-import { runScenario, type RunResult } from '../../sim/scenario/run.ts';
+import type { KubeObject } from '../../shared/kube/index.ts';
 import type { TickLine } from '../../sim/scenario/types.ts';
-
-const EXAMPLES = new URL('../../examples/', import.meta.url);
-const V0 = 'ghcr.io/stefanprodan/podinfo:6.0.0';
-const V1 = 'ghcr.io/stefanprodan/podinfo:6.0.1';
-
-type Ref = { apiVersion: string; kind: string; name: string; namespace?: string };
-
-/** Plays FILEs read as one; `watch` is read back after every tick and kept by tick. */
-async function play(files: string[], watch: Ref): Promise<RunResult & { objects: Map<number, KubeObject | undefined> }> {
-  const text = files.map((f) => readFileSync(new URL(f, EXAMPLES), 'utf8')).join('\n---\n');
-  const parsed = parseScenario(text, files.join(' '));
-  if (!parsed.ok) throw new Error(parsed.issues.map(formatIssue).join('\n'));
-  const objects = new Map<number, KubeObject | undefined>();
-  const run = await runScenario(parsed.file, {
-    onTick: async (line: TickLine, kube: KubeClient) => {
-      objects.set(line.tick, await kube.get(watch));
-    },
-  });
-  return { ...run, objects };
-}
-
-/** The first tick whose read-back routes send `weight`% to the canary while Progressing. */
-function tickAt(lines: readonly TickLine[], weight: number): number {
-  const line = lines.find((l) => l.phase === 'Progressing' && l.routes.canary === weight);
-  if (!line) throw new Error(`no Progressing tick at canary weight ${weight}`);
-  return line.tick;
-}
+import { V0, V1, documents, play, tickAt, type Ref } from './scenario-harness.ts';
 
 const ns = 'test';
 const l5d = (name: string, port: number) => ({ set: [{ name: 'l5d-dst-override', value: `${name}.test.svc.cluster.local:${port}` }] });
@@ -188,13 +158,6 @@ function checkInvariants(lines: readonly TickLine[]): void {
     expect(line.routes.primary + line.routes.canary, `weights of tick ${line.tick}`).toBe(100);
     if (line.routes.canary > 0) expect(line.canary?.replicas, `canary replicas while it carries traffic, tick ${line.tick}`).toBeGreaterThan(0);
   }
-}
-
-/** The documents of FILEs, the Scenario's name left out (it names the file). */
-function documents(files: string[]): unknown[] {
-  return files
-    .flatMap((f) => parseAllDocuments(readFileSync(new URL(f, EXAMPLES), 'utf8')).map((d) => d.toJS() as Record<string, unknown>))
-    .map((d) => (d['kind'] === 'Scenario' ? { ...d, metadata: {} } : d));
 }
 
 describe.each(CASES)('$provider', ({ provider, watch, expected, part }) => {
