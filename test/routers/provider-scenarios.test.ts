@@ -4,10 +4,12 @@
  * asserts the provider's object as the emulator holds it (read back every tick, not Fledge's state), and the
  * ready example in `examples/<provider>/` is played too.
  */
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { KubeObject } from '../../shared/kube/index.ts';
+import { formatIssue, parseScenario } from '../../sim/scenario/parse.ts';
 import type { TickLine } from '../../sim/scenario/types.ts';
-import { V0, V1, documents, play, tickAt, type Ref } from './scenario-harness.ts';
+import { EXAMPLES, V0, V1, documents, play, tickAt, type Ref } from './scenario-harness.ts';
 
 const ns = 'test';
 const l5d = (name: string, port: number) => ({ set: [{ name: 'l5d-dst-override', value: `${name}.test.svc.cluster.local:${port}` }] });
@@ -231,5 +233,17 @@ describe('A/B testing by header: the cartesian merge of analysis.match with serv
       [{ prefix: '/api' }, { prefix: '/v2' }],
     ]);
     expect(routes.map((r) => r.routeAction.multi.destinations.map((d) => d.weight ?? 0))).toEqual([[0, 100], [100, 0]]);
+  });
+});
+
+describe('a retired provider', () => {
+  it('makes a scenario invalid, naming spec.provider and the replacement', () => {
+    const text = readFileSync(new URL('scenarios/linkerd-canary.yaml', EXAMPLES), 'utf8').replace('provider: linkerd', 'provider: appmesh');
+    const parsed = parseScenario(text, 'appmesh.yaml');
+
+    expect(parsed.ok).toBe(false);
+    expect(parsed.ok ? [] : parsed.issues.map(formatIssue)).toContain(
+      'Canary podinfo: spec.provider: "appmesh" is no longer supported: AWS App Mesh was discontinued on 2026-09-30; use "gatewayapi:v1" with the AWS Gateway API Controller for VPC Lattice',
+    );
   });
 });
