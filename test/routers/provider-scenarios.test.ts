@@ -247,3 +247,29 @@ describe('a retired provider', () => {
     );
   });
 });
+
+describe('deleting the Canary with revertOnDeletion', () => {
+  it('contour: gives a taken-over HTTPProxy its original spec back, having kept its other fields meanwhile', async () => {
+    const watch = { apiVersion: 'projectcontour.io/v1', kind: 'HTTPProxy', namespace: ns, name: 'podinfo' };
+    const original = { virtualhost: { fqdn: 'app.example.com' }, routes: [{ conditions: [{ prefix: '/' }], services: [{ name: 'podinfo', port: 80 }] }] };
+    const { summary, objects } = await play(['scenarios/contour-revert-on-deletion.yaml'], watch);
+
+    expect(summary).toEqual({ ticks: 6, phase: 'Terminated', canaryWeights: [10, 20], primaryImage: null });
+    const taken = objects.get(5) as KubeObject;
+    expect(taken['spec']).toMatchObject({ virtualhost: { fqdn: 'app.example.com' }, routes: [{ services: [{ name: 'podinfo-primary', weight: 80 }, { name: 'podinfo-canary', weight: 20 }] }] });
+    expect(JSON.parse(taken.metadata.annotations?.['flagger.kubernetes.app/original-configuration'] ?? '')).toEqual(original);
+    expect((objects.get(6) as KubeObject)['spec']).toEqual(original);
+  });
+
+  it('skipper: deletes the canary Ingress, the user’s Ingress never touched', async () => {
+    const watch = { apiVersion: 'networking.k8s.io/v1', kind: 'Ingress', namespace: ns, name: 'podinfo-canary' };
+    let userIngress: unknown;
+    const { objects } = await play(['scenarios/skipper-revert-on-deletion.yaml'], watch, async (kube) => {
+      userIngress = (await kube.get({ ...watch, name: 'podinfo' }))?.['spec'];
+    });
+
+    expect((objects.get(5) as KubeObject).metadata.annotations?.['zalando.org/backend-weights']).toBe(JSON.stringify({ 'podinfo-canary': 20, 'podinfo-primary': 80 }));
+    expect(objects.get(6)).toBeUndefined();
+    expect(userIngress).toEqual({ ingressClassName: 'skipper', rules: [{ host: 'app.example.com', http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: 'podinfo', port: { number: 80 } } } }] } }] });
+  });
+});
