@@ -73,6 +73,14 @@ export function readApisixRoute(canary: Canary, spec: { http?: HttpRoute[] } | u
   return { ok: true, primary, canary: canaryWeight, mirrored: false, matched: null };
 }
 
+/** The canary route with only its weights changed. */
+function reweighted(canary: Canary, spec: { http?: HttpRoute[]; [field: string]: unknown }, routes: Pick<RouteSpec, 'primary' | 'canary'>): unknown {
+  const names = serviceNames(canary);
+  const weightOf = (service: string): number | undefined => (service === names.primary ? routes.primary : service === names.canary ? routes.canary : undefined);
+  const http = (spec.http ?? []).map((r) => ({ ...r, backends: r.backends?.map((b) => (weightOf(b.serviceName) === undefined ? b : { ...b, weight: weightOf(b.serviceName) })) }));
+  return { ...spec, http };
+}
+
 class ApisixRouteLayout implements WeightedObjectLayout {
   readonly apiVersion = APISIX_API_VERSION;
   readonly kind = 'ApisixRoute';
@@ -87,10 +95,12 @@ class ApisixRouteLayout implements WeightedObjectLayout {
     return apisixCanaryRouteName(canary);
   }
 
-  async render(canary: Canary, routes: RouteSpec): Promise<RenderedObject> {
+  async render(canary: Canary, routes: RouteSpec, current: KubeObject | undefined): Promise<RenderedObject> {
     const refName = routeRefName(canary);
     const source = await this.kube.get({ apiVersion: APISIX_API_VERSION, kind: 'ApisixRoute', namespace: canary.metadata.namespace || 'default', name: refName });
     const what = `ApisixRoute ${dotted(canary, refName)} (spec.routeRef)`;
+    // Without the user's route the copy still takes new weights: a rollback is never blocked by a deleted reference.
+    if (!source && current) return { fields: { spec: reweighted(canary, current['spec'] as { http?: HttpRoute[] }, routes) }, labels: { ...current.metadata.labels }, annotations: { ...current.metadata.annotations } };
     if (!source) throw new RouterError(`${what} not found`);
     const spec = (source['spec'] as { http?: HttpRoute[]; [field: string]: unknown } | undefined) ?? {};
     if (!spec.http || spec.http.length === 0) throw new RouterError(`${what}: spec.http is empty`);

@@ -105,9 +105,11 @@ class SkipperIngressLayout implements WeightedObjectLayout {
     return skipperCanaryIngressName(canary);
   }
 
-  async render(canary: Canary, routes: RouteSpec): Promise<RenderedObject> {
+  async render(canary: Canary, routes: RouteSpec, current: KubeObject | undefined): Promise<RenderedObject> {
     const name = ingressRefName(canary);
-    const source = await this.kube.get({ apiVersion: this.apiVersion, kind: 'Ingress', namespace: namespaceOf(canary), name });
+    const found = await this.kube.get({ apiVersion: this.apiVersion, kind: 'Ingress', namespace: namespaceOf(canary), name });
+    // Without the user's Ingress the copy still takes new weights: a rollback is never blocked by a deleted reference.
+    const source = found ?? current;
     if (!source) throw new RouterError(`Ingress ${dotted(canary, name)} (spec.ingressRef) not found`);
     const names = serviceNames(canary);
     const annotations: Record<string, string> = { ...source.metadata.annotations };
@@ -116,7 +118,8 @@ class SkipperIngressLayout implements WeightedObjectLayout {
     const weights = Object.fromEntries([[names.canary, routes.canary], [names.primary, routes.primary]].sort(([a], [b]) => String(a).localeCompare(String(b))));
     annotations[SKIPPER_BACKEND_WEIGHTS_ANNOTATION] = JSON.stringify(weights);
     annotations[SKIPPER_PREDICATE_ANNOTATION] = insertPredicate(annotations[SKIPPER_PREDICATE_ANNOTATION], routes.canary > 0 ? ROUTE_WEIGHT : ROUTE_DISABLED);
-    return { fields: { spec: skipperIngressSpec(canary, (source['spec'] as IngressSpec | undefined) ?? {}) }, labels: { ...source.metadata.labels }, annotations };
+    const spec = found ? skipperIngressSpec(canary, (found['spec'] as IngressSpec | undefined) ?? {}) : source['spec'];
+    return { fields: { spec }, labels: { ...source.metadata.labels }, annotations };
   }
 
   read(canary: Canary, object: KubeObject): RouteReading {

@@ -65,7 +65,7 @@ describe('smi (TrafficSplit)', () => {
 
   it('reads linkerd v1alpha1 weights in any quantity form, as shares of their sum', async () => {
     const canary = await setUp('quantity', { provider: 'linkerd' });
-    await h.kube.create({ ...ts('quantity', 'v1alpha1'), metadata: { name: 'quantity', namespace: 'test' }, spec: { service: 'quantity', backends: [{ service: 'quantity-canary', weight: '250m' }, { service: 'quantity-primary', weight: '750m' }] } } as unknown as KubeObject);
+    await h.kube.create({ apiVersion: 'split.smi-spec.io/v1alpha1', kind: 'TrafficSplit', metadata: { name: 'quantity', namespace: 'test' }, spec: { service: 'quantity', backends: [{ service: 'quantity-canary', weight: '250m' }, { service: 'quantity-primary', weight: '750m' }] } } as unknown as KubeObject);
 
     expect(await createRouter('linkerd', deps).getRoutes(canary)).toEqual({ ok: true, primary: 75, canary: 25, mirrored: false, matched: null });
   });
@@ -73,7 +73,7 @@ describe('smi (TrafficSplit)', () => {
   it('takes over a TrafficSplit of the user without resetting its weights, and gives its spec back on finalize', async () => {
     const canary = await setUp('mine', { provider: 'osm' });
     const original = { service: 'mine', backends: [{ service: 'mine-canary', weight: 20 }, { service: 'mine-primary', weight: 80 }, { service: 'legacy', weight: 0 }] };
-    await h.kube.create({ ...ts('mine'), metadata: { name: 'mine', namespace: 'test' }, spec: original } as unknown as KubeObject);
+    await h.kube.create({ apiVersion: 'split.smi-spec.io/v1alpha2', kind: 'TrafficSplit', metadata: { name: 'mine', namespace: 'test' }, spec: original } as unknown as KubeObject);
     const router = createRouter('osm', deps);
 
     await router.reconcile(canary);
@@ -102,7 +102,7 @@ describe('traefik (TraefikService)', () => {
     const canary = await setUp('tr', { provider: 'traefik', service: { port: 80, targetPort: 9898 } });
     const ref = { apiVersion: 'traefik.io/v1alpha1', kind: 'TraefikService', namespace: 'test', name: 'tr' };
     const original = { weighted: { services: [{ name: 'tr', port: 80 }], sticky: { cookie: { name: 'lvl' } } } };
-    await h.kube.create({ ...ref, metadata: { name: 'tr', namespace: 'test' }, spec: original } as unknown as KubeObject);
+    await h.kube.create({ apiVersion: ref.apiVersion, kind: ref.kind, metadata: { name: 'tr', namespace: 'test' }, spec: original } as unknown as KubeObject);
     const router = createRouter('traefik', deps);
 
     await router.reconcile(canary);
@@ -188,6 +188,19 @@ describe('apisix (canary ApisixRoute)', () => {
     expect(await h.kube.get({ apiVersion: 'apisix.apache.org/v2', kind: 'ApisixRoute', namespace: 'test', name: 'ax-ax-canary' })).toBeUndefined();
   });
 
+  it('still takes new weights when the user’s route was deleted meanwhile, so a rollback is not blocked', async () => {
+    await h.kube.create(route('ax3', [{ serviceName: 'ax3', servicePort: 80 }]));
+    const canary = await setUp('ax3', { provider: 'apisix', routeRef: { apiVersion: 'apisix.apache.org/v2', kind: 'ApisixRoute', name: 'ax3' } });
+    const router = createRouter('apisix', deps);
+    await router.reconcile(canary);
+    await router.setRoutes(canary, { primary: 60, canary: 40, mirrored: false });
+    await h.kube.delete({ apiVersion: 'apisix.apache.org/v2', kind: 'ApisixRoute', namespace: 'test', name: 'ax3' });
+
+    await router.setRoutes(canary, { primary: 100, canary: 0, mirrored: false });
+
+    expect(await router.getRoutes(canary)).toEqual({ ok: true, primary: 100, canary: 0, mirrored: false, matched: null });
+  });
+
   it('refuses a route whose apex rule has two backends, naming it', async () => {
     await h.kube.create(route('ax2', [{ serviceName: 'ax2', servicePort: 80 }, { serviceName: 'y', servicePort: 80 }]));
     const canary = await setUp('ax2', { provider: 'apisix', routeRef: { apiVersion: 'apisix.apache.org/v2', kind: 'ApisixRoute', name: 'ax2' } });
@@ -198,6 +211,21 @@ describe('apisix (canary ApisixRoute)', () => {
 });
 
 describe('skipper (canary Ingress)', () => {
+  it('still takes new weights when the user’s Ingress was deleted meanwhile, so a rollback is not blocked', async () => {
+    const ingress = { apiVersion: 'networking.k8s.io/v1', kind: 'Ingress', namespace: 'test', name: 'sk0' };
+    await h.kube.create({ apiVersion: 'networking.k8s.io/v1', kind: 'Ingress', metadata: { name: 'sk0', namespace: 'test' }, spec: { rules: [{ http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: 'sk0', port: { number: 80 } } } }] } }] } } as unknown as KubeObject);
+    const canary = await setUp('sk0', { provider: 'skipper', ingressRef: { apiVersion: 'networking.k8s.io/v1', kind: 'Ingress', name: 'sk0' } });
+    const router = createRouter('skipper', deps);
+    await router.reconcile(canary);
+    await router.setRoutes(canary, { primary: 70, canary: 30, mirrored: false });
+    await h.kube.delete(ingress);
+
+    await router.setRoutes(canary, { primary: 100, canary: 0, mirrored: false });
+
+    expect(await router.getRoutes(canary)).toEqual({ ok: true, primary: 100, canary: 0, mirrored: false, matched: null });
+    expect((await get({ ...ingress, name: 'sk0-canary' })).metadata.annotations?.['zalando.org/skipper-predicate']).toBe('False()');
+  });
+
   it('names an ingressRef without a path to the apex', async () => {
     await h.kube.create({ apiVersion: 'networking.k8s.io/v1', kind: 'Ingress', metadata: { name: 'sk', namespace: 'test' }, spec: { rules: [{ http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: 'other', port: { number: 80 } } } }] } }] } } as unknown as KubeObject);
     const canary = await setUp('sk', { provider: 'skipper', ingressRef: { apiVersion: 'networking.k8s.io/v1', kind: 'Ingress', name: 'sk' } });
