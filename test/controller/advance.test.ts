@@ -7,6 +7,7 @@ import type { CanaryState } from '../../shared/api/state.ts';
 import { advanceCanary, runtimeControl, type ControllerDeps } from '../../shared/controller/index.ts';
 import type { WebhookCall } from '../../shared/hooks/index.ts';
 import type { KubeObject } from '../../shared/kube/index.ts';
+import { SUPPORTED_PROVIDERS } from '../../shared/routers/factory.ts';
 import type { CanaryStore } from '../../shared/store/index.ts';
 import { formatIssue, parseScenario } from '../../sim/scenario/parse.ts';
 import { startSimulation, type Simulation } from '../../sim/scenario/simulation.ts';
@@ -128,15 +129,15 @@ describe('advanceCanary', () => {
 
   it('refuses a Canary whose provider Fledge has no router for, naming the field', async () => {
     const s = await start();
-    await s.kube.patch({ apiVersion: 'flagger.app/v1beta1', kind: 'Canary', namespace: 'test', name: 'podinfo' }, 'merge', { spec: { provider: 'nginx' } });
+    await s.kube.patch({ apiVersion: 'flagger.app/v1beta1', kind: 'Canary', namespace: 'test', name: 'podinfo' }, 'merge', { spec: { provider: 'knative' } });
 
     const result = await tick(s, 1);
 
     expect(result).toEqual({
       kind: 'invalid',
-      errors: [{ path: 'spec.provider', message: '"nginx" is a Flagger provider Fledge does not support yet; supported: kubernetes, istio' }],
+      errors: [{ path: 'spec.provider', message: `"knative" is a Flagger provider Fledge does not support yet; supported: ${SUPPORTED_PROVIDERS.join(', ')}` }],
     });
-    expect((await clusterEvents(s)).some((m) => m.startsWith('Canary podinfo.test cannot run: spec.provider: "nginx"'))).toBe(true);
+    expect((await clusterEvents(s)).some((m) => m.startsWith('Canary podinfo.test cannot run: spec.provider: "knative"'))).toBe(true);
   });
 
   it('reports a Canary that does not exist', async () => {

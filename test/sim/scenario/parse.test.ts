@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { SUPPORTED_PROVIDERS } from '../../../shared/routers/factory.ts';
 import { formatIssue, parseScenario } from '../../../sim/scenario/parse.ts';
 import type { ScenarioFile } from '../../../sim/scenario/types.ts';
 import { DEPLOYMENT, canary, file, scenario } from './fixtures.ts';
@@ -214,8 +215,8 @@ describe('parseScenario', () => {
   });
 
   it('rejects a provider Fledge has no router for', () => {
-    expect(messages(file(DEPLOYMENT, canary().replace('provider: kubernetes', 'provider: nginx'), scenario('  maxTicks: 1')))).toEqual([
-      'Canary podinfo: spec.provider: "nginx" is a Flagger provider Fledge does not support yet; supported: kubernetes, istio',
+    expect(messages(file(DEPLOYMENT, canary().replace('provider: kubernetes', 'provider: knative'), scenario('  maxTicks: 1')))).toEqual([
+      `Canary podinfo: spec.provider: "knative" is a Flagger provider Fledge does not support yet; supported: ${SUPPORTED_PROVIDERS.join(', ')}`,
     ]);
   });
 
