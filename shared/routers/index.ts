@@ -14,4 +14,5 @@ export * from './gloo.ts';
 export * from './kuma.ts';
 export * from './apisix.ts';
 export * from './skipper.ts';
+export * from './knative.ts';
 export * from './factory.ts';
