@@ -1,13 +1,14 @@
 /**
- * What a Canary asks of its provider, checked against the capability table (`providers.ts`) and the limits of
- * each router, so that a Canary `explain` calls valid is one the controller can route: asking a provider for
- * what it cannot do is an error naming the provider, never a silent no-op. The kubernetes provider is left out
- * (Flagger documents it as ignoring these settings; `strategy.ts` warns), and so are providers Fledge has no
- * router for (refused as a whole elsewhere).
+ * What `spec.provider` can do, checked against what the Canary asks for, from the one capability table
+ * (`providers.ts`) the router registry also reads, so that a Canary `explain` calls valid is one the controller
+ * can route: a retired or not yet supported provider, an A/B match field, mirroring or session affinity the
+ * provider's router cannot give, a router's own limits on matches, and the reference object a router needs,
+ * are errors naming the provider, never silent no-ops. The kubernetes provider is left out (Flagger documents
+ * it as ignoring these settings; `strategy.ts` warns).
  */
-import { capabilitiesOf, type MatchField } from './providers.ts';
 import type { FieldIssue, PathTokens } from './paths.ts';
 import { formatPath, isRecord } from './paths.ts';
+import { capabilitiesOf, supportedProviders, type MatchField } from './providers.ts';
 
 type Issue = (tokens: PathTokens, message: string) => void;
 
@@ -46,11 +47,13 @@ const MATCH_LIMITS: Readonly<Record<string, (match: Record<string, unknown>, at:
   },
 };
 
-/** References a router needs to find its objects. */
+/** The reference object each provider's router starts from. */
 const REQUIRED_REFS: Readonly<Record<string, { readonly path: PathTokens; readonly what: string }>> = {
   gatewayapi: { path: ['spec', 'service', 'gatewayRefs'], what: 'at least one Gateway (or a Service, for GAMMA) to attach the HTTPRoute to' },
   nginx: { path: ['spec', 'ingressRef'], what: 'the Ingress to clone as the canary Ingress' },
   alb: { path: ['spec', 'ingressRef'], what: 'the Ingress whose paths the forward action takes over' },
+  apisix: { path: ['spec', 'routeRef'], what: 'the ApisixRoute whose backend is the apex Service, e.g. {apiVersion: apisix.apache.org/v2, kind: ApisixRoute, name: podinfo}' },
+  skipper: { path: ['spec', 'ingressRef'], what: 'the Ingress whose backend is the apex Service, e.g. {apiVersion: networking.k8s.io/v1, kind: Ingress, name: podinfo}' },
 };
 
 function present(spec: Record<string, unknown>, path: PathTokens): boolean {
@@ -59,14 +62,23 @@ function present(spec: Record<string, unknown>, path: PathTokens): boolean {
   return Array.isArray(value) ? value.length > 0 : isRecord(value) && typeof value.name === 'string' && value.name !== '';
 }
 
-/** The errors of a Canary spec asking its provider for what it cannot do. */
-export function providerIssues(spec: Record<string, unknown>): FieldIssue[] {
+/** The errors of a Canary spec asking its provider for what it cannot do; `provider` defaults as the controller does. */
+export function providerIssues(spec: Record<string, unknown>, defaultProvider = 'istio'): FieldIssue[] {
   const errors: FieldIssue[] = [];
   const issue: Issue = (tokens, message) => errors.push({ path: formatPath(tokens), message });
-  const provider = typeof spec.provider === 'string' && spec.provider !== '' ? spec.provider : 'istio';
+  const provider = typeof spec.provider === 'string' && spec.provider !== '' ? spec.provider : defaultProvider;
   const name = provider.split(':', 1)[0] ?? '';
-  const capabilities = capabilitiesOf(provider);
-  if (!capabilities || !capabilities.supported || name === 'kubernetes') return errors;
+  const caps = capabilitiesOf(provider);
+  // An unknown name is the schema's error; kubernetes documents ignoring these settings (strategy warnings).
+  if (!caps || name === 'kubernetes') return errors;
+  if (caps.retired) {
+    issue(['spec', 'provider'], `"${provider}" is no longer supported: ${caps.retired}`);
+    return errors;
+  }
+  if (!caps.supported) {
+    issue(['spec', 'provider'], `"${provider}" is a Flagger provider Fledge does not support yet; supported: ${supportedProviders().join(', ')}`);
+    return errors;
+  }
   const required = REQUIRED_REFS[name];
   if (required && !present(spec, required.path)) issue(required.path, `is required with the ${provider} provider: ${required.what}`);
   const analysis = isRecord(spec.analysis) ? spec.analysis : {};
@@ -75,15 +87,25 @@ export function providerIssues(spec: Record<string, unknown>): FieldIssue[] {
     if (!isRecord(match)) return;
     const at = ['spec', 'analysis', 'match', i];
     for (const field of MATCH_FIELDS) {
-      if (match[field] === undefined || capabilities.match.includes(field)) continue;
-      issue([...at, field], capabilities.match.length === 0 ? `the ${provider} provider cannot do A/B testing` : `the ${provider} provider cannot route on ${field}; it routes on ${capabilities.match.join(', ')}`);
+      if (match[field] === undefined || caps.match.includes(field)) continue;
+      const can = caps.match.length > 0 ? `it routes A/B tests on ${caps.match.join(', ')} only` : 'it has no A/B testing';
+      issue([...at, field], `the ${provider} provider cannot route on ${field}: ${can}`);
     }
     MATCH_LIMITS[name]?.(match, at, issue);
   });
   if (name === 'nginx' && matches.length > 0 && analysis.iterations === undefined) {
     issue(['spec', 'analysis', 'match'], 'the nginx provider sends every matching request to the canary, so it cannot split them by weight: set analysis.iterations (A/B testing)');
   }
-  if (analysis.mirror === true && !capabilities.mirroring) issue(['spec', 'analysis', 'mirror'], `the ${provider} provider cannot mirror traffic`);
-  if (analysis.sessionAffinity !== undefined && !capabilities.sessionAffinity) issue(['spec', 'analysis', 'sessionAffinity'], `the ${provider} provider has no session affinity`);
+  if (analysis.mirror === true && !caps.mirroring) issue(['spec', 'analysis', 'mirror'], `the ${provider} provider cannot mirror traffic; remove mirror or use a provider that can (istio, gatewayapi:v1)`);
+  if (analysis.sessionAffinity !== undefined && !caps.sessionAffinity) {
+    issue(['spec', 'analysis', 'sessionAffinity'], `the ${provider} provider has no session affinity; remove sessionAffinity or use a provider that has it (istio, gatewayapi:v1, alb)`);
+  }
+  const service = isRecord(spec.service) ? spec.service : {};
+  if (name === 'istio' && typeof service.appProtocol === 'string' && service.appProtocol.toLowerCase() === 'tcp') {
+    const asked = { match: matches.length > 0, mirror: analysis.mirror === true, sessionAffinity: analysis.sessionAffinity !== undefined };
+    for (const field of ['match', 'mirror', 'sessionAffinity'] as const) {
+      if (asked[field]) issue(['spec', 'analysis', field], `a TCP service (spec.service.appProtocol: tcp) is routed by weight only on provider "istio"; remove ${field}`);
+    }
+  }
   return errors;
 }

@@ -31,3 +31,15 @@ export class UnsupportedProviderError extends FledgeError {
     this.value = value;
   }
 }
+
+/** `spec.provider` names a provider Fledge refuses on purpose (App Mesh, discontinued): says why and what to use. */
+export class RetiredProviderError extends FledgeError {
+  readonly field = 'spec.provider';
+  readonly value: string;
+
+  constructor(value: string, why: string) {
+    super(`spec.provider: "${value}": ${why}`);
+    this.name = 'RetiredProviderError';
+    this.value = value;
+  }
+}

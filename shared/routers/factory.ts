@@ -3,14 +3,21 @@
  * the known ones (never a silent fallback, unlike Flagger's); a Flagger provider Fledge has not implemented
  * yet says so.
  */
-import { supportedProviders } from '../api/providers.ts';
 import { CANARY_PROVIDERS, type Canary } from '../api/types.ts';
-import { UnknownProviderError, UnsupportedProviderError } from './errors.ts';
+import { PROVIDER_CAPABILITIES, supportedProviders } from '../api/providers.ts';
 import { AlbRouter } from './alb.ts';
+import { ApisixRouter } from './apisix.ts';
+import { ContourRouter } from './contour.ts';
+import { RetiredProviderError, UnknownProviderError, UnsupportedProviderError } from './errors.ts';
 import { GatewayApiRouter } from './gatewayapi.ts';
+import { GlooRouter } from './gloo.ts';
 import { IstioRouter } from './istio.ts';
 import { KubernetesRouter } from './kubernetes.ts';
+import { KumaRouter } from './kuma.ts';
 import { NginxRouter } from './nginx.ts';
+import { SkipperRouter } from './skipper.ts';
+import { SmiRouter, smiVersionOf } from './smi.ts';
+import { TraefikRouter } from './traefik.ts';
 import type { Router, RouterDeps } from './types.ts';
 
 /** Every provider name Flagger accepts, without version. */
@@ -75,16 +82,24 @@ export function createRouter(provider: string | undefined, deps: RouterDeps, def
       return new NginxRouter(deps);
     case 'alb':
       return new AlbRouter(deps);
-    case 'appmesh':
     case 'linkerd':
-    case 'smi':
-    case 'contour':
-    case 'gloo':
-    case 'skipper':
-    case 'traefik':
     case 'osm':
+    case 'smi':
+      return new SmiRouter(parsed.name, smiVersionOf(provider ?? parsed.name), deps);
+    case 'contour':
+      return new ContourRouter(deps);
+    case 'traefik':
+      return new TraefikRouter(deps);
+    case 'gloo':
+      return new GlooRouter(deps);
     case 'kuma':
+      return new KumaRouter(deps);
     case 'apisix':
+      return new ApisixRouter(deps);
+    case 'skipper':
+      return new SkipperRouter(deps);
+    case 'appmesh':
+      throw new RetiredProviderError(provider ?? parsed.name, PROVIDER_CAPABILITIES.appmesh.retired);
     case 'knative':
       throw new UnsupportedProviderError(provider ?? parsed.name, SUPPORTED_PROVIDERS);
     default: {

@@ -7,6 +7,7 @@
 import type { RouteReading, RouteSpec, SessionCookies } from '../api/routes.ts';
 import type { AnalysisMatch, Canary, ServiceMatch, SessionAffinity } from '../api/types.ts';
 import { RouterError } from './errors.ts';
+import { isTcp, readTcpRoutes, tcpRoutes, type TcpRoute } from './istio-tcp.ts';
 import { dotted, serviceNames } from './names.ts';
 
 /** Name of the route matching the canary session cookie (Flagger's). */
@@ -50,6 +51,7 @@ export interface VirtualServiceSpec {
   hosts?: string[];
   gateways?: string[];
   http?: HttpRoute[];
+  tcp?: TcpRoute[];
   [field: string]: unknown;
 }
 
@@ -197,6 +199,7 @@ export function hostsAndGateways(canary: Canary): Pick<VirtualServiceSpec, 'host
 
 /** The VirtualService spec for `routes`. */
 export function virtualServiceSpec(canary: Canary, routes: RouteSpec, context: LayoutContext): VirtualServiceSpec {
+  if (isTcp(canary)) return { ...hostsAndGateways(canary), tcp: tcpRoutes(canary, routes) };
   return { ...hostsAndGateways(canary), http: httpRoutes(canary, routes, context) };
 }
 
@@ -215,6 +218,7 @@ function cookieOf(route: HttpRoute | undefined): string | undefined {
 
 /** The split a VirtualService gives: default route weights, mirroring, A/B match weights, session cookies. */
 export function readRoutes(canary: Canary, spec: VirtualServiceSpec | undefined): RouteReading {
+  if (isTcp(canary)) return readTcpRoutes(canary, spec?.tcp);
   const names = serviceNames(canary);
   const http = (spec?.http ?? []).filter((r) => Array.isArray(r.route));
   const weighted = http.filter((r) => !r.name?.startsWith(STICKY_ROUTE));

@@ -26,7 +26,7 @@ interface DestinationRule extends KubeObject {
   spec: { host: string; trafficPolicy?: unknown; [field: string]: unknown };
 }
 
-const MANAGED_SPEC_FIELDS = ['hosts', 'gateways', 'http'] as const;
+const MANAGED_SPEC_FIELDS = ['hosts', 'gateways', 'http', 'tcp'] as const;
 
 /** The Istio router. */
 export class IstioRouter implements Router {

@@ -21,12 +21,16 @@ export function keepOriginal(canary: Canary, current: KubeObject, annotations: R
 
 /** The spec a taken-over object had, from kubectl's last-applied annotation or Fledge's; `undefined` if none. */
 export function originalSpec<S>(canary: Canary, object: KubeObject): S | undefined {
-  const annotations = object.metadata.annotations ?? {};
+  return storedOriginalSpec(object.metadata.annotations ?? {}, `${object.kind} ${dotted(canary, object.metadata.name)}`) as S | undefined;
+}
+
+/** {@link originalSpec} from an object's annotations; `what` names the object in the error. */
+export function storedOriginalSpec(annotations: Readonly<Record<string, string>>, what: string): unknown {
   try {
-    if (annotations[KUBECTL_ANNOTATION]) return (JSON.parse(annotations[KUBECTL_ANNOTATION]) as { spec?: S }).spec;
-    if (annotations[ORIGINAL_CONFIGURATION_ANNOTATION]) return JSON.parse(annotations[ORIGINAL_CONFIGURATION_ANNOTATION]) as S;
+    if (annotations[KUBECTL_ANNOTATION]) return (JSON.parse(annotations[KUBECTL_ANNOTATION]) as { spec?: unknown }).spec;
+    if (annotations[ORIGINAL_CONFIGURATION_ANNOTATION]) return JSON.parse(annotations[ORIGINAL_CONFIGURATION_ANNOTATION]) as unknown;
   } catch (error) {
-    throw new RouterError(`finalize ${object.kind} ${dotted(canary, object.metadata.name)}: cannot parse the stored original configuration`, { cause: error });
+    throw new RouterError(`finalize ${what}: cannot parse the stored original configuration`, { cause: error });
   }
   return undefined;
 }

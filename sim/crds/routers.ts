@@ -20,6 +20,8 @@ export interface CrdSpec {
   /** Serves `/scale` with these paths. @default none */
   readonly scale?: { readonly specReplicasPath: string; readonly statusReplicasPath: string; readonly labelSelectorPath?: string };
   readonly categories?: readonly string[];
+  /** Top-level fields besides `spec` and `status` the kind keeps (Kuma's `mesh`). @default none */
+  readonly fields?: Readonly<Record<string, { readonly type: string }>>;
 }
 
 const ISTIO = ['v1beta1', 'v1', 'v1alpha3'];
@@ -42,13 +44,15 @@ export const ROUTER_KINDS: Readonly<Record<string, readonly CrdSpec[]>> = {
   contour: [{ group: 'projectcontour.io', versions: ['v1'], kind: 'HTTPProxy', plural: 'httpproxies', shortNames: ['proxy', 'proxies'] }],
   traefik: [
     { group: 'traefik.io', versions: ['v1alpha1'], kind: 'TraefikService', plural: 'traefikservices', status: false },
+    { group: 'traefik.io', versions: ['v1alpha1'], kind: 'IngressRoute', plural: 'ingressroutes', status: false },
     { group: 'traefik.containo.us', versions: ['v1alpha1'], kind: 'TraefikService', plural: 'traefikservices', status: false },
   ],
   gloo: [
     { group: 'gateway.solo.io', versions: ['v1'], kind: 'RouteTable', plural: 'routetables', shortNames: ['rt'] },
     { group: 'gloo.solo.io', versions: ['v1'], kind: 'Upstream', plural: 'upstreams', shortNames: ['us'] },
+    { group: 'gateway.solo.io', versions: ['v1'], kind: 'VirtualService', plural: 'virtualservices', shortNames: ['vs'] },
   ],
-  kuma: [{ group: 'kuma.io', versions: ['v1alpha1'], kind: 'TrafficRoute', plural: 'trafficroutes', scope: 'Cluster', status: false }],
+  kuma: [{ group: 'kuma.io', versions: ['v1alpha1'], kind: 'TrafficRoute', plural: 'trafficroutes', scope: 'Cluster', status: false, fields: { mesh: { type: 'string' } } }],
   apisix: [{ group: 'apisix.apache.org', versions: ['v2'], kind: 'ApisixRoute', plural: 'apisixroutes', shortNames: ['ar'] }],
   appmesh: [
     { group: 'appmesh.k8s.aws', versions: ['v1beta2'], kind: 'VirtualNode', plural: 'virtualnodes' },
@@ -91,7 +95,7 @@ export function crdFor(spec: CrdSpec): KubeObject {
         served: true,
         storage: i === 0,
         ...(Object.keys(subresources).length > 0 ? { subresources } : {}),
-        schema: { openAPIV3Schema: { type: 'object', properties: { spec: PERMISSIVE, status: PERMISSIVE } } },
+        schema: { openAPIV3Schema: { type: 'object', properties: { ...spec.fields, spec: PERMISSIVE, status: PERMISSIVE } } },
       })),
     },
   };

@@ -47,6 +47,8 @@ export interface RunOptions {
   readonly onLine?: (line: TickLine) => void;
   /** Called after the last tick, before the emulator stops: for tests that inspect the cluster's objects. */
   readonly inspect?: (kube: KubeClient) => Promise<void>;
+  /** Awaited after each tick with its line, before the next: for tests that inspect objects mid-run. */
+  readonly onTick?: (line: TickLine, kube: KubeClient) => Promise<void>;
 }
 
 /** What a run produced. */
@@ -83,6 +85,7 @@ export async function runScenario(file: ScenarioFile, options: RunOptions = {}):
       const line = await observe(sim, file, tick, now);
       lines.push(line);
       options.onLine?.(line);
+      await options.onTick?.(line, sim.kube);
       if (runEndsAfter(file.scenario, tick, line.phase, result)) break;
     }
     await options.inspect?.(sim.kube);

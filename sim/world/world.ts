@@ -10,6 +10,7 @@ import { syncAlbIngresses } from './alb.ts';
 import { WorldError } from './errors.ts';
 import { podTemplateHash } from './hash.ts';
 import { ImageBook, imageBehaviourIssues } from './images.ts';
+import { syncKnativeServices } from './knative.ts';
 import { registerNodes, resolveNodes } from './nodes.ts';
 import { syncPodStatuses } from './pods.ts';
 import { PrimaryTemplates } from './primary.ts';
@@ -22,8 +23,8 @@ const MAX_PASSES = 500;
 /** The default tick length: a scenario's default analysis interval. */
 const DEFAULT_TICK_MS = 60_000;
 
-/** One controller pass, in the fixed order autoscalers → Deployments → ReplicaSets → DaemonSets → kubelets → routers. */
-const CONTROLLERS: ReadonlyArray<(ctx: WorldContext) => void> = [syncAutoscalers, syncDeployments, syncReplicaSets, syncDaemonSets, syncPodStatuses, syncGatewayRoutes, syncAlbIngresses];
+/** One controller pass, in the fixed order autoscalers → Deployments → ReplicaSets → DaemonSets → kubelets → Knative → routers. */
+const CONTROLLERS: ReadonlyArray<(ctx: WorldContext) => void> = [syncAutoscalers, syncDeployments, syncReplicaSets, syncDaemonSets, syncPodStatuses, syncKnativeServices, syncGatewayRoutes, syncAlbIngresses];
 
 function checkTickMs(tickMs: number, context: string): number {
   if (Number.isFinite(tickMs) && tickMs > 0) return tickMs;

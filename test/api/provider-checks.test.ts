@@ -1,64 +1,123 @@
 /**
- * A Canary asking its provider for what it cannot do is a validation error naming the provider (the capability
- * table of `providers.ts` plus each router's limits), the same for `fledge explain` and the controller since
- * both validate with `parseCanary`.
+ * A Canary asking its provider for what the capability table says it cannot do is invalid, naming the
+ * provider; the router registry reads the same table, so `explain` and the controller agree.
  */
 import { describe, expect, it } from 'vitest';
-import { formatIssue, parseCanary } from '../../shared/api/index.ts';
-import { PROVIDER_CAPABILITIES } from '../../shared/api/providers.ts';
-import { SUPPORTED_PROVIDERS } from '../../shared/routers/factory.ts';
+import { formatIssue, parseCanary, PROVIDER_CAPABILITIES } from '../../shared/api/index.ts';
+import { SUPPORTED_PROVIDERS, createRouter, RetiredProviderError } from '../../shared/routers/index.ts';
+import type { RouterDeps } from '../../shared/routers/index.ts';
+import { baseObject } from './samples.ts';
 
-type Spec = Record<string, unknown>;
+type Spec = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
-const INGRESS = { apiVersion: 'networking.k8s.io/v1', kind: 'Ingress', name: 'podinfo' };
-const REFS: Record<string, Spec> = {
-  'gatewayapi:v1': { service: { port: 80, gatewayRefs: [{ name: 'public', namespace: 'gateways' }] } },
-  nginx: { ingressRef: INGRESS, service: { port: 80 } },
-  alb: { ingressRef: INGRESS, service: { port: 80 } },
-};
-
-function canary(provider: string, analysis: Spec = {}, spec: Spec = REFS[provider] ?? { service: { port: 80 } }): Spec {
-  return {
-    apiVersion: 'flagger.app/v1beta1',
-    kind: 'Canary',
-    metadata: { name: 'podinfo', namespace: 'test' },
-    spec: { provider, targetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'podinfo' }, ...spec, analysis: { interval: '1m', threshold: 5, ...analysis } },
-  };
+function canary(provider: string, patch: (spec: Spec) => void = () => {}): Record<string, unknown> {
+  const object = baseObject('Canary') as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  Object.assign(object.spec, { provider, service: { port: 9898 } });
+  patch(object.spec);
+  return object;
 }
 
-function errorsOf(object: Spec): string[] {
+const errorsOf = (object: unknown): string[] => {
   const result = parseCanary(object);
   return result.ok ? [] : result.errors.map(formatIssue);
-}
+};
 
-const AB = (match: unknown[]) => ({ iterations: 3, match });
+const header = { headers: { 'x-canary': { exact: 'insider' } } };
 
 describe('provider capabilities in validation', () => {
-  it.each<[string, string, Spec, Spec | undefined, string[]]>([
-    ['gatewayapi routes A/B on headers and query parameters', 'gatewayapi:v1', AB([{ headers: { 'x-canary': { exact: 'insider' } }, queryParams: { v: { regex: 'b.*' } } }]), undefined, []],
-    ['gatewayapi cannot route on source labels', 'gatewayapi:v1', AB([{ sourceLabels: { app: 'tester' } }]), undefined, ['spec.analysis.match[0].sourceLabels: the gatewayapi:v1 provider cannot route on sourceLabels; it routes on headers, queryParams']],
-    ['gatewayapi matches headers by exact value or regex only', 'gatewayapi:v1', AB([{ headers: { 'x-canary': { prefix: 'in' } } }]), undefined, ['spec.analysis.match[0].headers.x-canary.prefix: the gatewayapi provider matches headers by exact value or regex only']],
-    ['gatewayapi needs gatewayRefs', 'gatewayapi:v1', { maxWeight: 50, stepWeight: 10 }, { service: { port: 80 } }, ['spec.service.gatewayRefs: is required with the gatewayapi:v1 provider: at least one Gateway (or a Service, for GAMMA) to attach the HTTPRoute to']],
-    ['gatewayapi mirrors and keeps sessions', 'gatewayapi:v1', { iterations: 3, mirror: true }, undefined, []],
-    ['nginx routes A/B by header value, pattern and cookie', 'nginx', AB([{ headers: { 'x-canary': { exact: 'insider' } } }, { headers: { 'user-agent': { regex: '.*Firefox.*' } } }, { headers: { cookie: { exact: 'canary' } } }]), undefined, []],
-    ['nginx cannot route on query parameters', 'nginx', AB([{ queryParams: { v: { exact: 'b' } } }]), undefined, ['spec.analysis.match[0].queryParams: the nginx provider cannot route on queryParams; it routes on headers']],
-    ['nginx cannot split matching requests by weight', 'nginx', { maxWeight: 50, stepWeight: 10, match: [{ headers: { 'x-canary': { exact: 'insider' } } }] }, undefined, ['spec.analysis.match: the nginx provider sends every matching request to the canary, so it cannot split them by weight: set analysis.iterations (A/B testing)']],
-    ['nginx routes a cookie by its name', 'nginx', AB([{ headers: { cookie: { regex: 'canary=.*' } } }]), undefined, ['spec.analysis.match[0].headers.cookie: the nginx provider routes a cookie by its name: use exact: <cookie name> (canary-by-cookie)']],
-    ['nginx cannot mirror', 'nginx', { iterations: 3, mirror: true }, undefined, ['spec.analysis.mirror: the nginx provider cannot mirror traffic']],
-    ['nginx has no session affinity', 'nginx', { maxWeight: 50, stepWeight: 10, sessionAffinity: { cookieName: 'c' } }, undefined, ['spec.analysis.sessionAffinity: the nginx provider has no session affinity']],
-    ['nginx needs ingressRef', 'nginx', { maxWeight: 50, stepWeight: 10 }, { service: { port: 80 } }, ['spec.ingressRef: is required with the nginx provider: the Ingress to clone as the canary Ingress']],
-    ['alb routes A/B on headers (exact, prefix, suffix) and exact query strings', 'alb', AB([{ headers: { 'x-canary': { prefix: 'in' } } }, { queryParams: { v: { exact: 'b' } } }]), undefined, []],
-    ['alb cannot match a regex', 'alb', AB([{ headers: { 'x-canary': { regex: 'in.*' } } }]), undefined, ['spec.analysis.match[0].headers.x-canary.regex: the alb provider cannot match a regex: ALB rule conditions take exact values and * / ? wildcards (use exact, prefix or suffix)']],
-    ['alb keeps sessions by target-group stickiness', 'alb', { maxWeight: 50, stepWeight: 10, sessionAffinity: { cookieName: 'c' } }, undefined, []],
-    ['alb cannot mirror', 'alb', { iterations: 3, mirror: true }, undefined, ['spec.analysis.mirror: the alb provider cannot mirror traffic']],
-    ['istio keeps every capability', 'istio', { ...AB([{ sourceLabels: { app: 'tester' } }]), mirror: true }, undefined, []],
-  ])('%s', (_name, provider, analysis, spec, errors) => {
-    expect(errorsOf(canary(provider, analysis, spec))).toEqual(errors);
+  it.each<{ name: string; provider: string; patch: (spec: Spec) => void; error: string }>([
+    {
+      name: 'App Mesh, retired, names its replacement',
+      provider: 'appmesh',
+      patch: () => {},
+      error: 'spec.provider: "appmesh" is no longer supported: AWS App Mesh was discontinued on 2026-09-30; use "gatewayapi:v1" with the AWS Gateway API Controller for VPC Lattice',
+    },
+    {
+      name: 'App Mesh v1beta2 too',
+      provider: 'appmesh:v1beta2',
+      patch: () => {},
+      error: 'spec.provider: "appmesh:v1beta2" is no longer supported: AWS App Mesh was discontinued on 2026-09-30; use "gatewayapi:v1" with the AWS Gateway API Controller for VPC Lattice',
+    },
+    {
+      name: 'A/B testing on linkerd',
+      provider: 'linkerd',
+      patch: (s) => Object.assign(s.analysis, { match: [header] }),
+      error: 'spec.analysis.match[0].headers: provider "linkerd" cannot route on headers: it has no A/B testing',
+    },
+    {
+      name: 'a query-parameter match on contour',
+      provider: 'contour',
+      patch: (s) => Object.assign(s.analysis, { match: [{ queryParams: { beta: { exact: 'on' } } }] }),
+      error: 'spec.analysis.match[0].queryParams: provider "contour" cannot route on queryParams: it routes A/B tests on headers only',
+    },
+    {
+      name: 'mirroring on traefik',
+      provider: 'traefik',
+      patch: (s) => Object.assign(s.analysis, { mirror: true }),
+      error: 'spec.analysis.mirror: provider "traefik" cannot mirror traffic; remove mirror or use a provider that can (istio, gatewayapi:v1)',
+    },
+    {
+      name: 'session affinity on gloo',
+      provider: 'gloo',
+      patch: (s) => Object.assign(s.analysis, { sessionAffinity: { cookieName: 'flagger-cookie' } }),
+      error: 'spec.analysis.sessionAffinity: provider "gloo" has no session affinity; remove sessionAffinity or use a provider that has it (istio, gatewayapi:v1)',
+    },
+    {
+      name: 'apisix without routeRef',
+      provider: 'apisix',
+      patch: () => {},
+      error: 'spec.routeRef: required with provider "apisix"; set the ApisixRoute whose backend is the apex Service, e.g. {apiVersion: apisix.apache.org/v2, kind: ApisixRoute, name: podinfo}',
+    },
+    {
+      name: 'skipper without ingressRef',
+      provider: 'skipper',
+      patch: () => {},
+      error: 'spec.ingressRef: required with provider "skipper"; set the Ingress whose backend is the apex Service, e.g. {apiVersion: networking.k8s.io/v1, kind: Ingress, name: podinfo}',
+    },
+    {
+      name: 'A/B testing on an Istio TCP service',
+      provider: 'istio',
+      patch: (s) => Object.assign(s.service, { appProtocol: 'TCP' }) && Object.assign(s.analysis, { match: [header] }),
+      error: 'spec.analysis.match: a TCP service (spec.service.appProtocol: tcp) is routed by weight only on provider "istio"; remove match',
+    },
+    {
+      name: 'mirroring an Istio TCP service',
+      provider: 'istio',
+      patch: (s) => Object.assign(s.service, { appProtocol: 'tcp' }) && Object.assign(s.analysis, { mirror: true }),
+      error: 'spec.analysis.mirror: a TCP service (spec.service.appProtocol: tcp) is routed by weight only on provider "istio"; remove mirror',
+    },
+  ])('rejects $name', ({ provider, patch, error }) => {
+    expect(errorsOf(canary(provider, patch))).toContain(error);
   });
 
-  it('keeps the capability table and the router registry in step', () => {
-    const supported = Object.entries(PROVIDER_CAPABILITIES).filter(([, c]) => c.supported).map(([name]) => name);
-    expect([...SUPPORTED_PROVIDERS]).toEqual(supported);
-    for (const name of ['gatewayapi', 'nginx', 'alb']) expect(SUPPORTED_PROVIDERS).toContain(name);
+  it.each(['contour', 'gloo'])('accepts header A/B testing on %s', (provider) => {
+    expect(errorsOf(canary(provider, (s) => Object.assign(s.analysis, { match: [header] })))).toEqual([]);
+  });
+
+  it('accepts everything on istio', () => {
+    const spec = (s: Spec) => Object.assign(s.analysis, { match: [{ ...header, queryParams: { a: { exact: 'b' } }, sourceLabels: { app: 'x' } }], mirror: true, sessionAffinity: { cookieName: 'c' } });
+    expect(errorsOf(canary('istio', spec))).toEqual([]);
+  });
+
+  it('warns that a provider without a router yet will not run', () => {
+    expect(parseCanary(canary('knative')).warnings.map(formatIssue)).toContain('spec.provider: "knative" is a Flagger provider Fledge does not support yet: the controller will not run this Canary');
+  });
+});
+
+describe('the router registry and the capability table', () => {
+  const deps = { kube: {}, targetMetadata: () => Promise.reject(new Error('unused')) } as unknown as RouterDeps;
+
+  it('has a router for exactly the providers the table calls supported', () => {
+    const table = Object.entries(PROVIDER_CAPABILITIES).filter(([, caps]) => caps.supported).map(([name]) => name);
+    expect([...SUPPORTED_PROVIDERS].sort()).toEqual(table.sort());
+    for (const name of table.filter((n) => n !== 'alb')) {
+      const provider = name === 'smi' ? 'smi:v1alpha2' : name === 'gatewayapi' ? 'gatewayapi:v1' : name;
+      expect(createRouter(provider, deps).provider, provider).toBe(name);
+    }
+  });
+
+  it('refuses App Mesh in the registry with the same words as validation', () => {
+    expect(() => createRouter('appmesh', deps)).toThrow(RetiredProviderError);
+    expect(() => createRouter('appmesh:v1beta2', deps)).toThrow('spec.provider: "appmesh:v1beta2": AWS App Mesh was discontinued on 2026-09-30; use "gatewayapi:v1" with the AWS Gateway API Controller for VPC Lattice');
   });
 });

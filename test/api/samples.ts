@@ -112,6 +112,8 @@ export function keepAlternativesValid(object: Record<string, unknown>, path: str
     delete analysis?.maxWeight;
   }
   if (path.startsWith('spec.secretRef')) delete spec.address;
+  // The first provider of the enum (apisix) routes from an ApisixRoute it must be given.
+  if (path === 'spec.provider' && spec.provider === 'apisix') spec.routeRef ??= { apiVersion: 'apisix.apache.org/v2', kind: 'ApisixRoute', name: 'podinfo' };
   const service = spec.service as Record<string, unknown> | undefined;
   const policy = service?.trafficPolicy as Record<string, unknown> | undefined;
   const balancer = policy?.loadBalancer as Record<string, unknown> | undefined;
