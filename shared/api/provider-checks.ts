@@ -89,16 +89,16 @@ export function providerIssues(spec: Record<string, unknown>, defaultProvider = 
     for (const field of MATCH_FIELDS) {
       if (match[field] === undefined || caps.match.includes(field)) continue;
       const can = caps.match.length > 0 ? `it routes A/B tests on ${caps.match.join(', ')} only` : 'it has no A/B testing';
-      issue([...at, field], `the ${provider} provider cannot route on ${field}: ${can}`);
+      issue([...at, field], `provider "${provider}" cannot route on ${field}: ${can}`);
     }
     MATCH_LIMITS[name]?.(match, at, issue);
   });
   if (name === 'nginx' && matches.length > 0 && analysis.iterations === undefined) {
     issue(['spec', 'analysis', 'match'], 'the nginx provider sends every matching request to the canary, so it cannot split them by weight: set analysis.iterations (A/B testing)');
   }
-  if (analysis.mirror === true && !caps.mirroring) issue(['spec', 'analysis', 'mirror'], `the ${provider} provider cannot mirror traffic; remove mirror or use a provider that can (istio, gatewayapi:v1)`);
+  if (analysis.mirror === true && !caps.mirroring) issue(['spec', 'analysis', 'mirror'], `provider "${provider}" cannot mirror traffic; remove mirror or use a provider that can (istio, gatewayapi:v1)`);
   if (analysis.sessionAffinity !== undefined && !caps.sessionAffinity) {
-    issue(['spec', 'analysis', 'sessionAffinity'], `the ${provider} provider has no session affinity; remove sessionAffinity or use a provider that has it (istio, gatewayapi:v1, alb)`);
+    issue(['spec', 'analysis', 'sessionAffinity'], `provider "${provider}" has no session affinity; remove sessionAffinity or use a provider that has it (istio, gatewayapi:v1, alb)`);
   }
   const service = isRecord(spec.service) ? spec.service : {};
   if (name === 'istio' && typeof service.appProtocol === 'string' && service.appProtocol.toLowerCase() === 'tcp') {

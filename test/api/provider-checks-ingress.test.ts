@@ -36,21 +36,21 @@ const AB = (match: unknown[]) => ({ iterations: 3, match });
 describe('provider capabilities in validation', () => {
   it.each<[string, string, Spec, Spec | undefined, string[]]>([
     ['gatewayapi routes A/B on headers and query parameters', 'gatewayapi:v1', AB([{ headers: { 'x-canary': { exact: 'insider' } }, queryParams: { v: { regex: 'b.*' } } }]), undefined, []],
-    ['gatewayapi cannot route on source labels', 'gatewayapi:v1', AB([{ sourceLabels: { app: 'tester' } }]), undefined, ['spec.analysis.match[0].sourceLabels: the gatewayapi:v1 provider cannot route on sourceLabels; it routes on headers, queryParams']],
+    ['gatewayapi cannot route on source labels', 'gatewayapi:v1', AB([{ sourceLabels: { app: 'tester' } }]), undefined, ['spec.analysis.match[0].sourceLabels: provider "gatewayapi:v1" cannot route on sourceLabels: it routes A/B tests on headers, queryParams only']],
     ['gatewayapi matches headers by exact value or regex only', 'gatewayapi:v1', AB([{ headers: { 'x-canary': { prefix: 'in' } } }]), undefined, ['spec.analysis.match[0].headers.x-canary.prefix: the gatewayapi provider matches headers by exact value or regex only']],
     ['gatewayapi needs gatewayRefs', 'gatewayapi:v1', { maxWeight: 50, stepWeight: 10 }, { service: { port: 80 } }, ['spec.service.gatewayRefs: is required with the gatewayapi:v1 provider: at least one Gateway (or a Service, for GAMMA) to attach the HTTPRoute to']],
     ['gatewayapi mirrors and keeps sessions', 'gatewayapi:v1', { iterations: 3, mirror: true }, undefined, []],
     ['nginx routes A/B by header value, pattern and cookie', 'nginx', AB([{ headers: { 'x-canary': { exact: 'insider' } } }, { headers: { 'user-agent': { regex: '.*Firefox.*' } } }, { headers: { cookie: { exact: 'canary' } } }]), undefined, []],
-    ['nginx cannot route on query parameters', 'nginx', AB([{ queryParams: { v: { exact: 'b' } } }]), undefined, ['spec.analysis.match[0].queryParams: the nginx provider cannot route on queryParams; it routes on headers']],
+    ['nginx cannot route on query parameters', 'nginx', AB([{ queryParams: { v: { exact: 'b' } } }]), undefined, ['spec.analysis.match[0].queryParams: provider "nginx" cannot route on queryParams: it routes A/B tests on headers only']],
     ['nginx cannot split matching requests by weight', 'nginx', { maxWeight: 50, stepWeight: 10, match: [{ headers: { 'x-canary': { exact: 'insider' } } }] }, undefined, ['spec.analysis.match: the nginx provider sends every matching request to the canary, so it cannot split them by weight: set analysis.iterations (A/B testing)']],
     ['nginx routes a cookie by its name', 'nginx', AB([{ headers: { cookie: { regex: 'canary=.*' } } }]), undefined, ['spec.analysis.match[0].headers.cookie: the nginx provider routes a cookie by its name: use exact: <cookie name> (canary-by-cookie)']],
-    ['nginx cannot mirror', 'nginx', { iterations: 3, mirror: true }, undefined, ['spec.analysis.mirror: the nginx provider cannot mirror traffic']],
-    ['nginx has no session affinity', 'nginx', { maxWeight: 50, stepWeight: 10, sessionAffinity: { cookieName: 'c' } }, undefined, ['spec.analysis.sessionAffinity: the nginx provider has no session affinity']],
+    ['nginx cannot mirror', 'nginx', { iterations: 3, mirror: true }, undefined, ['spec.analysis.mirror: provider "nginx" cannot mirror traffic; remove mirror or use a provider that can (istio, gatewayapi:v1)']],
+    ['nginx has no session affinity', 'nginx', { maxWeight: 50, stepWeight: 10, sessionAffinity: { cookieName: 'c' } }, undefined, ['spec.analysis.sessionAffinity: provider "nginx" has no session affinity; remove sessionAffinity or use a provider that has it (istio, gatewayapi:v1, alb)']],
     ['nginx needs ingressRef', 'nginx', { maxWeight: 50, stepWeight: 10 }, { service: { port: 80 } }, ['spec.ingressRef: is required with the nginx provider: the Ingress to clone as the canary Ingress']],
     ['alb routes A/B on headers (exact, prefix, suffix) and exact query strings', 'alb', AB([{ headers: { 'x-canary': { prefix: 'in' } } }, { queryParams: { v: { exact: 'b' } } }]), undefined, []],
     ['alb cannot match a regex', 'alb', AB([{ headers: { 'x-canary': { regex: 'in.*' } } }]), undefined, ['spec.analysis.match[0].headers.x-canary.regex: the alb provider cannot match a regex: ALB rule conditions take exact values and * / ? wildcards (use exact, prefix or suffix)']],
     ['alb keeps sessions by target-group stickiness', 'alb', { maxWeight: 50, stepWeight: 10, sessionAffinity: { cookieName: 'c' } }, undefined, []],
-    ['alb cannot mirror', 'alb', { iterations: 3, mirror: true }, undefined, ['spec.analysis.mirror: the alb provider cannot mirror traffic']],
+    ['alb cannot mirror', 'alb', { iterations: 3, mirror: true }, undefined, ['spec.analysis.mirror: provider "alb" cannot mirror traffic; remove mirror or use a provider that can (istio, gatewayapi:v1)']],
     ['istio keeps every capability', 'istio', { ...AB([{ sourceLabels: { app: 'tester' } }]), mirror: true }, undefined, []],
   ])('%s', (_name, provider, analysis, spec, errors) => {
     expect(errorsOf(canary(provider, analysis, spec))).toEqual(errors);
