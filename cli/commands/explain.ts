@@ -4,18 +4,18 @@
  * error on stderr when not.
  * @example npx fledge explain examples/podinfo/canary.yaml
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { formatIssue, planCanary, readManifests } from '../../shared/api/index.ts';
-import type { CanaryPlan, FieldIssue, FlaggerObject, ManifestDocument, MetricTemplate } from '../../shared/api/index.ts';
+import { formatIssue, planCanary } from '../../shared/api/index.ts';
+import type { CanaryPlan, FieldIssue, FlaggerObject, MetricTemplate } from '../../shared/api/index.ts';
+import { classifyDocument, formatProblem, readManifests, type ClassifiedDocument, type ReadOptions } from '../../shared/manifests/index.ts';
 import type { Command } from '../main.ts';
 import { renderPlan, renderSummary } from '../../shared/api/plan-render.ts';
 
-const USAGE = `usage: fledge explain [--json] FILE|DIR...
+const USAGE = `usage: fledge explain [--json] FILE|DIR|-...
 
 Validates the Canary, MetricTemplate and AlertProvider objects (flagger.app/v1beta1) in YAML or JSON
-files, or in the *.yaml / *.yml / *.json files of a directory, and prints what each release will do:
+files, in the *.yaml / *.yml / *.json files of a directory and its subdirectories, or on standard
+input (-), and prints what each release will do:
 strategy, traffic steps or iterations, hooks in firing order, metric checks, minimum durations.
 Other kinds in the files are context and are not validated.
 
@@ -39,21 +39,11 @@ export interface ExplainedObject {
   readonly object?: FlaggerObject;
 }
 
-function expandInputs(inputs: string[]): string[] {
-  return inputs.flatMap((input) => {
-    if (!statSync(input).isDirectory()) return [input];
-    return readdirSync(input)
-      .filter((name) => /\.(ya?ml|json)$/.test(name))
-      .sort()
-      .map((name) => join(input, name));
-  });
-}
-
-function explainDocument(file: string, doc: ManifestDocument, templates: Map<string, MetricTemplate>): ExplainedObject | undefined {
+function explainDocument(doc: ClassifiedDocument, templates: Map<string, MetricTemplate>): ExplainedObject | undefined {
   const result = doc.flagger;
   if (!result) return undefined;
   const base = {
-    file,
+    file: doc.source,
     document: doc.index,
     kind: doc.kind ?? 'object',
     name: doc.name ?? `(unnamed, document ${doc.index + 1})`,
@@ -73,41 +63,19 @@ function explainDocument(file: string, doc: ManifestDocument, templates: Map<str
   return { ...base, valid: true, errors: [], warnings: plan.warnings, plan, object };
 }
 
-/** Reads and explains every input; returns the objects and file-level errors. */
-export function explainFiles(inputs: string[]): { objects: ExplainedObject[]; fileErrors: string[] } {
-  const fileErrors: string[] = [];
-  const parsed: { file: string; documents: ManifestDocument[] }[] = [];
-  let files: string[];
-  try {
-    files = expandInputs(inputs);
-  } catch (error) {
-    return { objects: [], fileErrors: [`cannot read ${(error as NodeJS.ErrnoException).path ?? inputs.join(' ')}: ${(error as Error).message}`] };
-  }
-  for (const file of files) {
-    let text: string;
-    try {
-      text = readFileSync(file, 'utf8');
-    } catch (error) {
-      fileErrors.push(`cannot read ${file}: ${(error as Error).message}`);
-      continue;
-    }
-    const { documents, syntaxErrors } = readManifests(text);
-    for (const issue of syntaxErrors) fileErrors.push(`${file}: ${formatIssue(issue)}`);
-    parsed.push({ file, documents });
-  }
+/** Reads and explains every input; returns the objects and the inputs that could not be read. */
+export async function explainFiles(inputs: string[], options: ReadOptions = {}): Promise<{ objects: ExplainedObject[]; fileErrors: string[]; unreadable: boolean }> {
+  const read = await readManifests(inputs, options);
+  const documents = read.documents.map(classifyDocument);
   const templates = new Map<string, MetricTemplate>();
-  for (const { documents } of parsed) {
-    for (const doc of documents) {
-      if (doc.flagger?.ok && doc.flagger.value.kind === 'MetricTemplate') {
-        const t = doc.flagger.value;
-        templates.set(`${t.metadata.namespace ?? 'default'}/${t.metadata.name ?? ''}`, t);
-      }
+  for (const doc of documents) {
+    if (doc.flagger?.ok && doc.flagger.value.kind === 'MetricTemplate') {
+      const t = doc.flagger.value;
+      templates.set(`${t.metadata.namespace ?? 'default'}/${t.metadata.name ?? ''}`, t);
     }
   }
-  const objects = parsed.flatMap(({ file, documents }) =>
-    documents.map((doc) => explainDocument(file, doc, templates)).filter((o): o is ExplainedObject => o !== undefined),
-  );
-  return { objects, fileErrors };
+  const objects = documents.map((doc) => explainDocument(doc, templates)).filter((o): o is ExplainedObject => o !== undefined);
+  return { objects, fileErrors: read.problems.map(formatProblem), unreadable: read.problems.some((p) => p.reason === 'unreadable') };
 }
 
 /** The `explain` command. */
@@ -129,8 +97,7 @@ export const command: Command = {
       process.stderr.write(`fledge explain: no file given\n\n${USAGE}`);
       return 2;
     }
-    const { objects, fileErrors } = explainFiles(parsed.positionals);
-    const unreadable = fileErrors.some((e) => e.startsWith('cannot read'));
+    const { objects, fileErrors, unreadable } = await explainFiles(parsed.positionals);
     for (const error of fileErrors) process.stderr.write(`fledge explain: ${error}\n`);
     const several = new Set(objects.map((o) => o.file)).size > 1;
     for (const object of objects.filter((o) => !o.valid)) {

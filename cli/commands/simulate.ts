@@ -11,9 +11,9 @@
  *   examples/podinfo/scenarios/good-release.yaml
  * ```
  */
-import { readFile } from 'node:fs/promises';
 import type { Command } from '../main.ts';
-import { formatIssue, parseScenarioSources, type ScenarioSource } from '../../sim/scenario/parse.ts';
+import { formatProblem, readManifests } from '../../shared/manifests/index.ts';
+import { formatIssue, parseScenarioDocuments } from '../../sim/scenario/parse.ts';
 import { humanLine, humanSummary, summaryJson, tickLineJson } from '../../sim/scenario/output.ts';
 import { SCENARIO_EPOCH } from '../../sim/scenario/types.ts';
 
@@ -70,16 +70,12 @@ async function run(argv: string[]): Promise<number> {
     return SimulateExit.invalid;
   }
 
-  const sources: ScenarioSource[] = [];
-  for (const file of options.files) {
-    try {
-      sources.push({ source: file, text: file === '-' ? await readStdin() : await readFile(file, 'utf8') });
-    } catch (error) {
-      process.stderr.write(`fledge simulate: cannot read ${file}: ${error instanceof Error ? error.message : String(error)}\n`);
-      return SimulateExit.invalid;
-    }
+  const read = await readManifests(options.files);
+  if (read.problems.length > 0) {
+    process.stderr.write(read.problems.map((problem) => `fledge simulate: ${formatProblem(problem)}\n`).join(''));
+    return SimulateExit.invalid;
   }
-  const parsed = parseScenarioSources(sources);
+  const parsed = parseScenarioDocuments(read, options.files);
   process.stderr.write(parsed.warnings.map((warning) => `warning: ${formatIssue(warning)}\n`).join(''));
   if (!parsed.ok) {
     process.stderr.write(parsed.issues.map((issue) => `${formatIssue(issue)}\n`).join(''));
@@ -103,12 +99,6 @@ async function run(argv: string[]): Promise<number> {
     process.stderr.write(`fledge simulate: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
     return SimulateExit.crashed;
   }
-}
-
-async function readStdin(): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
 }
 
 /** The `simulate` sub-command. */
