@@ -9,6 +9,7 @@ import { formatIssue, planCanary } from '../../shared/api/index.ts';
 import type { CanaryPlan, FieldIssue, FlaggerObject, MetricTemplate } from '../../shared/api/index.ts';
 import { classifyDocument, formatProblem, readManifests, type ClassifiedDocument, type ReadOptions } from '../../shared/manifests/index.ts';
 import type { Command } from '../main.ts';
+import { err, out } from '../output.ts';
 import { renderPlan, renderSummary } from '../../shared/api/plan-render.ts';
 
 const USAGE = `usage: fledge explain [--json] FILE|DIR|-...
@@ -81,37 +82,38 @@ export async function explainFiles(inputs: string[], options: ReadOptions = {}):
 /** The `explain` command. */
 export const command: Command = {
   summary: 'validate Flagger manifests and print what each release will do',
+  usage: USAGE,
   async run(argv) {
     let parsed: { values: { json?: boolean; help?: boolean }; positionals: string[] };
     try {
       parsed = parseArgs({ args: argv, allowPositionals: true, options: { json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } });
     } catch (error) {
-      process.stderr.write(`fledge explain: ${(error as Error).message}\n\n${USAGE}`);
+      err(`fledge explain: ${(error as Error).message}\n\n${USAGE}`);
       return 2;
     }
     if (parsed.values.help) {
-      process.stdout.write(USAGE);
+      out(USAGE);
       return 0;
     }
     if (parsed.positionals.length === 0) {
-      process.stderr.write(`fledge explain: no file given\n\n${USAGE}`);
+      err(`fledge explain: no file given\n\n${USAGE}`);
       return 2;
     }
     const { objects, fileErrors, unreadable } = await explainFiles(parsed.positionals);
-    for (const error of fileErrors) process.stderr.write(`fledge explain: ${error}\n`);
+    for (const error of fileErrors) err(`fledge explain: ${error}\n`);
     const several = new Set(objects.map((o) => o.file)).size > 1;
     for (const object of objects.filter((o) => !o.valid)) {
       const prefix = `${several ? `${object.file}: ` : ''}${object.kind} ${object.name}: `;
-      for (const issue of object.errors) process.stderr.write(`${prefix}${formatIssue(issue)}\n`);
+      for (const issue of object.errors) err(`${prefix}${formatIssue(issue)}\n`);
     }
     if (objects.length === 0 && fileErrors.length === 0) {
-      process.stderr.write(`fledge explain: no Canary, MetricTemplate or AlertProvider in ${parsed.positionals.join(' ')}\n`);
+      err(`fledge explain: no Canary, MetricTemplate or AlertProvider in ${parsed.positionals.join(' ')}\n`);
     }
     if (parsed.values.json) {
-      process.stdout.write(`${JSON.stringify({ valid: objects.every((o) => o.valid) && fileErrors.length === 0, objects }, null, 2)}\n`);
+      out(`${JSON.stringify({ valid: objects.every((o) => o.valid) && fileErrors.length === 0, objects }, null, 2)}\n`);
     } else {
       const text = objects.filter((o) => o.valid).map((o) => (o.plan ? renderPlan(o.plan) : renderSummary(o.object)));
-      if (text.length > 0) process.stdout.write(`${text.join('\n')}`);
+      if (text.length > 0) out(`${text.join('\n')}`);
     }
     if (unreadable) return 1;
     return objects.length > 0 && objects.every((o) => o.valid) && fileErrors.length === 0 ? 0 : 2;
