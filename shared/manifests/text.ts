@@ -4,7 +4,7 @@
  */
 
 // eslint-disable-next-line no-control-regex -- finding control characters is the point
-const NOT_PRINTABLE = /[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ufffe\uffff]/u;
+const NOT_PRINTABLE = /[\x00-\x08\x0b\x0c\x0e-\x1f]/u;
 const NOT_TEXT = 'is not a YAML or JSON text file';
 // eslint-disable-next-line no-control-regex -- finding control characters is the point
 const CONTROL = /[\x00-\x08\x0b-\x1f\x7f-\x9f]/gu;
@@ -22,7 +22,11 @@ export function decodeManifestText(bytes: Uint8Array): Decoded {
   }
 }
 
-/** The first character YAML 1.2 does not allow raw in a stream (a control character), or undefined. */
+/**
+ * The first C0 control character (but tab, newline and carriage return), or undefined: neither YAML nor JSON
+ * allows them raw anywhere. DEL and C1 characters stay allowed, as YAML 1.2 allows them inside quoted
+ * scalars for JSON's sake; output escapes them (see {@link escapeControl}).
+ */
 export function findNotPrintable(text: string): { readonly problem: string; readonly offset: number } | undefined {
   if (text.includes('\0')) return { problem: NOT_TEXT, offset: text.indexOf('\0') };
   const found = NOT_PRINTABLE.exec(text);

@@ -63,7 +63,8 @@ export function parseManifestText(text: string, source: string): ManifestRead {
     try {
       value = doc.toJS({ maxAliasCount: YAML_MAX_ALIAS_COUNT });
     } catch (error) {
-      problem(`${firstLine(error instanceof Error ? error.message : String(error))} (limit: aliases)`, start);
+      const message = firstLine(error instanceof Error ? error.message : String(error));
+      problem(/alias count/i.test(message) ? `aliases expand too much; refused (limit: aliases)` : message, start);
       index++;
       continue;
     }
