@@ -108,10 +108,12 @@ async function expand(input: string, problems: ManifestProblem[], budget: Budget
       else if (MANIFEST_EXTENSIONS.test(entry.name) && (entry.isFile() || entry.isSymbolicLink())) found.push(path);
     }
     if (found.length > budget.files) {
-      problems.push({ source: input, message: `more than ${MANIFEST_LIMITS.files} manifest files (limit: files)`, reason: 'invalid' });
+      problems.push({ source: input, message: `more than ${MANIFEST_LIMITS.files} manifest files in the inputs (limit: files)`, reason: 'invalid' });
+      budget.files = 0;
       return [];
     }
   }
+  budget.files -= found.length;
   return found.sort();
 }
 

@@ -95,7 +95,8 @@ interface Refusal {
 interface Frame {
   readonly node: Node;
   readonly depth: number;
-  readonly leaving: boolean;
+  /** Set when leaving: the children entered before. */
+  readonly children?: Node[];
 }
 
 /**
@@ -112,9 +113,9 @@ export function checkStructure(doc: Document, lineOf: (offset: number) => number
   const anchored = new Map<string, Node>();
   let aliases = 0;
   let added = 0;
-  const stack: Frame[] = [{ node: root, depth: 1, leaving: false }];
+  const stack: Frame[] = [{ node: root, depth: 1 }];
   while (stack.length > 0) {
-    const { node, depth, leaving } = stack.pop() as Frame;
+    const { node, depth, children: entered } = stack.pop() as Frame;
     if (isAlias(node)) {
       aliases++;
       if (aliases > MANIFEST_LIMITS.aliases) return { message: `more than ${MANIFEST_LIMITS.aliases} aliases in one document (limit: aliases)`, offset: node.range?.[0] };
@@ -130,7 +131,7 @@ export function checkStructure(doc: Document, lineOf: (offset: number) => number
       height.set(node, height.get(target) ?? 1);
       continue;
     }
-    if (!leaving) {
+    if (entered === undefined) {
       if (depth > MANIFEST_LIMITS.depth) return { message: `nesting deeper than ${MANIFEST_LIMITS.depth} levels (limit: depth)`, offset: node.range?.[0] };
       if (node.anchor) anchored.set(node.anchor, node);
       if (isScalar(node)) {
@@ -140,13 +141,13 @@ export function checkStructure(doc: Document, lineOf: (offset: number) => number
       }
       const children = childrenOf(node, lineOf);
       if (typeof children === 'object' && 'message' in children) return children;
-      stack.push({ node, depth, leaving: true });
-      for (let i = children.length - 1; i >= 0; i--) stack.push({ node: children[i] as Node, depth: depth + 1, leaving: false });
+      stack.push({ node, depth, children });
+      for (let i = children.length - 1; i >= 0; i--) stack.push({ node: children[i] as Node, depth: depth + 1 });
       continue;
     }
     let total = 1;
     let tallest = 0;
-    for (const child of childrenOf(node, lineOf) as Node[]) {
+    for (const child of entered) {
       total += size.get(child) ?? 0;
       tallest = Math.max(tallest, height.get(child) ?? 0);
     }
@@ -184,6 +185,7 @@ function childrenOf(node: Node, lineOf: (offset: number) => number): Node[] | Re
       }
       seen.set(name, key ?? node);
     }
+    if (key?.anchor) children.push(key); // `&k name: …` may be aliased later
     if (pair.value !== null && typeof pair.value === 'object') children.push(pair.value as Node);
   }
   return children;

@@ -120,9 +120,10 @@ describe('the same file means the same thing to every command', () => {
   it('explain reads a manifest with a 40,000-key ConfigMap in well under the 11 s it took', async () => {
     const data = Array.from({ length: 40_000 }, (_, i) => `  key${i}: "${i}"`).join('\n');
     const path = tempFile('big.yaml', `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: big}\ndata:\n${data}\n---\n${CANARY}`);
-    const start = performance.now();
+    const start = process.cpuUsage();
     const run = await fledge('explain', path);
+    const used = process.cpuUsage(start);
     expect(run.code).toBe(0);
-    expect(performance.now() - start).toBeLessThan(4_000);
+    expect((used.user + used.system) / 1000).toBeLessThan(3_000); // CPU time, steady on a shared machine
   });
 });

@@ -124,9 +124,21 @@ export function mutatedValue(seeds: readonly unknown[]): fc.Arbitrary<unknown> {
 /** A field path as `shared/api` writes it: `spec.analysis.webhooks[2].timeout`, `metadata.annotations["a/b"]`, or empty. */
 export const FIELD_PATH = /^(?:(?:[A-Za-z_$][\w$-]*|\[\d+\]|\["(?:[^"\\]|\\.)*"\])(?:\.[A-Za-z_$][\w$-]*|\[\d+\]|\["(?:[^"\\]|\\.)*"\])*)?$/;
 
-/** Runs `act` and returns how long it took, in milliseconds. */
+/**
+ * Runs `act` and returns the CPU milliseconds this process spent meanwhile (everything runs in-process): a
+ * bound on work that stays steady when the machine is shared, unlike wall time.
+ */
 export async function timed<T>(act: () => Promise<T> | T): Promise<{ value: T; ms: number }> {
-  const start = performance.now();
+  const start = process.cpuUsage();
   const value = await act();
-  return { value, ms: performance.now() - start };
+  const used = process.cpuUsage(start);
+  return { value, ms: (used.user + used.system) / 1000 };
+}
+
+/** Runs `act` synchronously and returns its value and the CPU milliseconds it took. */
+export function cpuTimed<T>(act: () => T): { value: T; ms: number } {
+  const start = process.cpuUsage();
+  const value = act();
+  const used = process.cpuUsage(start);
+  return { value, ms: (used.user + used.system) / 1000 };
 }
