@@ -1,7 +1,7 @@
 /**
- * `fledge explain FILE...`: validates the Flagger objects in YAML/JSON files (or directories of them) and
- * prints what each Canary's release will do. Exit 0 when every object is valid, 2 with every field-path
- * error on stderr when not.
+ * `fledge explain FILE|DIR|-...`: validates the Flagger objects in YAML/JSON files (directories of them, or
+ * standard input) and prints what each Canary's release will do. Exit 0 when every object is valid, 2 with every
+ * field-path error on stderr when not, 1 when a file cannot be read.
  * @example npx fledge explain examples/podinfo/canary.yaml
  */
 import { parseArgs } from 'node:util';
