@@ -4,13 +4,12 @@
  * one pass over its nodes without recursion, so neither a deep nor an aliased document can exhaust the stack
  * or memory, and the time stays linear in the size of the text.
  */
-import { LineCounter, isAlias, isMap, isPair, isScalar, isSeq, parseAllDocuments } from 'yaml';
-import type { Document, Node } from 'yaml';
+import { Composer, LineCounter, Parser, isAlias, isMap, isPair, isScalar, isSeq } from 'yaml';
+import type { CST, Document, Node } from 'yaml';
 import { MANIFEST_LIMITS, YAML_MAX_ALIAS_COUNT, formatBytes } from './limits.ts';
 import { findNotPrintable } from './text.ts';
 import type { ManifestDocument, ManifestProblem, ManifestRead } from './types.ts';
 
-const STACK_OVERFLOW = /^Maximum call stack size exceeded/;
 
 /**
  * Parses the text of one source into its documents (empty documents skipped, the items of a `kind: List`
@@ -34,16 +33,17 @@ export function parseManifestText(text: string, source: string): ManifestRead {
     const line = text.slice(0, unprintable.offset).split('\n').length;
     return { documents, problems: [{ source, line, message: unprintable.problem, reason: 'invalid' }] };
   }
-  // uniqueKeys off: the library's duplicate check is quadratic in the keys of a mapping; checkStructure finds
-  // duplicates in linear time instead.
-  for (const doc of parseAllDocuments(text, { version: '1.2', merge: true, uniqueKeys: false, lineCounter: lines })) {
+  for (const entry of composeDocuments(text, lines)) {
+    if ('tooDeep' in entry) {
+      start = entry.tooDeep;
+      problem(`nesting deeper than ${MANIFEST_LIMITS.depth} levels (limit: depth)`, entry.tooDeep);
+      index++;
+      continue;
+    }
+    const { doc } = entry;
     start = doc.contents?.range[0] ?? doc.range[0];
     if (doc.errors.length > 0) {
-      for (const error of doc.errors) {
-        const head = firstLine(error.message);
-        if (STACK_OVERFLOW.test(head)) problem(`nesting deeper than ${MANIFEST_LIMITS.depth} levels (limit: depth)`, error.pos[0]);
-        else problem(head, error.pos[0]);
-      }
+      for (const error of doc.errors) problem(firstLine(error.message), error.pos[0]);
       index++;
       continue;
     }
@@ -73,6 +73,48 @@ export function parseManifestText(text: string, source: string): ManifestRead {
     for (const item of items) documents.push({ source, index: index++, line: lineOf(start), value: item });
   }
   return { documents, problems };
+}
+
+/** A composed document, or where one starts that nests too deep to compose. */
+type Composed = { readonly doc: Document.Parsed } | { readonly tooDeep: number };
+
+/**
+ * Parses `text` to YAML's syntax tree, then composes each document that nests no deeper than the limit, in
+ * order. The library composes recursively, so a deeper document could exhaust the stack (and what it then
+ * reports depends on how deep the caller's stack already is); its depth is measured first, without recursion.
+ */
+function composeDocuments(text: string, lines: LineCounter): Composed[] {
+  const composed: Composed[] = [];
+  const shallow = function* (tokens: Iterable<CST.Token>): Generator<CST.Token> {
+    for (const token of tokens) {
+      if (token.type === 'document' && depthExceeds(token, MANIFEST_LIMITS.depth)) composed.push({ tooDeep: token.value?.offset ?? token.offset });
+      else yield token;
+    }
+  };
+  // uniqueKeys off: the library's duplicate check is quadratic in the keys of a mapping; checkStructure finds
+  // duplicates in linear time instead.
+  const composer = new Composer({ version: '1.2', merge: true, uniqueKeys: false });
+  for (const doc of composer.compose(shallow(new Parser(lines.addNewLine).parse(text)))) composed.push({ doc });
+  return composed.sort((a, b) => startOf(a) - startOf(b));
+}
+
+function startOf(entry: Composed): number {
+  return 'tooDeep' in entry ? entry.tooDeep : entry.doc.range[0];
+}
+
+/** True when collections in `document` nest deeper than `limit`; walks the syntax tree without recursion. */
+function depthExceeds(document: CST.Document, limit: number): boolean {
+  const stack: { token: CST.Token; depth: number }[] = document.value ? [{ token: document.value, depth: 0 }] : [];
+  while (stack.length > 0) {
+    const { token, depth } = stack.pop() as { token: CST.Token; depth: number };
+    if (token.type !== 'block-map' && token.type !== 'block-seq' && token.type !== 'flow-collection') continue;
+    if (depth + 1 > limit) return true;
+    for (const item of token.items as CST.CollectionItem[]) {
+      if (item.key) stack.push({ token: item.key, depth: depth + 1 });
+      if (item.value) stack.push({ token: item.value, depth: depth + 1 });
+    }
+  }
+  return false;
 }
 
 function isList(value: unknown): value is { items: unknown[] } {

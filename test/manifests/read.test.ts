@@ -116,6 +116,14 @@ describe('parseManifestText', () => {
     expect(messages(nest(MANIFEST_LIMITS.depth - 1))).toEqual([]);
   });
 
+  it('gives the same answer to a deep document however deep the caller already is', () => {
+    const text = `a: 1\n---\n${'['.repeat(100_000)}${']'.repeat(100_000)}\n---\nb: 2\n`;
+    const expected = ['f.yaml: line 3: nesting deeper than 100 levels (limit: depth)'];
+    const nested = (depth: number): string[] => (depth === 0 ? messages(text) : nested(depth - 1));
+    for (const depth of [0, 1_000, 5_000]) expect(nested(depth)).toEqual(expected);
+    expect(values(text)).toEqual([{ a: 1 }, { b: 2 }]);
+  });
+
   it('refuses nesting that only aliases make too deep', () => {
     const lines = ['a0: &a0 [[[[[[[[[[x]]]]]]]]]]'];
     for (let i = 1; i < 12; i++) lines.push(`a${i}: &a${i} [[[[[[[[[*a${i - 1}]]]]]]]]]`);
