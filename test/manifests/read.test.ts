@@ -46,9 +46,9 @@ describe('parseManifestText', () => {
     expect(values(JSON.stringify({ kind: 'List', items: [{ kind: 'A' }, { kind: 'B' }] }))).toEqual([{ kind: 'A' }, { kind: 'B' }]);
   });
 
-  it('applies merge keys and reads YAML 1.2 (yes and on stay strings)', () => {
-    expect(values('base: &b {x: 1, y: 1}\nm:\n  <<: *b\n  y: 2\nflag: yes\non: on\n')).toEqual([
-      { base: { x: 1, y: 1 }, m: { x: 1, y: 2 }, flag: 'yes', on: 'on' },
+  it('applies merge keys and reads YAML 1.2 (yes and on stay strings, 0644 is decimal, 0o644 octal)', () => {
+    expect(values('base: &b {x: 1, y: 1}\nm:\n  <<: *b\n  y: 2\nflag: yes\non: on\nmode: 0644\noctal: 0o644\n')).toEqual([
+      { base: { x: 1, y: 1 }, m: { x: 1, y: 2 }, flag: 'yes', on: 'on', mode: 644, octal: 420 },
     ]);
   });
 
