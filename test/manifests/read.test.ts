@@ -117,7 +117,7 @@ describe('parseManifestText', () => {
   });
 
   it('gives the same answer to a deep document however deep the caller already is', () => {
-    const text = `a: 1\n---\n${'['.repeat(100_000)}${']'.repeat(100_000)}\n---\nb: 2\n`;
+    const text = `a: 1\n---\n${'['.repeat(20_000)}${']'.repeat(20_000)}\n---\nb: 2\n`;
     const expected = ['f.yaml: line 3: nesting deeper than 100 levels (limit: depth)'];
     const nested = (depth: number): string[] => (depth === 0 ? messages(text) : nested(depth - 1));
     for (const depth of [0, 1_000, 5_000]) expect(nested(depth)).toEqual(expected);
