@@ -6,6 +6,7 @@
 import { parseArgs } from 'node:util';
 import { CONTROLLER_GROUP, crdsYaml, rbacYaml } from '../../shared/api/crd.ts';
 import type { Command } from '../main.ts';
+import { err, out } from '../output.ts';
 
 const USAGE = `usage: fledge crds [--crds | --rbac] [--group NAME]
 
@@ -21,6 +22,7 @@ and the ClusterRole + binding of the Fledge controller.
 /** The `crds` command. */
 export const command: Command = {
   summary: 'print the CRDs and RBAC to apply in each cluster',
+  usage: USAGE,
   async run(argv) {
     let values: { crds?: boolean; rbac?: boolean; group?: string; help?: boolean };
     try {
@@ -29,18 +31,18 @@ export const command: Command = {
         options: { crds: { type: 'boolean' }, rbac: { type: 'boolean' }, group: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
       }));
     } catch (error) {
-      process.stderr.write(`fledge crds: ${(error as Error).message}\n\n${USAGE}`);
+      err(`fledge crds: ${(error as Error).message}\n\n${USAGE}`);
       return 2;
     }
     if (values.help) {
-      process.stdout.write(USAGE);
+      out(USAGE);
       return 0;
     }
     const both = !values.crds && !values.rbac;
     const parts: string[] = [];
     if (both || values.crds) parts.push(crdsYaml());
     if (both || values.rbac) parts.push(rbacYaml(values.group === undefined ? {} : { group: values.group }));
-    process.stdout.write(parts.join('---\n'));
+    out(parts.join('---\n'));
     return 0;
   },
 };

@@ -9,6 +9,7 @@
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Command } from '../main.ts';
+import { err, out } from '../output.ts';
 import { command as explain } from './explain.ts';
 import { command as simulate } from './simulate.ts';
 
@@ -44,23 +45,30 @@ export const DEMOS: Readonly<Record<string, Demo>> = {
 /** The example `npm run demo` plays. */
 export const DEMO_CANARY = join(EXAMPLES, 'nginx', 'canary.yaml');
 
+const USAGE = `usage: fledge demo [nginx|istio]
+
+Explains an example, then plays two releases of it with the real controller against the Kubernetes API
+emulator, in virtual time: a good release promoted step by step, and a bad one rolled back. The default,
+nginx, is Flagger's NGINX tutorial (examples/nginx); istio plays examples/podinfo. Nothing leaves the
+machine; nothing is written to disk.
+`;
+
 /** The `demo` command. */
 export const command: Command = {
   summary: "explain Flagger's NGINX tutorial (examples/nginx; `demo istio`: examples/podinfo), then simulate a good and a bad release of it",
+  usage: USAGE,
   async run(argv) {
-    const names = argv.filter((a) => !a.startsWith('-'));
-    const flags = argv.filter((a) => a.startsWith('-'));
-    const name = names[0] ?? 'nginx';
+    const name = argv[0] ?? 'nginx';
     const demo = DEMOS[name];
-    if (demo === undefined || names.length > 1) {
-      process.stderr.write(`fledge demo: expected one of ${Object.keys(DEMOS).join(', ')} (or nothing, for nginx), got ${names.join(' ')}\n`);
+    if (demo === undefined || argv.length > 1) {
+      err(`fledge demo: expected one of ${Object.keys(DEMOS).join(', ')} (or nothing, for nginx), got ${argv.join(' ')}\n\n${USAGE}`);
       return 2;
     }
     const manifests = demo.manifests.map((file) => join(demo.dir, file));
-    const explained = await explain.run([...flags, ...manifests.filter((file) => /canary\.yaml$|metric-template\.yaml$/.test(file))]);
+    const explained = await explain.run(manifests.filter((file) => /canary\.yaml$|metric-template\.yaml$/.test(file)));
     if (explained !== 0) return explained;
     for (const release of demo.releases) {
-      process.stdout.write(`\n== ${release.title}\n\n`);
+      out(`\n== ${release.title}\n\n`);
       const code = await simulate.run([...manifests, join(demo.dir, 'scenarios', release.scenario)]);
       if (code !== 0) return code;
     }

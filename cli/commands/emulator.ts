@@ -10,6 +10,7 @@ import { standardCrds } from '../../sim/crds/index.ts';
 import { startEmulator, wallClock } from '../../sim/emulator/index.ts';
 import { createWorld } from '../../sim/world/index.ts';
 import type { Command } from '../main.ts';
+import { err, out } from '../output.ts';
 
 const USAGE = `usage: fledge emulator [--port N] [--kubeconfig-out FILE] [--tick SECONDS] [--no-crds]
 
@@ -23,13 +24,14 @@ Serves an in-memory Kubernetes API on 127.0.0.1 until interrupted (Ctrl-C).
 `;
 
 function fail(message: string): number {
-  process.stderr.write(`fledge emulator: ${message}\n\n${USAGE}`);
+  err(`fledge emulator: ${message}\n\n${USAGE}`);
   return 2;
 }
 
 /** The `emulator` command. */
 export const command: Command = {
   summary: 'serve an in-memory Kubernetes API (with the workload simulation) for kubectl and clients',
+  usage: USAGE,
   async run(argv) {
     let values: { port?: string; 'kubeconfig-out'?: string; tick?: string; 'no-crds'?: boolean; help?: boolean };
     try {
@@ -41,7 +43,7 @@ export const command: Command = {
       return fail((error as Error).message);
     }
     if (values.help) {
-      process.stdout.write(USAGE);
+      out(USAGE);
       return 0;
     }
     const port = values.port === undefined ? 0 : Number(values.port);
@@ -53,23 +55,32 @@ export const command: Command = {
     try {
       emulator = await startEmulator({ port, clock: wallClock, crds: values['no-crds'] ? [] : standardCrds() });
     } catch (error) {
-      process.stderr.write(`fledge emulator: cannot listen on 127.0.0.1:${port}: ${(error as Error).message}\n`);
+      err(`fledge emulator: cannot listen on 127.0.0.1:${port}: ${(error as Error).message}\n`);
       return 1;
     }
-    const out = values['kubeconfig-out'];
-    if (out !== undefined) writeFileSync(out, emulator.kubeconfig());
+    const kubeconfigOut = values['kubeconfig-out'];
+    if (kubeconfigOut !== undefined) {
+      try {
+        writeFileSync(kubeconfigOut, emulator.kubeconfig());
+      } catch (error) {
+        await emulator.stop();
+        const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such directory' : (error as Error).message;
+        err(`fledge emulator: cannot write the kubeconfig to ${kubeconfigOut}: ${reason}\n`);
+        return 1;
+      }
+    }
     const world = tick > 0 ? createWorld({ state: emulator.state, clock: wallClock }) : undefined;
     const timer = world
       ? setInterval(() => {
           try {
             world.tick();
           } catch (error) {
-            process.stderr.write(`fledge emulator: workload simulation: ${(error as Error).message}\n`);
+            err(`fledge emulator: workload simulation: ${(error as Error).message}\n`);
           }
         }, tick * 1000)
       : undefined;
-    process.stdout.write(`Kubernetes API emulator listening on ${emulator.url}\n`);
-    process.stdout.write(out !== undefined ? `kubeconfig written to ${out}\n` : 'pass --kubeconfig-out FILE for a kubeconfig\n');
+    out(`Kubernetes API emulator listening on ${emulator.url}\n`);
+    out(kubeconfigOut !== undefined ? `kubeconfig written to ${kubeconfigOut}\n` : 'pass --kubeconfig-out FILE for a kubeconfig\n');
 
     await new Promise<void>((resolve) => {
       process.once('SIGINT', resolve);
@@ -77,7 +88,7 @@ export const command: Command = {
     });
     if (timer) clearInterval(timer);
     await emulator.stop();
-    process.stdout.write('emulator stopped\n');
+    out('emulator stopped\n');
     return 0;
   },
 };

@@ -11,13 +11,26 @@
  *   examples/podinfo/scenarios/good-release.yaml
  * ```
  */
-import { readFile } from 'node:fs/promises';
 import type { Command } from '../main.ts';
-import { formatIssue, parseScenarioSources, type ScenarioSource } from '../../sim/scenario/parse.ts';
+import { err, out } from '../output.ts';
+import { formatProblem, readManifests } from '../../shared/manifests/index.ts';
+import { formatIssue, parseScenarioDocuments } from '../../sim/scenario/parse.ts';
 import { humanLine, humanSummary, summaryJson, tickLineJson } from '../../sim/scenario/output.ts';
 import { SCENARIO_EPOCH } from '../../sim/scenario/types.ts';
 
-const USAGE = 'usage: fledge simulate FILE... [--json] [--max-ticks N]\n';
+const USAGE = `usage: fledge simulate FILE|DIR|-... [--json] [--max-ticks N]
+
+Plays a scenario against the Kubernetes API emulator with the real controller, one analysis tick at a
+time in virtual time. The FILEs are read as one: Kubernetes objects, exactly one Canary and exactly one
+Scenario (apiVersion fledge.dev/v1alpha1), e.g. your manifests plus a file holding the Scenario.
+The scenario format is described in docs/scenarios.md; examples/scenarios/ has one per behaviour.
+
+  --json          one JSON object per tick on stdout, then a summary (byte-identical across runs)
+  --max-ticks N   stop after N ticks at the latest (overrides the Scenario's spec.maxTicks)
+
+Exit status: 0 the scenario ran to its end (whatever the release outcome), 2 invalid FILE or command line
+(every problem on stderr, naming the document and the field), 1 anything else.
+`;
 
 /** Exit codes of `fledge simulate`. */
 export const SimulateExit = {
@@ -54,35 +67,39 @@ function parseArgs(argv: readonly string[]): Options | string {
   return maxTicks === undefined ? { files, json } : { files, json, maxTicks };
 }
 
-async function run(argv: string[]): Promise<number> {
-  // `fledge simulate FILE | head` closes stdout early: stop quietly, as Unix filters do.
+let listening = false;
+
+/** `fledge simulate FILE | head` closes stdout early: stop quietly, as Unix filters do (listened to once per process). */
+function quietOnClosedPipe(): void {
+  if (listening) return;
+  listening = true;
   process.stdout.on('error', (error: NodeJS.ErrnoException) => {
     if (error.code === 'EPIPE') process.exit(SimulateExit.ran);
     throw error;
   });
+}
+
+async function run(argv: string[]): Promise<number> {
+  quietOnClosedPipe();
   if (argv.includes('--help') || argv.includes('-h')) {
-    process.stdout.write(USAGE);
+    out(USAGE);
     return SimulateExit.ran;
   }
   const options = parseArgs(argv);
   if (typeof options === 'string') {
-    process.stderr.write(`fledge simulate: ${options}\n${USAGE}`);
+    err(`fledge simulate: ${options}\n${USAGE}`);
     return SimulateExit.invalid;
   }
 
-  const sources: ScenarioSource[] = [];
-  for (const file of options.files) {
-    try {
-      sources.push({ source: file, text: file === '-' ? await readStdin() : await readFile(file, 'utf8') });
-    } catch (error) {
-      process.stderr.write(`fledge simulate: cannot read ${file}: ${error instanceof Error ? error.message : String(error)}\n`);
-      return SimulateExit.invalid;
-    }
+  const read = await readManifests(options.files);
+  if (read.problems.length > 0) {
+    err(read.problems.map((problem) => `fledge simulate: ${formatProblem(problem)}\n`).join(''));
+    return SimulateExit.invalid;
   }
-  const parsed = parseScenarioSources(sources);
-  process.stderr.write(parsed.warnings.map((warning) => `warning: ${formatIssue(warning)}\n`).join(''));
+  const parsed = parseScenarioDocuments(read, options.files);
+  err(parsed.warnings.map((warning) => `warning: ${formatIssue(warning)}\n`).join(''));
   if (!parsed.ok) {
-    process.stderr.write(parsed.issues.map((issue) => `${formatIssue(issue)}\n`).join(''));
+    err(parsed.issues.map((issue) => `${formatIssue(issue)}\n`).join(''));
     return SimulateExit.invalid;
   }
 
@@ -91,28 +108,22 @@ async function run(argv: string[]): Promise<number> {
   try {
     const result = await runScenario(parsed.file, {
       ...(options.maxTicks === undefined ? {} : { maxTicks: options.maxTicks }),
-      onLine: (line) => process.stdout.write(`${options.json ? tickLineJson(line) : humanLine(line, SCENARIO_EPOCH)}\n`),
+      onLine: (line) => out(`${options.json ? tickLineJson(line) : humanLine(line, SCENARIO_EPOCH)}\n`),
     });
-    process.stdout.write(`${options.json ? summaryJson(result.summary) : humanSummary(result.summary)}\n`);
+    out(`${options.json ? summaryJson(result.summary) : humanSummary(result.summary)}\n`);
     return SimulateExit.ran;
   } catch (error) {
     if (error instanceof ScenarioRunError) {
-      process.stderr.write(error.issues.map((issue) => `${formatIssue(issue)}\n`).join(''));
+      err(error.issues.map((issue) => `${formatIssue(issue)}\n`).join(''));
       return SimulateExit.invalid;
     }
-    process.stderr.write(`fledge simulate: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-    return SimulateExit.crashed;
+    throw error; // the command boundary (cli/main.ts) reports it in one line
   }
-}
-
-async function readStdin(): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
 }
 
 /** The `simulate` sub-command. */
 export const command: Command = {
   summary: 'play a scenario FILE against the emulator with the real controller, in virtual time',
+  usage: USAGE,
   run,
 };

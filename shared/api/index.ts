@@ -8,7 +8,6 @@ export * from './hints.ts';
 export * from './errors.ts';
 export * from './duration.ts';
 export * from './parse.ts';
-export * from './manifests.ts';
 export * from './defaults.ts';
 export * from './ladder.ts';
 export * from './strategy.ts';

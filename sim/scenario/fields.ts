@@ -24,10 +24,19 @@ export function join(parent: string, key: string | number): string {
   return parent === '' ? key : `${parent}.${key}`;
 }
 
+/**
+ * Joins a parent path and a key taken from the input, quoting a key that is not a plain name as `shared/api`
+ * does (`spec.world.images["ghcr.io/acme/app:1.0"]`, `spec.timeline[0].setImage[""]`), so the path stays readable
+ * whatever the key.
+ */
+export function joinKey(parent: string, key: string): string {
+  return /^[A-Za-z_$][A-Za-z0-9_$-]*$/.test(key) ? join(parent, key) : `${parent}[${JSON.stringify(key)}]`;
+}
+
 /** Records one issue per key of `value` that is not in `known`. */
 export function rejectUnknown(value: Mapping, path: string, known: readonly string[], sink: IssueSink): void {
   for (const key of Object.keys(value)) {
-    if (!known.includes(key)) sink.add(join(path, key), `is not a field of this kind; known: ${known.join(', ')}`);
+    if (!known.includes(key)) sink.add(joinKey(path, key), `is not a field of this kind; known: ${known.join(', ')}`);
   }
 }
 

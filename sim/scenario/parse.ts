@@ -3,8 +3,8 @@
  * problem found. Each problem names its document (`Canary podinfo`, or `document 3 (line 14)` when the
  * document has no kind and name) and the field path inside it.
  */
-import { parseAllDocuments } from 'yaml';
 import type { AlertProvider, Canary, MetricTemplate } from '../../shared/api/index.ts';
+import { parseManifestTexts, type ManifestRead, type ManifestText } from '../../shared/manifests/index.ts';
 import { checkMetricsAnswered, checkProviderSupported } from './checks.ts';
 import { validateFlaggerDocument } from './flagger.ts';
 import { broken } from '../../shared/api/messages.ts';
@@ -24,22 +24,26 @@ interface Doc {
 }
 
 /** One file of a scenario: its text and how messages name it. */
-export interface ScenarioSource {
-  readonly text: string;
-  readonly source: string;
-}
+export type ScenarioSource = ManifestText;
 
 /** Parses and validates the text of a scenario FILE; `source` names it in file-level messages. */
 export function parseScenario(text: string, source: string): ParseResult {
   return parseScenarioSources([{ text, source }]);
 }
 
-/**
- * Parses several files as one scenario, their documents taken in order (e.g. a project's own manifests plus a
- * file holding the Scenario). With more than one file, positional names carry the file's name.
- */
+/** Parses several texts as one scenario, as {@link parseScenarioDocuments} does files read by the manifest reader. */
 export function parseScenarioSources(sources: readonly ScenarioSource[]): ParseResult {
-  const source = sources.map((s) => s.source).join(' ');
+  return parseScenarioDocuments(parseManifestTexts(sources), sources.map((s) => s.source));
+}
+
+/**
+ * Parses the documents of several files (`shared/manifests`' {@link ManifestRead}) as one scenario, taken in
+ * order (e.g. a project's own manifests plus a file holding the Scenario). `sources` names the files as the
+ * user gave them; with more than one, positional names carry the file's name.
+ */
+export function parseScenarioDocuments(read: ManifestRead, sources: readonly string[]): ParseResult {
+  const source = sources.join(' ');
+  const several = new Set([...read.documents.map((d) => d.source), ...read.problems.map((p) => p.source)]).size > 1 || sources.length > 1;
   const issues: ScenarioIssue[] = [];
   const warnings: ScenarioIssue[] = [];
   const sinkFor = (document: string): IssueSink => ({
@@ -57,26 +61,17 @@ export function parseScenarioSources(sources: readonly ScenarioSource[]): ParseR
   let canaryDocuments = 0;
   const seen = new Map<string, string>();
 
-  const documents = sources.flatMap(({ text, source: name }) =>
-    parseAllDocuments(text, { merge: true, prettyErrors: true }).map((yamlDoc, i) => ({
-      yamlDoc,
-      positional: `${sources.length > 1 ? `${name}: ` : ''}document ${i + 1} (line ${lineOf(text, yamlDoc.range[0])})`,
-    })),
-  );
-  for (const { yamlDoc, positional } of documents) {
-    if (yamlDoc.errors.length > 0) {
-      for (const error of yamlDoc.errors) sinkFor(positional).add('', firstLine(error.message));
-      continue;
-    }
-    let value: unknown;
-    try {
-      value = yamlDoc.toJS({ maxAliasCount: 1000 });
-    } catch (error) {
-      sinkFor(positional).add('', firstLine(error instanceof Error ? error.message : String(error)));
-      continue;
-    }
-    if (value === null || value === undefined) continue; // an empty document, e.g. a trailing `---`
-    const doc = readDocument(value, positional, sinkFor);
+  const positional = (name: string, index: number, line: number | undefined): string =>
+    `${several ? `${name}: ` : ''}document ${index + 1}${line === undefined ? '' : ` (line ${line})`}`;
+  for (const problem of read.problems) {
+    const { document, line } = problem;
+    const label = document === undefined ? problem.source : positional(problem.source, document.index, document.line);
+    sinkFor(label).add('', line === undefined || line === document?.line ? problem.message : `line ${line}: ${problem.message}`);
+  }
+  for (const manifest of read.documents) {
+    const value = manifest.value;
+    const positionalName = positional(manifest.source, manifest.index, manifest.line);
+    const doc = readDocument(value, positionalName, sinkFor);
     if (doc === undefined) continue;
     const sink = sinkFor(doc.label);
     const { body } = doc;
@@ -96,7 +91,7 @@ export function parseScenarioSources(sources: readonly ScenarioSource[]): ParseR
       sink.add('metadata.name', `defined twice in FILE (first in ${first})`);
       continue;
     }
-    seen.set(key, positional);
+    seen.set(key, positionalName);
 
     if (isFlaggerGroup(object.apiVersion)) {
       if (object.kind === 'Canary') canaryDocuments++;
@@ -197,17 +192,4 @@ function keyString(key: ObjectKey): string {
 
 function isBootstrapKind(object: ScenarioObject): boolean {
   return object.kind === 'Namespace' || object.kind === 'CustomResourceDefinition';
-}
-
-function lineOf(text: string, offset: number): number {
-  let line = 1;
-  for (let i = 0; i < offset && i < text.length; i++) if (text.charCodeAt(i) === 10) line++;
-  // The range starts at the `---` marker line or at the first content; skip leading blank/marker lines.
-  const rest = text.slice(offset);
-  const lead = /^(?:\s*(?:---[^\n]*)?\n)*/.exec(rest)?.[0] ?? '';
-  return line + (lead.match(/\n/g)?.length ?? 0);
-}
-
-function firstLine(message: string): string {
-  return (message.split('\n')[0] ?? message).replace(/:$/, '');
 }

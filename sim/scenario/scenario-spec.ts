@@ -19,6 +19,7 @@ import { broken, expectedType, notOneOf, required } from '../../shared/api/messa
 import {
   isMapping,
   join,
+  joinKey,
   readMapping,
   readOptionalBoolean,
   readOptionalInteger,
@@ -222,7 +223,7 @@ function readAnswers<T>(
   const out: Record<string, T[]> = {};
   const map = readOptionalMapping(value, path, sink) ?? {};
   for (const [name, raw] of Object.entries(map)) {
-    const namePath = join(path, name);
+    const namePath = joinKey(path, name);
     const list = Array.isArray(raw) ? raw : [raw];
     if (list.length === 0) {
       sink.add(namePath, broken('must list at least one answer', raw));

@@ -151,9 +151,16 @@ async function createObjects(kube: KubeClient, file: ScenarioFile): Promise<void
   const named = [...new Set(file.objects.flatMap((o) => (o.metadata.namespace === undefined ? [] : [o.metadata.namespace])))].sort();
   for (const namespace of named) {
     if (declared.has(namespace)) continue;
-    const existing = await kube.get({ apiVersion: 'v1', kind: 'Namespace', name: namespace });
-    if (existing === undefined) await kube.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace } });
+    try {
+      const existing = await kube.get({ apiVersion: 'v1', kind: 'Namespace', name: namespace });
+      if (existing === undefined) await kube.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace } });
+    } catch (error) {
+      if (!(error instanceof KubeApiError)) throw error;
+      const first = file.objects.find((o) => o.metadata.namespace === namespace) as ScenarioObject;
+      issues.push({ document: label(first), path: 'metadata.namespace', message: `the API server refused namespace ${JSON.stringify(namespace)}: ${error.message}` });
+    }
   }
+  if (issues.length > 0) throw new ScenarioRunError(issues);
   for (const object of file.objects) {
     try {
       await kube.create(object as KubeObject);

@@ -1,31 +1,14 @@
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { crdsYaml, rbacYaml } from '../../shared/api/index.ts';
+import { fledge } from '../cli/run.ts';
 import { corpusFiles, FLAGGER_DIR, REPO_ROOT } from './helpers.ts';
 
-const NODE = join(REPO_ROOT, 'node_modules', '.bin', 'node');
-const BIN = join(REPO_ROOT, 'cli', 'bin.js');
+// In-process through the command boundary (test/cli/run.ts): 33 subprocesses cost ~45 s on the shared machine;
+// test/cli/boundary.test.ts and test/sim/scenario/cli.test.ts keep running the real binary.
 const CANARY = join(REPO_ROOT, 'examples', 'podinfo', 'canary.yaml');
-
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-async function fledge(...args: string[]): Promise<Run> {
-  try {
-    const { stdout, stderr } = await promisify(execFile)(NODE, [BIN, ...args], { cwd: REPO_ROOT });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const failed = error as { code: number; stdout: string; stderr: string };
-    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
-  }
-}
 
 function tempFile(name: string, text: string): string {
   const path = join(mkdtempSync(join(tmpdir(), 'fledge-explain-')), name);

@@ -1,12 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { formatIssue, readManifests } from '../../shared/api/index.ts';
+import { formatIssue } from '../../shared/api/index.ts';
+import { classifyDocument, parseManifestText } from '../../shared/manifests/index.ts';
 import { createAjv } from '../../shared/api/schema-validate.ts';
 import { corpusFiles, FLAGGER_DIR, readYamlDocuments, referenceSchemas } from './helpers.ts';
 
 function read(kind: 'valid' | 'invalid', file: string) {
-  return readManifests(readFileSync(join(FLAGGER_DIR, kind, file), 'utf8'));
+  const { documents, problems } = parseManifestText(readFileSync(join(FLAGGER_DIR, kind, file), 'utf8'), file);
+  return { documents: documents.map(classifyDocument), problems };
 }
 
 const FLAGGER_KINDS = ['Canary', 'MetricTemplate', 'AlertProvider'];
@@ -19,9 +21,9 @@ describe('the documentation corpus', () => {
   });
 
   it.each(corpusFiles('valid'))('accepts every Flagger object of valid/%s', (file) => {
-    const { documents, syntaxErrors } = read('valid', file);
+    const { documents, problems } = read('valid', file);
     const flagger = documents.filter((doc) => doc.flagger);
-    expect(syntaxErrors).toEqual([]);
+    expect(problems).toEqual([]);
     expect(flagger.length).toBeGreaterThan(0);
     const errors = flagger.flatMap((doc) => (doc.flagger?.ok === false ? doc.flagger.errors.map(formatIssue) : []));
     expect(errors).toEqual([]);

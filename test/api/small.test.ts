@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatDuration, formatPath, parseDuration, parseFledgeOptions, pointerToTokens, readManifests } from '../../shared/api/index.ts';
+import { formatDuration, formatPath, parseDuration, parseFledgeOptions, pointerToTokens } from '../../shared/api/index.ts';
 
 describe('parseDuration reads Go durations', () => {
   it.each([
@@ -62,36 +62,5 @@ describe('fledge.dev annotations', () => {
     expect(result.errors).toEqual([
       { path: 'metadata.annotations["fledge.dev/promotion-failure"]', message: 'must be one of restore, hold; got "Restore"' },
     ]);
-  });
-});
-
-describe('readManifests', () => {
-  it('reads several YAML documents and parses only the Flagger kinds', () => {
-    const file = readManifests(`---
-apiVersion: apps/v1
-kind: Deployment
-metadata: { name: podinfo }
----
-apiVersion: flagger.app/v1beta1
-kind: MetricTemplate
-metadata: { name: latency, namespace: test }
-spec: { provider: { type: prometheus }, query: up }
-`);
-    expect(file.documents.map((d) => [d.kind, d.name, d.flagger?.ok])).toEqual([
-      ['Deployment', 'podinfo', undefined],
-      ['MetricTemplate', 'latency', true],
-    ]);
-  });
-
-  it('reads JSON and the items of a List', () => {
-    const file = readManifests(
-      JSON.stringify({ apiVersion: 'v1', kind: 'List', items: [{ apiVersion: 'flagger.app/v1beta1', kind: 'AlertProvider', metadata: { name: 'a' }, spec: { type: 'slack', address: 'https://x.test/' } }] }),
-    );
-    expect(file.documents.map((d) => [d.kind, d.flagger?.ok])).toEqual([['AlertProvider', true]]);
-  });
-
-  it('reports syntax errors with their line', () => {
-    const file = readManifests('kind: Canary\nspec:\n  analysis: [1, 2\n');
-    expect(file.syntaxErrors[0]?.path).toMatch(/^line \d+$/);
   });
 });

@@ -94,7 +94,7 @@ describe('fledge simulate', () => {
     { name: 'no FILE', args: [], message: 'FILE is required' },
     { name: 'an unknown option', args: [HAPPY, '--fast'], message: 'unknown option --fast' },
     { name: 'a bad --max-ticks', args: [HAPPY, '--max-ticks', '0'], message: '--max-ticks: expected a positive integer, got "0"' },
-    { name: 'a missing FILE', args: ['/nonexistent/scenario.yaml'], message: 'cannot read /nonexistent/scenario.yaml' },
+    { name: 'a missing FILE', args: ['/nonexistent/scenario.yaml'], message: '/nonexistent/scenario.yaml: cannot read: no such file or directory' },
   ])('exits 2 on $name', async ({ args, message }) => {
     const { code, stderr } = await simulate(...args);
 
