@@ -61,7 +61,7 @@ export const command: Command = {
     const name = argv[0] ?? 'nginx';
     const demo = DEMOS[name];
     if (demo === undefined || argv.length > 1) {
-      err(`fledge demo: expected one of ${Object.keys(DEMOS).join(', ')} (or nothing, for nginx), got ${argv.join(' ')}\n\n${USAGE}`);
+      err(`fledge demo: expected one of ${Object.keys(DEMOS).join(', ')} (or nothing, for nginx), got ${argv.join(' ')}\n`);
       return 2;
     }
     const manifests = demo.manifests.map((file) => join(demo.dir, file));

@@ -76,7 +76,7 @@ const OTHERS: Case[] = [
   { name: 'fledge: an unknown command', args: ['nope'], code: 2, stderr: ['fledge: unknown command "nope"'] },
   { name: 'fledge: no command', args: [], code: 2, stderr: ['usage: fledge <command> [options]'] },
   { name: 'crds: an unknown option', args: ['crds', '--bogus'], code: 2, stderr: [/^fledge crds: Unknown option '--bogus'/] },
-  { name: 'demo: an argument', args: ['demo', 'extra'], code: 2, stderr: ['fledge demo: takes no arguments, got extra'] },
+  { name: 'demo: an argument', args: ['demo', 'extra'], code: 2, stderr: ['fledge demo: expected one of nginx, istio (or nothing, for nginx), got extra'] },
   { name: 'emulator: a port that is not a number', args: ['emulator', '--port', 'abc'], code: 2, stderr: ['fledge emulator: --port: expected an integer from 0 to 65535, got "abc"'] },
   { name: 'emulator: a port out of range', args: ['emulator', '--port', '70000'], code: 2, stderr: ['fledge emulator: --port: expected an integer from 0 to 65535, got "70000"'] },
   { name: 'emulator: a negative tick', args: ['emulator', '--tick=-1'], code: 2, stderr: ['fledge emulator: --tick: expected a number of seconds >= 0, got "-1"'] },

@@ -14,7 +14,7 @@ import type { TickLine } from '../../../sim/scenario/types.ts';
 
 const DIR = new URL('../../../examples/scenarios/', import.meta.url);
 /** Providers whose scenarios have a test file of their own. */
-const OWN_TEST_PROVIDERS = Object.keys(PROVIDER_CAPABILITIES).filter((p) => p !== 'istio' && p !== 'kubernetes');
+const OWN_TEST_PROVIDERS = Object.keys(PROVIDER_CAPABILITIES).filter((p) => p !== 'kubernetes');
 
 async function play(name: string, inspect?: (kube: KubeClient) => Promise<void>): Promise<RunResult> {
   const parsed = parseScenario(readFileSync(new URL(`${name}.yaml`, DIR), 'utf8'), `${name}.yaml`);
