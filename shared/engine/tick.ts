@@ -225,6 +225,7 @@ export class Tick {
         target: this.names.target,
         service: this.spec.service?.name ?? this.names.target,
         ingress: this.spec.ingressRef?.name ?? this.names.target,
+        route: this.spec.routeRef?.name ?? this.names.target,
         interval: metric.interval,
         variables: { ...(metric.templateVariables ?? {}) },
       },

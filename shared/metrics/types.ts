@@ -46,6 +46,11 @@ export interface MetricTemplateModel {
   readonly service: string;
   /** `spec.ingressRef.name`, else the target's name. */
   readonly ingress: string;
+  /**
+   * `spec.routeRef.name`, else the target's name; for Knative, the latest created revision (Flagger's `route`).
+   * @default the target's name
+   */
+  readonly route?: string;
   /** The metric's interval, e.g. `1m`. */
   readonly interval: string;
   /** `templateVariables` of the metric. */

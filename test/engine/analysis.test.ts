@@ -202,7 +202,7 @@ describe('metric checks', () => {
       name: 'error-rate',
       source: 'template',
       metric: { name: 'error-rate', templateRef: { name: 'error-rate', namespace: 'test' }, thresholdRange: { max: 0.5 }, interval: '1m' },
-      model: { name: 'podinfo', namespace: 'test', target: 'podinfo', service: 'podinfo', ingress: 'podinfo', interval: '1m', variables: {} },
+      model: { name: 'podinfo', namespace: 'test', target: 'podinfo', service: 'podinfo', ingress: 'podinfo', route: 'podinfo', interval: '1m', variables: {} },
     });
   });
 
