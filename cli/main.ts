@@ -10,6 +10,7 @@ export interface Command {
 }
 
 const commands: Record<string, () => Promise<{ command: Command }>> = {
+  analyze: () => import('./commands/analyze.ts'),
   crds: () => import('./commands/crds.ts'),
   demo: () => import('./commands/demo.ts'),
   emulator: () => import('./commands/emulator.ts'),
