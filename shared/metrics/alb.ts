@@ -8,7 +8,8 @@
  *   CloudWatch did not publish is zero);
  * - request-duration: TargetResponseTime p99, seconds × 1000 as milliseconds (Flagger's unit for durations).
  */
-import type { KubeClient } from '../kube/types.ts';
+import { KubeUnknownKindError } from '../kube/errors.ts';
+import type { KubeClient, KubeObject } from '../kube/types.ts';
 import { parseDuration } from '../api/duration.ts';
 import type { ProviderFactory } from './factory.ts';
 import type { BuiltinMetricName } from './observers.ts';
@@ -19,6 +20,10 @@ export interface AlbLookup {
   readonly kube: KubeClient;
   readonly providers: ProviderFactory;
   readonly request: MetricCheckRequest;
+}
+
+interface TargetGroupBinding extends KubeObject {
+  readonly spec?: { readonly serviceRef?: { readonly name?: string }; readonly targetGroupARN?: string };
 }
 
 /** The TargetGroupBinding's API. */
@@ -34,11 +39,15 @@ export async function albBuiltin(
   const { request } = lookup;
   const { namespace, service } = request.model;
   const canaryService = `${service}-canary`;
-  const bindings = await lookup.kube.list<{ apiVersion: string; kind: string; metadata: { name: string }; spec?: { serviceRef?: { name?: string }; targetGroupARN?: string } }>(
-    TARGET_GROUP_BINDING.apiVersion,
-    TARGET_GROUP_BINDING.kind,
-    { namespace },
-  );
+  let bindings: TargetGroupBinding[];
+  try {
+    bindings = await lookup.kube.list<TargetGroupBinding>(TARGET_GROUP_BINDING.apiVersion, TARGET_GROUP_BINDING.kind, { namespace });
+  } catch (error) {
+    if (error instanceof KubeUnknownKindError) {
+      return { ok: false, error: 'TargetGroupBinding (elbv2.k8s.aws/v1beta1) is not served by the cluster; the alb builtins need the AWS Load Balancer Controller' };
+    }
+    return { ok: false, error: `listing TargetGroupBindings in ${namespace} failed: ${(error as Error).message}` };
+  }
   const binding = bindings.find((item) => item.spec?.serviceRef?.name === canaryService);
   if (binding === undefined) {
     return { ok: false, error: `no TargetGroupBinding in ${namespace} with spec.serviceRef.name ${canaryService}; the alb builtins read the canary target group's CloudWatch metrics` };

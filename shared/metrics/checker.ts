@@ -92,7 +92,8 @@ export class RealMetricChecker {
         }
       }
     } catch (error) {
-      const provider = request.source === 'template' ? undefined : 'prometheus';
+      const alb = request.source === 'builtin' && observerPlan(request.observer ?? 'istio', request.name as BuiltinMetricName, request.model).kind === 'alb';
+      const provider = request.source === 'template' ? undefined : alb ? 'cloudwatch' : 'prometheus';
       return failed(provider, messageOf(error));
     }
   }
