@@ -7,6 +7,14 @@ import { METRIC_PROVIDER_TYPES, type MetricProviderType, type MetricTemplateProv
 import type { KubeClient } from '../kube/types.ts';
 import { createCloudWatchProvider, type CloudWatchSettings } from './cloudwatch.ts';
 import { ProviderConfigError } from './errors.ts';
+import { createDatadogProvider } from './datadog.ts';
+import { createDynatraceProvider } from './dynatrace.ts';
+import { createExternalMetricsProvider } from './externalmetrics.ts';
+import { createGraphiteProvider } from './graphite.ts';
+import { createInfluxdbProvider } from './influxdb.ts';
+import { createKeptnProvider } from './keptn.ts';
+import { createNewRelicProvider } from './newrelic.ts';
+import type { ProviderOptions } from './options.ts';
 import { createPrometheusProvider, type AmpSigning } from './prometheus.ts';
 import type { MetricCheckRequest, MetricProvider } from './types.ts';
 
@@ -38,6 +46,10 @@ export interface ProviderEnvironment {
   readonly kube?: KubeClient;
 }
 
+/** The provider types Fledge runs. */
+export const SUPPORTED_METRIC_PROVIDERS = METRIC_PROVIDER_TYPES.filter((type) => type !== 'stackdriver' && type !== 'splunk');
+const SUPPORTED = SUPPORTED_METRIC_PROVIDERS;
+
 /** The factory of real providers. */
 export function realProviders(env: ProviderEnvironment = {}): ProviderFactory {
   const now = env.now ?? (() => new Date());
@@ -46,6 +58,13 @@ export function realProviders(env: ProviderEnvironment = {}): ProviderFactory {
     if (!(METRIC_PROVIDER_TYPES as readonly string[]).includes(type)) {
       throw new ProviderConfigError(`unknown metric provider type ${JSON.stringify(type)}; expected one of ${METRIC_PROVIDER_TYPES.join(', ')}`);
     }
+    const common: ProviderOptions = {
+      spec,
+      interval,
+      now,
+      ...(secret === undefined ? {} : { secret }),
+      ...(env.timeoutMs === undefined ? {} : { timeoutMs: env.timeoutMs }),
+    };
     switch (type as MetricProviderType) {
       case 'prometheus':
         return createPrometheusProvider({
@@ -59,15 +78,22 @@ export function realProviders(env: ProviderEnvironment = {}): ProviderFactory {
       case 'cloudwatch':
         return createCloudWatchProvider({ region: spec.region ?? '', interval, now, settings: env.cloudWatch ?? {} });
       case 'datadog':
+        return createDatadogProvider(common);
       case 'newrelic':
+        return createNewRelicProvider(common);
       case 'graphite':
+        return createGraphiteProvider(common);
       case 'dynatrace':
+        return createDynatraceProvider(common);
       case 'influxdb':
+        return createInfluxdbProvider(common);
+      case 'externalmetrics':
+        return createExternalMetricsProvider(common);
+      case 'keptn':
+        return createKeptnProvider({ ...common, ...(env.kube === undefined ? {} : { kube: env.kube }) });
       case 'stackdriver':
       case 'splunk':
-      case 'keptn':
-      case 'externalmetrics':
-        throw new ProviderConfigError(`metric provider ${type} is not supported by Fledge yet`);
+        throw new ProviderConfigError(`metric provider ${type} is not supported by Fledge yet (supported: ${SUPPORTED.join(', ')})`);
       default: {
         const never: never = type as never;
         throw new ProviderConfigError(`unknown metric provider type ${String(never)}`);
