@@ -44,7 +44,7 @@ export function renderQuery(template: string, model: MetricTemplateModel): strin
     const trimLeft = rest.startsWith('{{- ', open) || rest.startsWith('{{-\t', open) || rest.startsWith('{{-\n', open);
     if (trimLeft) text = text.replace(/\s+$/u, '');
     out += text;
-    const close = rest.indexOf('}}', open + 2);
+    const close = actionEnd(rest, open + 2);
     if (close < 0) throw new TemplateRenderError(`unclosed action: "${rest.slice(open, open + 40)}"`);
     const trimRight = /\s-$/u.test(rest.slice(open + 2, close));
     const inner = rest.slice(open + (trimLeft ? 3 : 2), trimRight ? close - 1 : close).trim();
@@ -53,6 +53,20 @@ export function renderQuery(template: string, model: MetricTemplateModel): strin
     if (trimRight) rest = rest.replace(/^\s+/u, '');
   }
   return out;
+}
+
+/** Where the action opened before `from` closes: the first `}}` outside a quoted or raw string. */
+function actionEnd(text: string, from: number): number {
+  let quote: string | undefined;
+  for (let i = from; i < text.length; i++) {
+    const c = text[i];
+    if (quote !== undefined) {
+      if (c === '\\' && quote === '"') i++;
+      else if (c === quote) quote = undefined;
+    } else if (c === '"' || c === '`') quote = c;
+    else if (c === '}' && text[i + 1] === '}') return i;
+  }
+  return -1;
 }
 
 function evaluateAction(action: string, functions: Record<string, () => Value>, scope: Map<string, Value>): string {
