@@ -195,14 +195,17 @@ export class Tick {
    * The observations of `metrics`, or a `NeedSignal` asking for every missing one at once (metric queries have
    * no side effects, so the controller may run them in parallel).
    */
-  metrics(metrics: readonly DefaultedMetric[]): MetricObservation[] {
+  metrics(metrics: readonly DefaultedMetric[], probe = false): MetricObservation[] {
     const missing: Need[] = [];
     const found: MetricObservation[] = [];
     for (const metric of metrics) {
-      const key = metricKey(this.analysis.metrics.indexOf(metric), metric.name);
+      const index = this.analysis.metrics.indexOf(metric);
+      const key = probe ? `probe/${index}/${metric.name}` : metricKey(index, metric.name);
       const observation = this.facts.metrics?.[key];
-      if (observation === undefined) missing.push({ type: 'metric', key, request: this.metricRequest(metric) });
-      else found.push(observation);
+      if (observation === undefined) {
+        const request = this.metricRequest(metric);
+        missing.push({ type: 'metric', key, request: probe ? { ...request, probe: true } : request });
+      } else found.push(observation);
     }
     if (missing.length > 0) throw new NeedSignal(missing);
     return found;

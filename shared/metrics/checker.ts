@@ -50,6 +50,10 @@ export class RealMetricChecker {
 
   /** Resolves, renders and runs one check. */
   async check(request: MetricCheckRequest): Promise<MetricObservation> {
+    if (request.probe === true) {
+      const online = await this.probe(request);
+      return { result: online.online ? { kind: 'value', value: 1 } : { kind: 'error', error: online.reason } };
+    }
     const resolved = await this.resolve(request);
     if (!resolved.ok) return resolved.observation;
     const provider = resolved.provider.type;

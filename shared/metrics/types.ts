@@ -83,6 +83,11 @@ export interface MetricCheckRequest {
   readonly observer?: string;
   /** `spec.metricsServer`, the Prometheus address for builtin and inline metrics, when set. */
   readonly metricsServer?: string;
+  /**
+   * Ask whether the metric's provider answers (Flagger's availability probe at initialization) instead of running
+   * the query: the result is `value` 1 when it does, `error` with the reason when not. @default false
+   */
+  readonly probe?: boolean;
 }
 
 /** The answer to a {@link MetricCheckRequest}: the result plus what is worth keeping in history. */

@@ -186,6 +186,9 @@ const CASES: Case[] = [
     check: ({ lines, summary }) => {
       expect(summary).toMatchObject({ phase: 'Failed', canaryWeights: [10] });
       expect(messages(lines)).toContain('Metric query failed for error-rate: MetricTemplate test/error-rate not found (analysis.metrics[error-rate].templateRef)');
+      expect(tick(lines, 1).events.map((e) => e.message)).toContain(
+        'Error checking metric providers: error-rate: MetricTemplate test/error-rate not found (analysis.metrics[error-rate].templateRef)',
+      );
     },
     inspect: async (_kube, history) => {
       const failed = history.flatMap((item) => item.metrics).filter((m) => m.outcome === 'error');
@@ -574,6 +577,7 @@ const FLAGGER_EVENTS: readonly RegExp[] = [
   /^New revision detected! Restarting analysis for podinfo\.test$/,
   /^Terminating canary podinfo\.test$/,
   /^Terminated canary podinfo\.test$/,
+  /^Error checking metric providers: /,
 ];
 
 /** Every event message of every scenario played so far (the cases run in order, before the coverage check). */
