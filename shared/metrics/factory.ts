@@ -16,6 +16,7 @@ import { createKeptnProvider } from './keptn.ts';
 import { createNewRelicProvider } from './newrelic.ts';
 import type { ProviderOptions } from './options.ts';
 import { createPrometheusProvider, type AmpSigning } from './prometheus.ts';
+import { createStackdriverProvider } from './stackdriver.ts';
 import type { MetricCheckRequest, MetricProvider } from './types.ts';
 
 /** What a provider is built from. */
@@ -47,7 +48,7 @@ export interface ProviderEnvironment {
 }
 
 /** The provider types Fledge runs. */
-export const SUPPORTED_METRIC_PROVIDERS = METRIC_PROVIDER_TYPES.filter((type) => type !== 'stackdriver' && type !== 'splunk');
+export const SUPPORTED_METRIC_PROVIDERS = METRIC_PROVIDER_TYPES.filter((type) => type !== 'splunk');
 const SUPPORTED = SUPPORTED_METRIC_PROVIDERS;
 
 /** The factory of real providers. */
@@ -92,6 +93,7 @@ export function realProviders(env: ProviderEnvironment = {}): ProviderFactory {
       case 'keptn':
         return createKeptnProvider({ ...common, ...(env.kube === undefined ? {} : { kube: env.kube }) });
       case 'stackdriver':
+        return createStackdriverProvider(common);
       case 'splunk':
         throw new ProviderConfigError(`metric provider ${type} is not supported by Fledge yet (supported: ${SUPPORTED.join(', ')})`);
       default: {

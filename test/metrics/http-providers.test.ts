@@ -3,6 +3,7 @@
  * answering each one's documented shapes: the exact request (path, query, headers, body), a table of answers →
  * results, the secret keys each needs, and the availability probe.
  */
+import { createVerify, generateKeyPairSync } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { MetricTemplateProvider } from '../../shared/api/types.ts';
 import { realProviders } from '../../shared/metrics/factory.ts';
@@ -187,8 +188,64 @@ describe('externalmetrics', () => {
   });
 });
 
+describe('stackdriver', () => {
+  const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const key = (): string =>
+    JSON.stringify({ type: 'service_account', client_email: 'fledge@proj-1.iam.gserviceaccount.com', private_key: privateKey.export({ type: 'pkcs8', format: 'pem' }), token_uri: `${server.url}/token` });
+
+  it('exchanges a signed JWT for a token, then runs the MQL query with it', async () => {
+    server.answer((request) =>
+      request.path === '/token'
+        ? { body: { access_token: 'ya29.token', expires_in: 3599, token_type: 'Bearer' } }
+        : { body: { timeSeriesDescriptor: {}, timeSeriesData: [{ labelValues: [], pointData: [{ values: [{ doubleValue: 0.37 }], timeInterval: {} }] }] } },
+    );
+    const provider = build('stackdriver', { project: 'proj-1', serviceAccountKey: key() });
+    const mql = "fetch k8s_container | metric 'istio.io/service/server/request_count' | within 1m";
+
+    expect(await provider.query(mql)).toEqual({ kind: 'value', value: 0.37 });
+    expect(await provider.query(mql)).toEqual({ kind: 'value', value: 0.37 });
+
+    const [token, query, again] = server.requests;
+    expect(server.requests.map((r) => r.path)).toEqual(['/token', '/v3/projects/proj-1/timeSeries:query', '/v3/projects/proj-1/timeSeries:query']);
+    const form = new URLSearchParams(token?.body);
+    expect(form.get('grant_type')).toBe('urn:ietf:params:oauth:grant-type:jwt-bearer');
+    const [header, claims, signature] = (form.get('assertion') ?? '').split('.') as [string, string, string];
+    expect(JSON.parse(Buffer.from(header, 'base64url').toString())).toEqual({ alg: 'RS256', typ: 'JWT' });
+    expect(JSON.parse(Buffer.from(claims, 'base64url').toString())).toEqual({
+      iss: 'fledge@proj-1.iam.gserviceaccount.com',
+      scope: 'https://www.googleapis.com/auth/monitoring.read',
+      aud: `${server.url}/token`,
+      iat: NOW_S,
+      exp: NOW_S + 3600,
+    });
+    expect(createVerify('RSA-SHA256').update(`${header}.${claims}`).verify(publicKey, Buffer.from(signature, 'base64url'))).toBe(true);
+    expect([query?.method, query?.headers.authorization, JSON.parse(query?.body ?? '')]).toEqual(['POST', 'Bearer ya29.token', { query: mql }]);
+    expect(again?.headers.authorization).toBe('Bearer ya29.token');
+  });
+
+  it.each<[string, unknown, unknown]>([
+    ['no series', {}, { kind: 'noData', reason: 'no values found' }],
+    ['an int64 value', { timeSeriesData: [{ pointData: [{ values: [{ int64Value: '42' }] }] }] }, { kind: 'value', value: 42 }],
+    ['two series', { timeSeriesData: [{ pointData: [] }, { pointData: [] }] }, { kind: 'multipleValues', count: 2 }],
+  ])('answers %s', async (_name, body, expected) => {
+    server.answer((request) => (request.path === '/token' ? { body: { access_token: 't', expires_in: 3600 } } : { body }));
+    expect(await build('stackdriver', { project: 'p', serviceAccountKey: key() }).query('fetch x')).toEqual(expected);
+  });
+
+  it('says when the token is refused, and names a key that is not a service account key', async () => {
+    server.answer({ status: 400, body: { error: 'invalid_grant' } });
+    expect(await build('stackdriver', { project: 'p', serviceAccountKey: key() }).query('q')).toEqual({
+      kind: 'error',
+      error: 'error requesting stackdriver: token request refused: 400 {"error":"invalid_grant"}',
+    });
+    expect(() => build('stackdriver', { project: 'p', serviceAccountKey: '{}' })).toThrow('stackdriver serviceAccountKey has no client_email or private_key');
+  });
+});
+
 describe('providers Fledge does not run yet', () => {
-  it.each(['stackdriver', 'splunk'] as const)('%s is an error naming the supported types', (type) => {
-    expect(() => build(type, undefined)).toThrow(`metric provider ${type} is not supported by Fledge yet (supported: prometheus, influxdb, datadog, externalmetrics, cloudwatch, newrelic, graphite, dynatrace, keptn)`);
+  it('splunk is an error naming the supported types', () => {
+    expect(() => build('splunk', undefined)).toThrow(
+      'metric provider splunk is not supported by Fledge yet (supported: prometheus, influxdb, datadog, externalmetrics, stackdriver, cloudwatch, newrelic, graphite, dynatrace, keptn)',
+    );
   });
 });
