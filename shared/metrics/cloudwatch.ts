@@ -5,7 +5,7 @@
  * first) is the answer. The availability probe is a `GetMetricData` with no queries, which a reachable
  * CloudWatch answers with HTTP 400. More than one returned series is `multipleValues` (Flagger keeps the first).
  */
-import { CloudWatchClient, GetMetricDataCommand, type MetricDataQuery } from '@aws-sdk/client-cloudwatch';
+import type { CloudWatchClient, GetMetricDataCommandInput, GetMetricDataOutput, MetricDataQuery } from '@aws-sdk/client-cloudwatch';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
 import { parseDuration } from '../api/duration.ts';
 import { ProviderConfigError } from './errors.ts';
@@ -41,12 +41,20 @@ export function createCloudWatchProvider(options: CloudWatchOptions): MetricProv
   const intervalMs = parseDuration(options.interval);
   if (intervalMs === undefined) throw new ProviderConfigError(`error parsing metric interval ${JSON.stringify(options.interval)}`);
   const { endpoint, credentials, maxAttempts } = options.settings;
-  const client = new CloudWatchClient({
-    region: options.region,
-    maxAttempts: maxAttempts ?? 4,
-    ...(endpoint === undefined ? {} : { endpoint }),
-    ...(credentials === undefined ? {} : { credentials }),
-  });
+  // The SDK client is loaded on first use: most Canaries never query CloudWatch, and it costs start-up time.
+  let client: Promise<{ send: (input: GetMetricDataCommandInput) => Promise<GetMetricDataOutput> }> | undefined;
+  const getMetricData = async (input: GetMetricDataCommandInput): Promise<GetMetricDataOutput> => {
+    client ??= import('@aws-sdk/client-cloudwatch').then(({ CloudWatchClient: Client, GetMetricDataCommand }) => {
+      const sdk: CloudWatchClient = new Client({
+        region: options.region,
+        maxAttempts: maxAttempts ?? 4,
+        ...(endpoint === undefined ? {} : { endpoint }),
+        ...(credentials === undefined ? {} : { credentials }),
+      });
+      return { send: (request: GetMetricDataCommandInput) => sdk.send(new GetMetricDataCommand(request)) };
+    });
+    return await (await client).send(input);
+  };
   const windowMs = CLOUDWATCH_WINDOW_INTERVALS * intervalMs;
 
   return {
@@ -61,9 +69,7 @@ export function createCloudWatchProvider(options: CloudWatchOptions): MetricProv
       if (!Array.isArray(queries)) return { kind: 'error', error: 'error unmarshaling query: expected a JSON array of MetricDataQuery' };
       const end = options.now();
       try {
-        const answer = await client.send(
-          new GetMetricDataCommand({ StartTime: new Date(end.getTime() - windowMs), EndTime: end, MaxDatapoints: 20, MetricDataQueries: queries }),
-        );
+        const answer = await getMetricData({ StartTime: new Date(end.getTime() - windowMs), EndTime: end, MaxDatapoints: 20, MetricDataQueries: queries });
         const results = (answer.MetricDataResults ?? []).filter((result) => (result.Values ?? []).length > 0);
         if (results.length === 0) return { kind: 'noData', reason: 'no values found' };
         if (results.length > 1) return { kind: 'multipleValues', count: results.length };
@@ -74,7 +80,7 @@ export function createCloudWatchProvider(options: CloudWatchOptions): MetricProv
     },
     async isOnline(): Promise<OnlineResult> {
       try {
-        await client.send(new GetMetricDataCommand({ StartTime: new Date(0), EndTime: new Date(0), MetricDataQueries: [] }));
+        await getMetricData({ StartTime: new Date(0), EndTime: new Date(0), MetricDataQueries: [] });
         return { online: true };
       } catch (error) {
         const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;

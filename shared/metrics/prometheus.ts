@@ -5,9 +5,7 @@
  * Managed Service for Prometheus workspace is signed with SigV4 (service `aps`), so no signing proxy is needed.
  * Unlike Flagger, which keeps the last of several samples, more than one sample is `multipleValues`.
  */
-import { Hash } from '@smithy/hash-node';
-import { HttpRequest } from '@smithy/protocol-http';
-import { SignatureV4 } from '@smithy/signature-v4';
+import type { SignatureV4 } from '@smithy/signature-v4';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
 import { ProviderConfigError } from './errors.ts';
 import { finiteValue, parseJson, send, shorten } from './http.ts';
@@ -139,14 +137,14 @@ function encodeRfc3986(text: string): string {
 type Signer = (url: URL, query: string) => Promise<Record<string, string>>;
 
 function ampSigner(region: string, credentials: AmpSigning['credentials']): Signer {
-  let signer: SignatureV4 | undefined;
+  // The signer is loaded on first use, so Prometheus without AMP pays nothing for it.
+  let signer: Promise<{ sign: SignatureV4['sign'] }> | undefined;
   return async (url, query) => {
-    signer ??= new SignatureV4({
-      service: 'aps',
-      region,
-      credentials: credentials ?? (await defaultCredentials()),
-      sha256: Hash.bind(null, 'sha256'),
-    });
+    signer ??= (async () => {
+      const [{ SignatureV4: Signer }, { Hash }] = await Promise.all([import('@smithy/signature-v4'), import('@smithy/hash-node')]);
+      return new Signer({ service: 'aps', region, credentials: credentials ?? (await defaultCredentials()), sha256: Hash.bind(null, 'sha256') });
+    })();
+    const { HttpRequest } = await import('@smithy/protocol-http');
     const request = new HttpRequest({
       method: 'GET',
       protocol: url.protocol,
@@ -156,7 +154,7 @@ function ampSigner(region: string, credentials: AmpSigning['credentials']): Sign
       query: { query },
       headers: { host: url.host },
     });
-    const signed = await signer.sign(request);
+    const signed = await (await signer).sign(request);
     return { ...signed.headers };
   };
 }
