@@ -63,7 +63,8 @@ export class RealMetricChecker {
     } catch (error) {
       result = { kind: 'error', error: messageOf(error) };
     }
-    if (result.kind === 'value' && resolved.scale !== 1) result = { kind: 'value', value: result.value * resolved.scale };
+    // Seconds to milliseconds; rounded to 1e-9 so 0.5019 s reads 501.9 ms, not 501.90000000000003.
+    if (result.kind === 'value' && resolved.scale !== 1) result = { kind: 'value', value: Math.round(result.value * resolved.scale * 1e9) / 1e9 };
     return { result, provider, query: resolved.query };
   }
 

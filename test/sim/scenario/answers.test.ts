@@ -72,6 +72,12 @@ describe('WorldMetrics', () => {
     expect(observation.result).toEqual({ kind: 'value', value: 900 });
   });
 
+  it('gives back a scripted fractional duration exactly through the seconds query', async () => {
+    const metrics = new WorldMetrics({ ...WORLD, metrics: { 'request-duration': [501.9] } }, async () => 'podinfo:bad', cluster.kube);
+
+    expect((await metrics.check(request('request-duration', 'gatewayapi:v1'))).result).toEqual({ kind: 'value', value: 501.9 });
+  });
+
   it('computes the builtin success rate from the canary pods\' image', async () => {
     const images: string[] = [];
     const metrics = new WorldMetrics(
