@@ -6,11 +6,19 @@
 import { createHash, createHmac } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ampRegionOf, createPrometheusProvider } from '../../shared/metrics/prometheus.ts';
+import { RealMetricChecker } from '../../shared/metrics/checker.ts';
 import { realProviders } from '../../shared/metrics/factory.ts';
+import type { KubeClient } from '../../shared/kube/types.ts';
 import type { MetricCheckRequest } from '../../shared/metrics/types.ts';
 import { recordingServerForFile, type RecordedRequest } from './recording-server.ts';
 
 const server = recordingServerForFile();
+/** Builtin checks read nothing from the cluster; any read would be a bug, so every verb throws. */
+const unusedCluster = new Proxy({} as KubeClient, {
+  get: () => () => {
+    throw new Error('builtin Prometheus checks must not read the cluster');
+  },
+});
 const VECTOR = { status: 'success', data: { resultType: 'vector', result: [{ metric: {}, value: [1767225600, '99.5'] }] } };
 
 describe('the Prometheus provider', () => {
@@ -120,6 +128,23 @@ describe('Amazon Managed Service for Prometheus', () => {
     const authorization = String(request.headers.authorization);
     expect(authorization).toMatch(/^AWS4-HMAC-SHA256 Credential=AKIDFLEDGETEST\/\d{8}\/eu-west-1\/aps\/aws4_request, SignedHeaders=host;x-amz-content-sha256;x-amz-date;x-amz-security-token, Signature=[0-9a-f]{64}$/u);
     expect(authorization.split('Signature=')[1]).toBe(expectedSignature(request, 'fledge/secret/key', 'eu-west-1', 'aps'));
+  });
+
+  it('signs the builtin queries of a Canary whose spec.metricsServer is the workspace', async () => {
+    server.answer({ body: VECTOR });
+    const checker = new RealMetricChecker({ kube: unusedCluster, providers: realProviders({ amp: { region: 'us-east-1', force: true } }) });
+    const observation = await checker.check({
+      name: 'request-success-rate',
+      source: 'builtin',
+      observer: 'linkerd',
+      metric: { name: 'request-success-rate', interval: '1m' },
+      model: { name: 'podinfo', namespace: 'test', target: 'podinfo', service: 'podinfo', ingress: 'podinfo', interval: '1m', variables: {} },
+      metricsServer: `${server.url}/workspaces/ws-abc`,
+    });
+    expect(observation.result).toEqual({ kind: 'value', value: 99.5 });
+    const request = server.requests[0] as RecordedRequest;
+    expect(request.query.query).toContain('response_total{ namespace="test", deployment=~"podinfo", classification!="failure", direction="inbound" }[1m]');
+    expect(String(request.headers.authorization).split('Signature=')[1]).toBe(expectedSignature(request, 'fledge/secret/key', 'us-east-1', 'aps'));
   });
 
   it('does not sign a plain Prometheus address', async () => {
