@@ -34,6 +34,7 @@ export function metricCheckRequest(canary: DefaultedCanary, metric: DefaultedMet
     },
   };
   if (source === 'builtin') request.observer = metricObserver(canary);
+  if (spec.provider === 'knative') request.provider = spec.provider;
   if (spec.metricsServer) request.metricsServer = spec.metricsServer;
   return request;
 }

@@ -11,7 +11,7 @@ import { ProviderConfigError } from './errors.ts';
 import { realProviders, type ProviderFactory } from './factory.ts';
 import { observerPlan, type BuiltinMetricName } from './observers.ts';
 import { renderQuery, TemplateRenderError } from './render.ts';
-import type { MetricCheckRequest, MetricObservation, MetricProvider, MetricQueryResult, OnlineResult } from './types.ts';
+import type { MetricCheckRequest, MetricObservation, MetricProvider, MetricQueryResult, MetricTemplateModel, OnlineResult } from './types.ts';
 
 /** Flagger's default `-metrics-server`, used when a Canary has no `spec.metricsServer`. */
 export const DEFAULT_METRICS_SERVER = 'http://prometheus:9090';
@@ -88,7 +88,7 @@ export class RealMetricChecker {
         case 'builtin':
           return await this.resolveBuiltin(request);
         case 'query':
-          return this.resolveInline(request);
+          return await this.resolveInline(request);
         case 'template':
           return await this.resolveTemplate(request);
         default: {
@@ -117,21 +117,18 @@ export class RealMetricChecker {
       if (!alb.ok) return failed('cloudwatch', alb.error);
       return { ok: true, provider: alb.provider, query: alb.query, scale: 1 };
     }
-    let model = plan.model;
-    if (plan.observer === 'knative' && request.model.route === request.model.target) {
-      // Flagger's Knative route is the latest created revision of the Knative Service.
-      model = { ...model, route: await this.knativeRevision(request) };
-    }
+    const model = plan.observer === 'knative' ? await this.withKnativeRoute(request, plan.model) : plan.model;
     const query = collapse(renderQuery(plan.template, model));
     return { ok: true, provider: this.prometheus(request), query, scale: plan.toMilliseconds };
   }
 
-  private resolveInline(request: MetricCheckRequest): Resolved {
+  private async resolveInline(request: MetricCheckRequest): Promise<Resolved> {
     const template = request.metric.query;
     if (template === undefined || template === '') {
       return failed(undefined, `metric ${request.name} has no usable templateRef or query (analysis.metrics[].templateRef or .query)`);
     }
-    return { ok: true, provider: this.prometheus(request), query: renderQuery(template, request.model), scale: 1 };
+    const model = request.provider === 'knative' ? await this.withKnativeRoute(request, request.model) : request.model;
+    return { ok: true, provider: this.prometheus(request), query: renderQuery(template, model), scale: 1 };
   }
 
   private async resolveTemplate(request: MetricCheckRequest): Promise<Resolved> {
@@ -157,12 +154,19 @@ export class RealMetricChecker {
       if (error instanceof ProviderConfigError) return failed(type, `${where} provider ${type}: ${error.message}`);
       throw error;
     }
+    const model = request.provider === 'knative' ? await this.withKnativeRoute(request, request.model) : request.model;
     try {
-      return { ok: true, provider, query: renderQuery(template.spec.query, request.model), scale: 1 };
+      return { ok: true, provider, query: renderQuery(template.spec.query, model), scale: 1 };
     } catch (error) {
       if (error instanceof TemplateRenderError) return failed(type, `${where} query render error: ${error.message}`);
       throw error;
     }
+  }
+
+  /** Flagger's Knative `route`: the latest created revision of the Knative Service, unless `routeRef` names one. */
+  private async withKnativeRoute(request: MetricCheckRequest, model: MetricTemplateModel): Promise<MetricTemplateModel> {
+    if (model.route !== undefined && model.route !== request.model.target) return model;
+    return { ...model, route: await this.knativeRevision(request) };
   }
 
   private async knativeRevision(request: MetricCheckRequest): Promise<string> {

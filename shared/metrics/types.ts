@@ -81,6 +81,8 @@ export interface MetricCheckRequest {
    * `nginx`, …), with Flagger's `:service` suffix when the target is a Service.
    */
   readonly observer?: string;
+  /** The Canary's provider (`spec.provider`, defaulted); Knative Canaries render `route` as their latest revision. */
+  readonly provider?: string;
   /** `spec.metricsServer`, the Prometheus address for builtin and inline metrics, when set. */
   readonly metricsServer?: string;
   /**

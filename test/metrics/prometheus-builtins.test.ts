@@ -111,6 +111,15 @@ describe('builtin metrics against a real Prometheus', () => {
     const observation = await new RealMetricChecker({ kube: kube.kube }).check(builtin('request-success-rate', 'knative'));
     expect(observation.result).toEqual({ kind: 'value', value: expect.closeTo(94, 6) });
     expect(observation.query).toContain('envoy_cluster_name=~"test/podinfo-00002"');
+    const inline = await new RealMetricChecker({ kube: kube.kube }).check({
+      name: 'route',
+      source: 'query',
+      provider: 'knative',
+      metric: { name: 'route', interval: '30s', query: 'label_replace(vector(1), "route", "{{ route }}", "", "")' },
+      model,
+      metricsServer: prometheus.url,
+    });
+    expect([inline.query, inline.result]).toEqual(['label_replace(vector(1), "route", "podinfo-00002", "", "")', { kind: 'value', value: 1 }]);
     expect(observation.result.kind === 'value' && observation.result.value).toBeCloseTo(94, 6);
   });
 });
