@@ -26,6 +26,7 @@ export const Exit = {
 } as const;
 
 const commands: Record<string, () => Promise<{ command: Command }>> = {
+  analyze: () => import('./commands/analyze.ts'),
   crds: () => import('./commands/crds.ts'),
   demo: () => import('./commands/demo.ts'),
   emulator: () => import('./commands/emulator.ts'),

@@ -287,6 +287,10 @@ export interface MetricRecord {
   readonly outcome: MetricOutcome;
   /** The rendered query, the provider's error or the "no values" reason. */
   readonly detail?: string;
+  /** The rendered query as the provider ran it, whatever the outcome. */
+  readonly query?: string;
+  /** The provider type that answered (`prometheus`, `cloudwatch`, …). */
+  readonly provider?: string;
 }
 
 /** How one webhook call came out (`pending` is a closed gate). */

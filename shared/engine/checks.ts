@@ -160,6 +160,8 @@ function judge(t: Tick, metric: DefaultedMetric, observation: MetricObservation)
     else record.thresholdRange = { ...metric.accept };
     const shown = detail ?? observation.query;
     if (shown !== undefined && shown !== '') record.detail = shown;
+    if (observation.query !== undefined && observation.query !== '') record.query = observation.query;
+    if (observation.provider !== undefined) record.provider = observation.provider;
     return record;
   };
   switch (result.kind) {

@@ -31,6 +31,7 @@ const stalled = (s: Stall): string => `no progress for ${s.seconds}s since ${s.a
 export const events = {
   suspended: (): string => 'skipping canary run as object is suspended',
   initializationDone: (n: Names): string => `Initialization done! ${canary(n)}`,
+  metricProvidersUnavailable: (reasons: string): string => `Error checking metric providers: ${reasons}`,
   newRevisionScalingUp: (n: Names): string => `New revision detected! Scaling up ${target(n)}`,
   newRevisionRestarting: (n: Names): string => `New revision detected! Restarting analysis for ${target(n)}`,
   startingAnalysis: (n: Names): string => `Starting canary analysis for ${target(n)}`,

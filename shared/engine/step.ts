@@ -2,6 +2,7 @@
  * One analysis step of one canary: Flagger's `advanceCanary`, as a pure function. The order of checks is
  * this file, top to bottom; each phase has its own function.
  */
+import type { DefaultedMetric } from '../api/defaults.ts';
 import { Phases } from '../api/state.ts';
 import type { JsonObject } from '../api/state.ts';
 import { alerts, events } from './messages.ts';
@@ -108,6 +109,7 @@ function initialize(t: Tick): void {
     return;
   }
   t.phase(Phases.Initializing);
+  checkMetricProviders(t);
   const primary = t.facts.primary;
   if (!primary.exists) {
     // The primary Fledge built in an earlier step is gone: it comes back as it was built.
@@ -143,6 +145,24 @@ function initialize(t: Tick): void {
   t.normal(events.initializationDone(t.names));
   t.alert('info', alerts.initialized(t.spec.targetRef.kind), alertFields(t));
   t.decide('initialized', 'initialization done');
+}
+
+/**
+ * Flagger's availability probe of every metric's provider while a canary initializes: an unreachable provider
+ * (or a missing MetricTemplate) is reported as "Error checking metric providers: …" and does not stop the
+ * initialization. Fledge stays silent when all answer (Flagger says "all the metrics providers are available!").
+ */
+function checkMetricProviders(t: Tick): void {
+  if (t.spec.skipAnalysis) return;
+  const metrics = t.analysis.metrics;
+  if (metrics.length === 0) return;
+  const failures = t.metrics(metrics, true).flatMap((observation, i) => {
+    const result = observation.result;
+    if (result.kind === 'value') return [];
+    const reason = result.kind === 'error' ? result.error : result.kind === 'noData' ? result.reason : 'unexpected answer';
+    return [`${(metrics[i] as DefaultedMetric).name}: ${reason}`];
+  });
+  if (failures.length > 0) t.warning(events.metricProvidersUnavailable(failures.join('; ')));
 }
 
 /** The target's revision as this step sees it becomes the one the primary runs (lastPromoted*). */

@@ -14,6 +14,7 @@ import type { HookResult, HookType, WebhookCall } from '../hooks/types.ts';
 import type { MetricCheckRequest, MetricObservation } from '../metrics/types.ts';
 import type { AlertField, Severity } from '../notify/types.ts';
 import { isDeleting } from './deletion.ts';
+import { metricCheckRequest, metricObserver } from './metric-request.ts';
 import { revisionChecksum } from './hash.ts';
 import type { Names } from './messages.ts';
 import type { EffectDraft, Facts, Need, StepInput } from './types.ts';
@@ -194,14 +195,17 @@ export class Tick {
    * The observations of `metrics`, or a `NeedSignal` asking for every missing one at once (metric queries have
    * no side effects, so the controller may run them in parallel).
    */
-  metrics(metrics: readonly DefaultedMetric[]): MetricObservation[] {
+  metrics(metrics: readonly DefaultedMetric[], probe = false): MetricObservation[] {
     const missing: Need[] = [];
     const found: MetricObservation[] = [];
     for (const metric of metrics) {
-      const key = metricKey(this.analysis.metrics.indexOf(metric), metric.name);
+      const index = this.analysis.metrics.indexOf(metric);
+      const key = probe ? `probe/${index}/${metric.name}` : metricKey(index, metric.name);
       const observation = this.facts.metrics?.[key];
-      if (observation === undefined) missing.push({ type: 'metric', key, request: this.metricRequest(metric) });
-      else found.push(observation);
+      if (observation === undefined) {
+        const request = this.metricRequest(metric);
+        missing.push({ type: 'metric', key, request: probe ? { ...request, probe: true } : request });
+      } else found.push(observation);
     }
     if (missing.length > 0) throw new NeedSignal(missing);
     return found;
@@ -209,29 +213,11 @@ export class Tick {
 
   /** The observer of builtin metrics: the provider, with Flagger's `:service` suffix for Service targets. */
   get observer(): string {
-    const provider = this.spec.provider;
-    return this.spec.targetRef.kind === 'Service' ? `${provider}:service` : provider;
+    return metricObserver(this.canary);
   }
 
   private metricRequest(metric: DefaultedMetric): MetricCheckRequest {
-    const { intervalMs: _ms, source, accept: _accept, unit: _unit, ...written } = metric;
-    const request: Draft<MetricCheckRequest> = {
-      name: metric.name,
-      source: source === 'none' ? 'query' : source,
-      metric: written,
-      model: {
-        name: this.names.name,
-        namespace: this.names.namespace,
-        target: this.names.target,
-        service: this.spec.service?.name ?? this.names.target,
-        ingress: this.spec.ingressRef?.name ?? this.names.target,
-        interval: metric.interval,
-        variables: { ...(metric.templateVariables ?? {}) },
-      },
-    };
-    if (source === 'builtin') request.observer = this.observer;
-    if (this.spec.metricsServer) request.metricsServer = this.spec.metricsServer;
-    return request;
+    return metricCheckRequest(this.canary, metric);
   }
 }
 

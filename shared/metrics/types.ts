@@ -46,6 +46,11 @@ export interface MetricTemplateModel {
   readonly service: string;
   /** `spec.ingressRef.name`, else the target's name. */
   readonly ingress: string;
+  /**
+   * `spec.routeRef.name`, else the target's name; for Knative, the latest created revision (Flagger's `route`).
+   * @default the target's name
+   */
+  readonly route?: string;
   /** The metric's interval, e.g. `1m`. */
   readonly interval: string;
   /** `templateVariables` of the metric. */
@@ -76,8 +81,15 @@ export interface MetricCheckRequest {
    * `nginx`, …), with Flagger's `:service` suffix when the target is a Service.
    */
   readonly observer?: string;
+  /** The Canary's provider (`spec.provider`, defaulted); Knative Canaries render `route` as their latest revision. */
+  readonly provider?: string;
   /** `spec.metricsServer`, the Prometheus address for builtin and inline metrics, when set. */
   readonly metricsServer?: string;
+  /**
+   * Ask whether the metric's provider answers (Flagger's availability probe at initialization) instead of running
+   * the query: the result is `value` 1 when it does, `error` with the reason when not. @default false
+   */
+  readonly probe?: boolean;
 }
 
 /** The answer to a {@link MetricCheckRequest}: the result plus what is worth keeping in history. */

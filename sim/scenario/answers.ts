@@ -1,11 +1,14 @@
 /**
- * The simulated world behind the controller's final ports: metric checks answered from the scenario's
- * `world` (builtins from the canary pods' image, scripted lists otherwise), webhooks answered by name, and a
+ * The simulated world behind the controller's final ports: metric checks resolved and rendered for real and
+ * their queries answered from the scenario's `world` (builtins from the canary pods' image, scripted lists
+ * otherwise), webhooks answered by name, and a
  * notifier that records alerts. Each records what it was asked during the current tick, for the output line.
  */
 import type { HookCaller, HookResult, WebhookCall } from '../../shared/hooks/index.ts';
 import { GATE_HOOK_TYPES } from '../../shared/hooks/index.ts';
-import type { MetricCheckRequest, MetricObservation, MetricQueryResult } from '../../shared/metrics/index.ts';
+import type { KubeClient } from '../../shared/kube/index.ts';
+import { observerPlan, RealMetricChecker, type BuiltinMetricName, type ProviderSource } from '../../shared/metrics/index.ts';
+import type { MetricCheckRequest, MetricObservation, MetricProvider, MetricQueryResult } from '../../shared/metrics/index.ts';
 import type { Alert, Notifier, NotifyResult } from '../../shared/notify/index.ts';
 import { Script } from './script.ts';
 import {
@@ -18,9 +21,6 @@ import {
   type WorldSpec,
 } from './types.ts';
 
-/** The provider name the world answers as, in history and messages. */
-export const WORLD_PROVIDER = 'scenario';
-
 /** Finds the image of the first container of the canary's pods (the target workload), if it exists. */
 export type CanaryImageLookup = (namespace: string, target: string) => Promise<string | undefined>;
 
@@ -30,38 +30,61 @@ export function imageBehaviour(world: WorldSpec, image: string): ImageBehaviour 
 }
 
 /**
- * Answers metric checks like a metrics backend watching the simulated pods would:
- * `request-success-rate` = 100 × (1 − errorRate) and `request-duration` = latencyMs of the canary pods'
- * image, unless the Scenario scripts the metric; scripted answers are consumed one per check.
+ * Answers metric checks like a metrics backend watching the simulated pods would, behind Fledge's real
+ * resolution: builtin queries, MetricTemplates (read from the emulated cluster, with their Secrets) and inline
+ * queries are resolved and rendered by the metrics room's `RealMetricChecker`, so a `templateRef` to a missing
+ * MetricTemplate fails the check as it would in a cluster; only running the rendered query is the world's part.
+ * It answers `request-success-rate` = 100 × (1 − errorRate) and `request-duration` = latencyMs of the canary
+ * pods' image, unless the Scenario scripts the metric by name; scripted answers are consumed one per check.
  */
 export class WorldMetrics {
   private readonly world: WorldSpec;
   private readonly script: Script<MetricAnswer>;
   private readonly canaryImage: CanaryImageLookup;
+  private readonly checker: RealMetricChecker;
 
-  constructor(world: WorldSpec, canaryImage: CanaryImageLookup) {
+  constructor(world: WorldSpec, canaryImage: CanaryImageLookup, kube: KubeClient) {
     this.world = world;
     this.script = new Script(world.metrics);
     this.canaryImage = canaryImage;
+    this.checker = new RealMetricChecker({ kube, providers: (source) => this.provider(source) });
   }
 
   /** Answers one metric check. */
   async check(request: MetricCheckRequest): Promise<MetricObservation> {
-    const query = `${request.name} of ${request.model.target}.${request.model.namespace}`;
+    return await this.checker.check(request);
+  }
+
+  /** A provider of the template's type whose every query the world answers for `source.request`. */
+  private provider(source: ProviderSource): MetricProvider {
+    return {
+      type: source.spec.type,
+      query: async () => await this.answer(source.request),
+      isOnline: async () => ({ online: true }),
+    };
+  }
+
+  private async answer(request: MetricCheckRequest): Promise<MetricQueryResult> {
+    const builtin = request.source === 'builtin' && (request.name === 'request-success-rate' || request.name === 'request-duration');
+    // A builtin query's own unit: Flagger's app-level (kubernetes, gatewayapi) duration query answers seconds.
+    const unit = builtin ? observerPlan(request.observer ?? 'istio', request.name as BuiltinMetricName, request.model) : undefined;
+    const perMs = unit?.kind === 'prometheus' ? unit.toMilliseconds : 1;
     const scripted = this.script.next(request.name);
-    if (scripted !== undefined) return { provider: WORLD_PROVIDER, query, result: scriptedResult(scripted) };
-    if (request.name !== 'request-success-rate' && request.name !== 'request-duration') {
+    if (scripted !== undefined) return inUnit(scriptedResult(scripted), perMs);
+    if (!builtin) {
       // The parser rejects such a FILE; reaching this means a Canary applied later uses an unscripted metric.
-      return { provider: WORLD_PROVIDER, query, result: { kind: 'error', error: `metric ${request.name} is not scripted in spec.world.metrics` } };
+      return { kind: 'error', error: `metric ${request.name} is not scripted in spec.world.metrics` };
     }
     const image = await this.canaryImage(request.model.namespace, request.model.target);
-    if (image === undefined) {
-      return { provider: WORLD_PROVIDER, query, result: { kind: 'noData', reason: `no pods of ${request.model.target}.${request.model.namespace}` } };
-    }
+    if (image === undefined) return { kind: 'noData', reason: `no pods of ${request.model.target}.${request.model.namespace}` };
     const behaviour = imageBehaviour(this.world, image);
     const value = request.name === 'request-success-rate' ? 100 * (1 - behaviour.errorRate) : behaviour.latencyMs;
-    return { provider: WORLD_PROVIDER, query, result: { kind: 'value', value: tidy(value) } };
+    return inUnit({ kind: 'value', value: tidy(value) }, perMs);
   }
+}
+
+function inUnit(result: MetricQueryResult, perMs: number): MetricQueryResult {
+  return result.kind === 'value' && perMs !== 1 ? { kind: 'value', value: result.value / perMs } : result;
 }
 
 function scriptedResult(answer: MetricAnswer): MetricQueryResult {

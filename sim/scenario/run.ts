@@ -26,6 +26,7 @@
  */
 import { parseCanary, type Canary } from '../../shared/api/index.ts';
 import { analysisIntervalMs } from '../../shared/api/defaults.ts';
+import type { HistoryItem } from '../../shared/api/state.ts';
 import { advanceCanary, canaryRef, type AdvanceResult } from '../../shared/controller/index.ts';
 import type { KubeClient } from '../../shared/kube/index.ts';
 import { ScenarioRunError } from './errors.ts';
@@ -45,8 +46,11 @@ export interface RunOptions {
   readonly maxTicks?: number;
   /** Called with each line as soon as its tick is done. */
   readonly onLine?: (line: TickLine) => void;
-  /** Called after the last tick, before the emulator stops: for tests that inspect the cluster's objects. */
-  readonly inspect?: (kube: KubeClient) => Promise<void>;
+  /**
+   * Called after the last tick, before the emulator stops: for tests that inspect the cluster's objects and the
+   * history the controller committed (oldest first, at most 500 items).
+   */
+  readonly inspect?: (kube: KubeClient, history: readonly HistoryItem[]) => Promise<void>;
   /** Awaited after each tick with its line, before the next: for tests that inspect objects mid-run. */
   readonly onTick?: (line: TickLine, kube: KubeClient) => Promise<void>;
 }
@@ -88,7 +92,7 @@ export async function runScenario(file: ScenarioFile, options: RunOptions = {}):
       await options.onTick?.(line, sim.kube);
       if (runEndsAfter(file.scenario, tick, line.phase, result)) break;
     }
-    await options.inspect?.(sim.kube);
+    if (options.inspect !== undefined) await options.inspect(sim.kube, (await sim.deps.store.history(sim.id, { limit: 500 })).items);
     return { lines, summary: summarize(lines) };
   } finally {
     await sim.stop();

@@ -125,7 +125,7 @@ export async function startSimulation(file: ScenarioFile): Promise<Simulation> {
     const events = new RecordingEvents(new EventRecorder(kube, { component: 'fledge' }));
     const notifier = new RecordingNotifier();
     const hooks = new WorldHooks(file.scenario.world);
-    const metrics = new WorldMetrics(file.scenario.world, async (namespace, target) => world.workloadSummary(namespace, target)?.image);
+    const metrics = new WorldMetrics(file.scenario.world, async (namespace, target) => world.workloadSummary(namespace, target)?.image, kube);
     const deps: ControllerDeps = {
       cluster: SIMULATED_CLUSTER,
       kube,

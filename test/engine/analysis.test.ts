@@ -202,7 +202,7 @@ describe('metric checks', () => {
       name: 'error-rate',
       source: 'template',
       metric: { name: 'error-rate', templateRef: { name: 'error-rate', namespace: 'test' }, thresholdRange: { max: 0.5 }, interval: '1m' },
-      model: { name: 'podinfo', namespace: 'test', target: 'podinfo', service: 'podinfo', ingress: 'podinfo', interval: '1m', variables: {} },
+      model: { name: 'podinfo', namespace: 'test', target: 'podinfo', service: 'podinfo', ingress: 'podinfo', route: 'podinfo', interval: '1m', variables: {} },
     });
   });
 
@@ -215,8 +215,8 @@ describe('metric checks', () => {
       answers: { metrics: { 'request-success-rate': 99.5, 'error-rate': 0.7 } },
     });
     expect(d.metrics).toEqual([
-      { name: 'request-success-rate', value: 99.5, outcome: 'pass', thresholdRange: { min: 99 } },
-      { name: 'error-rate', value: 0.7, outcome: 'fail', thresholdRange: { max: 0.5 } },
+      { name: 'request-success-rate', value: 99.5, outcome: 'pass', thresholdRange: { min: 99 }, provider: 'prometheus' },
+      { name: 'error-rate', value: 0.7, outcome: 'fail', thresholdRange: { max: 0.5 }, provider: 'prometheus' },
     ]);
   });
 

@@ -7,6 +7,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { PROVIDER_CAPABILITIES } from '../../../shared/api/providers.ts';
+import type { HistoryItem } from '../../../shared/api/state.ts';
 import type { KubeClient, KubeObject } from '../../../shared/kube/index.ts';
 import { parseScenario, formatIssue } from '../../../sim/scenario/parse.ts';
 import { runScenario, type RunResult } from '../../../sim/scenario/run.ts';
@@ -16,7 +17,7 @@ const DIR = new URL('../../../examples/scenarios/', import.meta.url);
 /** Providers whose scenarios have a test file of their own. */
 const OWN_TEST_PROVIDERS = Object.keys(PROVIDER_CAPABILITIES).filter((p) => p !== 'kubernetes');
 
-async function play(name: string, inspect?: (kube: KubeClient) => Promise<void>): Promise<RunResult> {
+async function play(name: string, inspect?: Inspect): Promise<RunResult> {
   const parsed = parseScenario(readFileSync(new URL(`${name}.yaml`, DIR), 'utf8'), `${name}.yaml`);
   if (!parsed.ok) throw new Error(parsed.issues.map(formatIssue).join('\n'));
   return runScenario(parsed.file, inspect === undefined ? {} : { inspect });
@@ -108,11 +109,14 @@ function checkEnding(ending: Ending, { lines, summary }: RunResult): void {
   }
 }
 
+/** Looks at the cluster and the committed history after the last tick. */
+type Inspect = (kube: KubeClient, history: readonly HistoryItem[]) => Promise<void>;
+
 interface Case {
   readonly name: string;
   readonly ending: Ending;
   readonly check: (run: RunResult) => void;
-  readonly inspect?: (kube: KubeClient) => Promise<void>;
+  readonly inspect?: Inspect;
 }
 
 const CASES: Case[] = [
@@ -158,6 +162,46 @@ const CASES: Case[] = [
       expect(last.canary?.replicas).toBe(0);
       expect(last.failedChecks).toBe(2);
       expect(last.alerts.map((a) => a.severity)).toContain('error');
+    },
+  },
+  {
+    name: 'metric-template-failing',
+    ending: 'rolledBack',
+    check: ({ lines }) => {
+      expect(tick(lines, 6).events.map((e) => e.message)).toEqual(['Halt podinfo.test advancement error-rate 4.20 > 1']);
+    },
+    inspect: async (_kube, history) => {
+      const checked = history.filter((item) => item.metrics.length > 0).map((item) => ({ tick: item.tick, metrics: item.metrics }));
+      const query =
+        '100 - sum(rate(istio_requests_total{reporter="destination",destination_workload_namespace="test",destination_workload="podinfo",response_code!~"5.*"}[1m]))\n' +
+        '/ sum(rate(istio_requests_total{reporter="destination",destination_workload_namespace="test",destination_workload="podinfo"}[1m])) * 100\n';
+      const record = (value: number, outcome: string) => ({ name: 'error-rate', value, outcome, thresholdRange: { max: 1 }, detail: query, query, provider: 'prometheus' });
+      expect(checked).toEqual([
+        { tick: 5, metrics: [record(0.5, 'pass')] },
+        { tick: 6, metrics: [record(4.2, 'fail')] },
+        { tick: 7, metrics: [record(4.2, 'fail')] },
+      ]);
+    },
+  },
+  {
+    name: 'metric-template-missing',
+    ending: 'rolledBack',
+    check: ({ lines, summary }) => {
+      expect(summary).toMatchObject({ phase: 'Failed', canaryWeights: [10] });
+      expect(messages(lines)).toContain('Metric query failed for error-rate: MetricTemplate test/error-rate not found (analysis.metrics[error-rate].templateRef)');
+      expect(tick(lines, 1).events.map((e) => e.message)).toContain(
+        'Error checking metric providers: error-rate: MetricTemplate test/error-rate not found (analysis.metrics[error-rate].templateRef)',
+      );
+    },
+    inspect: async (_kube, history) => {
+      const failed = history.flatMap((item) => item.metrics).filter((m) => m.outcome === 'error');
+      expect(failed[0]).toEqual({
+        name: 'error-rate',
+        value: null,
+        outcome: 'error',
+        thresholdRange: { max: 1 },
+        detail: 'MetricTemplate test/error-rate not found (analysis.metrics[error-rate].templateRef)',
+      });
     },
   },
   {
@@ -536,6 +580,7 @@ const FLAGGER_EVENTS: readonly RegExp[] = [
   /^New revision detected! Restarting analysis for podinfo\.test$/,
   /^Terminating canary podinfo\.test$/,
   /^Terminated canary podinfo\.test$/,
+  /^Error checking metric providers: /,
 ];
 
 /** Every event message of every scenario played so far (the cases run in order, before the coverage check). */
