@@ -223,7 +223,7 @@ describe('fledge analyze', () => {
     ['no FILE', [] as string[], /give at least one FILE/u],
     ['a FILE without a Canary', ['templates'], /no Canary \(flagger.app\/v1beta1\) in the FILEs/u],
     ['an invalid Canary', ['invalid'], /Canary podinfo: spec\.targetRef/u],
-    ['a missing FILE', ['/nonexistent/canary.yaml'], /\/nonexistent\/canary\.yaml: cannot read it/u],
+    ['a missing FILE', ['/nonexistent/canary.yaml'], /\/nonexistent\/canary\.yaml: cannot read/u],
     ['an unknown flag', ['--bogus'], /Unknown option '--bogus'/u],
   ])('exits 2 on %s', async (_name, args, message) => {
     const resolved = args.map((arg) =>
