@@ -10,7 +10,7 @@ import { parseArgs } from 'node:util';
 import { formatIssue, planCanary, readManifests } from '../../shared/api/index.ts';
 import type { CanaryPlan, FieldIssue, FlaggerObject, ManifestDocument, MetricTemplate } from '../../shared/api/index.ts';
 import type { Command } from '../main.ts';
-import { renderPlan, renderSummary } from '../../shared/api/plan-render.ts';
+import { renderPlan, renderSummary } from '../plan-render.ts';
 
 const USAGE = `usage: fledge explain [--json] FILE|DIR...
 

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { crdsYaml, rbacYaml } from '../../shared/api/index.ts';
+import { crdsYaml, rbacYaml } from '../../cli/crd.ts';
 import { corpusFiles, FLAGGER_DIR, REPO_ROOT } from './helpers.ts';
 
 const NODE = join(REPO_ROOT, 'node_modules', '.bin', 'node');

@@ -5,6 +5,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { advanceCanary, type AdvanceResult } from '../../shared/controller/index.ts';
+import type { KubeObject } from '../../shared/kube/index.ts';
 import type { FaultAction, FaultMatcher } from '../../sim/emulator/index.ts';
 import { formatIssue, parseScenario } from '../../sim/scenario/parse.ts';
 import { startSimulation, type Simulation } from '../../sim/scenario/simulation.ts';
@@ -110,7 +111,7 @@ describe('istio router, concurrent creation', () => {
 
     expect(fired).toBe(1);
     expect(ticks.map((t) => t.result.kind)).toEqual(Array.from({ length: TICKS }, () => 'advanced'));
-    const vs = await s.kube.get<{ spec: { http: { route: { weight?: number }[] }[] } }>({ apiVersion: 'networking.istio.io/v1beta1', kind: 'VirtualService', namespace: 'test', name: 'podinfo' });
+    const vs = await s.kube.get<KubeObject & { spec: { http: { route: { weight?: number }[] }[] } }>({ apiVersion: 'networking.istio.io/v1beta1', kind: 'VirtualService', namespace: 'test', name: 'podinfo' });
     expect(vs?.spec.http[0]?.route.map((r) => r.weight)).toEqual([100, 0]);
   });
 
