@@ -4,11 +4,13 @@
  * Every check is defensive about shapes, so it can run on an object that also failed the schema and all
  * problems are reported together.
  */
-import { parseDuration } from './duration.ts';
+import { parseDuration, unusualDuration } from './duration.ts';
 import { requiredHint } from './hints.ts';
 import { broken, expectedType, required } from './messages.ts';
+import { nameIssues } from './names.ts';
 import type { FieldIssue, PathTokens } from './paths.ts';
 import { describeValue, formatPath, isRecord } from './paths.ts';
+import { providerIssues } from './provider-checks.ts';
 import type { FlaggerKind } from './types.ts';
 import { BUILTIN_METRICS } from './types.ts';
 
@@ -48,6 +50,10 @@ class Findings implements SemanticFindings {
     if (typeof value !== 'string') return undefined;
     const ms = parseDuration(value);
     if (ms === undefined) this.error(tokens, broken('must be a duration such as 30s, 1m or 1m30s', value));
+    const readAs = unusualDuration(value);
+    if (readAs !== undefined) {
+      this.warn(tokens, broken(`is read as ${readAs}: Go adds up the parts when units repeat or are out of order; write it as ${readAs} if that is meant`, value));
+    }
     return ms;
   }
 }
@@ -62,6 +68,7 @@ function commonChecks(object: Record<string, unknown>, f: Findings): Record<stri
   }
   // Flagger's CRDs accept an object without spec, but there is nothing to act on.
   if (object.spec === undefined) f.missing(['spec']);
+  f.errors.push(...nameIssues(f.kind, object));
   return isRecord(object.spec) ? object.spec : {};
 }
 
@@ -81,6 +88,7 @@ export function checkCanary(object: Record<string, unknown>): SemanticFindings {
   }
   if (isRecord(spec.service)) serviceChecks(spec.service, f);
   if (isRecord(spec.analysis)) analysisChecks(spec.analysis, f);
+  f.errors.push(...providerIssues(spec));
   return f;
 }
 

@@ -3,35 +3,19 @@
  * the known ones (never a silent fallback, unlike Flagger's); a Flagger provider Fledge has not implemented
  * yet says so.
  */
+import { PROVIDER_CAPABILITIES, supportedProviders, type ProviderName } from '../api/providers.ts';
 import { CANARY_PROVIDERS, type Canary } from '../api/types.ts';
 import { UnknownProviderError, UnsupportedProviderError } from './errors.ts';
 import { IstioRouter } from './istio.ts';
 import { KubernetesRouter } from './kubernetes.ts';
 import type { Router, RouterDeps } from './types.ts';
 
-/** Every provider name Flagger accepts, without version. */
-export const PROVIDER_NAMES = [
-  'kubernetes',
-  'istio',
-  'appmesh',
-  'linkerd',
-  'smi',
-  'contour',
-  'gloo',
-  'nginx',
-  'skipper',
-  'traefik',
-  'osm',
-  'kuma',
-  'gatewayapi',
-  'apisix',
-  'knative',
-] as const;
-/** One of {@link PROVIDER_NAMES}. */
-export type ProviderName = (typeof PROVIDER_NAMES)[number];
+/** Every provider name Flagger accepts, without version (the keys of `PROVIDER_CAPABILITIES`). */
+export const PROVIDER_NAMES = Object.keys(PROVIDER_CAPABILITIES) as ProviderName[];
+export type { ProviderName };
 
-/** The providers Fledge has a router for. */
-export const SUPPORTED_PROVIDERS = ['kubernetes', 'istio'] as const;
+/** The providers Fledge has a router for: those `PROVIDER_CAPABILITIES` marks supported. */
+export const SUPPORTED_PROVIDERS: readonly ProviderName[] = supportedProviders();
 
 /** A parsed `spec.provider`: its name and, for versioned providers (`gatewayapi:v1`), the version. */
 export interface ProviderSpec {
@@ -74,6 +58,7 @@ export function createRouter(provider: string | undefined, deps: RouterDeps, def
     case 'gatewayapi':
     case 'apisix':
     case 'knative':
+    case 'alb':
       throw new UnsupportedProviderError(provider ?? parsed.name, SUPPORTED_PROVIDERS);
     default: {
       const unreachable: never = parsed.name;
