@@ -7,10 +7,10 @@ import { describe, expect, it } from 'vitest';
 import { PROVIDER_CAPABILITIES, type ProviderName } from '../../shared/api/providers.ts';
 import { CANARY_PROVIDERS } from '../../shared/api/types.ts';
 import type { KubeClient } from '../../shared/kube/types.ts';
-import { PROVIDER_NAMES, SUPPORTED_PROVIDERS, UnsupportedProviderError, createRouter } from '../../shared/routers/index.ts';
+import { PROVIDER_NAMES, SUPPORTED_PROVIDERS, UnsupportedProviderError, createRouter, type RouterDeps } from '../../shared/routers/index.ts';
 
 // The routers only keep their dependencies when built; nothing here talks to a cluster.
-const deps = { kube: {} as KubeClient, targetMetadata: async () => ({ labels: {}, annotations: {} }) };
+const deps: RouterDeps = { kube: {} as KubeClient, targetMetadata: async () => Promise.reject(new Error('not read when a router is built')) };
 const names = Object.keys(PROVIDER_CAPABILITIES) as ProviderName[];
 
 describe('the router registry and PROVIDER_CAPABILITIES', () => {
