@@ -15,7 +15,7 @@ import { readFile } from 'node:fs/promises';
 import type { Command } from '../main.ts';
 import { formatIssue, parseScenarioSources, type ScenarioSource } from '../../sim/scenario/parse.ts';
 import { humanLine, humanSummary, summaryJson, tickLineJson } from '../../sim/scenario/output.ts';
-import { SCENARIO_EPOCH } from '../../sim/scenario/types.ts';
+import { MAX_TICKS_CEILING, SCENARIO_EPOCH } from '../../sim/scenario/types.ts';
 
 const USAGE = 'usage: fledge simulate FILE... [--json] [--max-ticks N]\n';
 
@@ -47,6 +47,7 @@ function parseArgs(argv: readonly string[]): Options | string {
       const value = arg.includes('=') ? arg.slice(arg.indexOf('=') + 1) : argv[++i];
       if (value === undefined || !/^[1-9][0-9]*$/.test(value)) return `--max-ticks: expected a positive integer, got ${JSON.stringify(value ?? '')}`;
       maxTicks = Number(value);
+      if (maxTicks > MAX_TICKS_CEILING) return `--max-ticks: at most ${MAX_TICKS_CEILING} (a week of 1m intervals), got ${value}`;
     } else if (arg.startsWith('-') && arg !== '-') return `unknown option ${arg}`;
     else files.push(arg);
   }
