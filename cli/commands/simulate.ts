@@ -12,6 +12,7 @@
  * ```
  */
 import { readFile } from 'node:fs/promises';
+import { heapGuard } from '../heap.ts';
 import type { Command } from '../main.ts';
 import { formatIssue, parseScenarioSources, type ScenarioSource } from '../../sim/scenario/parse.ts';
 import { humanLine, humanSummary, summaryJson, tickLineJson } from '../../sim/scenario/output.ts';
@@ -89,10 +90,14 @@ async function run(argv: string[]): Promise<number> {
 
   // Loaded only for a valid FILE: the runner pulls in the emulator, the world and the controller.
   const { runScenario, ScenarioRunError } = await import('../../sim/scenario/run.ts');
+  const collect = heapGuard();
   try {
     const result = await runScenario(parsed.file, {
       ...(options.maxTicks === undefined ? {} : { maxTicks: options.maxTicks }),
-      onLine: (line) => process.stdout.write(`${options.json ? tickLineJson(line) : humanLine(line, SCENARIO_EPOCH)}\n`),
+      onLine: (line) => {
+        collect();
+        process.stdout.write(`${options.json ? tickLineJson(line) : humanLine(line, SCENARIO_EPOCH)}\n`);
+      },
     });
     process.stdout.write(`${options.json ? summaryJson(result.summary) : humanSummary(result.summary)}\n`);
     return SimulateExit.ran;
