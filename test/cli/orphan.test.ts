@@ -79,3 +79,33 @@ describe('fledge emulator stops with the process the user started', () => {
     }
   }, 40_000);
 });
+
+describe('fledge simulate stops with the process the user started', () => {
+  it('through sh, on SIGTERM, in the middle of a long run', async () => {
+    const child = spawn('sh', ['-c', 'node_modules/.bin/node cli/bin.js simulate test/bench/closed-gate.yaml; echo ended'], { cwd: REPO, detached: true, stdio: ['ignore', 'pipe', 'ignore'] });
+    try {
+      // Both sh and the simulation write to this pipe: it ends only when the simulation is gone too.
+      const ended = new Promise<number>((resolve) => child.stdout?.on('end', () => resolve(Date.now())));
+      await new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error('no tick line within 20 s')), 20_000);
+        child.stdout?.on('data', (chunk: Buffer) => {
+          if (/^tick \d+/m.test(chunk.toString())) {
+            clearTimeout(timer);
+            resolve();
+          }
+        });
+      });
+      child.kill('SIGTERM');
+      const signalled = Date.now();
+      const end = await Promise.race([ended, new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), 2000))]);
+      expect(end, 'the simulation still runs 2 s after its starter was signalled').toBeDefined();
+      expect((end as number) - signalled).toBeLessThan(2000);
+    } finally {
+      try {
+        process.kill(-(child.pid as number), 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    }
+  }, 40_000);
+});
