@@ -4,7 +4,7 @@
  * @example npx fledge crds | kubectl apply -f -
  */
 import { parseArgs } from 'node:util';
-import { CONTROLLER_GROUP, crdsYaml, rbacYaml } from '../../shared/api/crd.ts';
+import { CONTROLLER_GROUP, crdsYaml, rbacYaml } from '../crd.ts';
 import type { Command } from '../main.ts';
 import { err, out } from '../output.ts';
 

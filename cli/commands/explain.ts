@@ -10,7 +10,7 @@ import type { CanaryPlan, FieldIssue, FlaggerObject, MetricTemplate } from '../.
 import { classifyDocument, formatProblem, readManifests, type ClassifiedDocument, type ReadOptions } from '../../shared/manifests/index.ts';
 import type { Command } from '../main.ts';
 import { err, out } from '../output.ts';
-import { renderPlan, renderSummary } from '../../shared/api/plan-render.ts';
+import { renderPlan, renderSummary } from '../plan-render.ts';
 
 const USAGE = `usage: fledge explain [--json] FILE|DIR|-...
 

@@ -11,12 +11,13 @@
  *   examples/podinfo/scenarios/good-release.yaml
  * ```
  */
+import { heapGuard } from '../heap.ts';
 import type { Command } from '../main.ts';
 import { err, out } from '../output.ts';
 import { formatProblem, readManifests } from '../../shared/manifests/index.ts';
 import { formatIssue, parseScenarioDocuments } from '../../sim/scenario/parse.ts';
 import { humanLine, humanSummary, summaryJson, tickLineJson } from '../../sim/scenario/output.ts';
-import { SCENARIO_EPOCH } from '../../sim/scenario/types.ts';
+import { MAX_TICKS_CEILING, SCENARIO_EPOCH } from '../../sim/scenario/types.ts';
 
 const USAGE = `usage: fledge simulate FILE|DIR|-... [--json] [--max-ticks N]
 
@@ -60,6 +61,7 @@ function parseArgs(argv: readonly string[]): Options | string {
       const value = arg.includes('=') ? arg.slice(arg.indexOf('=') + 1) : argv[++i];
       if (value === undefined || !/^[1-9][0-9]*$/.test(value)) return `--max-ticks: expected a positive integer, got ${JSON.stringify(value ?? '')}`;
       maxTicks = Number(value);
+      if (maxTicks > MAX_TICKS_CEILING) return `--max-ticks: at most ${MAX_TICKS_CEILING} (a week of 1m intervals), got ${value}`;
     } else if (arg.startsWith('-') && arg !== '-') return `unknown option ${arg}`;
     else files.push(arg);
   }
@@ -105,10 +107,14 @@ async function run(argv: string[]): Promise<number> {
 
   // Loaded only for a valid FILE: the runner pulls in the emulator, the world and the controller.
   const { runScenario, ScenarioRunError } = await import('../../sim/scenario/run.ts');
+  const collect = heapGuard();
   try {
     const result = await runScenario(parsed.file, {
       ...(options.maxTicks === undefined ? {} : { maxTicks: options.maxTicks }),
-      onLine: (line) => out(`${options.json ? tickLineJson(line) : humanLine(line, SCENARIO_EPOCH)}\n`),
+      onLine: (line) => {
+        collect();
+        out(`${options.json ? tickLineJson(line) : humanLine(line, SCENARIO_EPOCH)}\n`);
+      },
     });
     out(`${options.json ? summaryJson(result.summary) : humanSummary(result.summary)}\n`);
     return SimulateExit.ran;

@@ -56,3 +56,35 @@ export function formatDuration(ms: number): string {
   const seconds = rest - minutes * 60;
   return `${hours > 0 ? `${hours}h` : ''}${minutes > 0 ? `${minutes}m` : ''}${seconds > 0 ? `${seconds}s` : ''}`;
 }
+
+/**
+ * The message for a duration Flagger's CRD refuses (pattern `^[0-9]+(m|s)`: a whole number, then `s` or `m`),
+ * with the same length written that way when there is one, e.g. `1h30m` → `90m`.
+ * @example crdDurationMessage('1h30m') // 'must be a whole number of seconds or minutes (one unit, as the Flagger CRD requires), such as 30s or 5m; got "1h30m": write "90m"'
+ */
+export function crdDurationMessage(text: string): string {
+  const base = `must be a whole number of seconds or minutes (one unit, as the Flagger CRD requires), such as 30s or 5m; got ${JSON.stringify(text)}`;
+  const ms = parseDuration(text);
+  if (ms === undefined) {
+    return /^\s*[0-9]+\s*$/.test(text) ? `${base}: add the unit, e.g. "${text.trim()}s"` : base;
+  }
+  if (ms <= 0) return base;
+  if (ms % 60_000 === 0) return `${base}: write "${ms / 60_000}m"`;
+  if (ms % 1000 === 0) return `${base}: write "${ms / 1000}s"`;
+  return `${base}: write "${Math.ceil(ms / 1000)}s" (whole seconds)`;
+}
+
+const UNIT_ORDER = ['h', 'm', 's', 'ms', 'us', 'µs', 'μs', 'ns'];
+
+/**
+ * For a Go duration whose units are repeated or out of order (`10s10h`, `1m1m`), what Go reads it as: Go
+ * adds the parts up, so it is valid, but rarely what was meant. `undefined` for the usual forms.
+ * @example unusualDuration('10s10h') // '10h10s'
+ */
+export function unusualDuration(text: string): string | undefined {
+  const units = [...text.matchAll(/[0-9.]+(ns|us|µs|μs|ms|s|m|h)/g)].map((m) => UNIT_ORDER.indexOf(m[1] as string));
+  const ordered = units.every((unit, i) => i === 0 || unit > (units[i - 1] as number));
+  if (ordered) return undefined;
+  const ms = parseDuration(text);
+  return ms === undefined ? undefined : formatDuration(ms);
+}

@@ -16,7 +16,5 @@ export * from './providers.ts';
 export { SCHEMAS, STATUS_PHASES, analysisSchema, canarySchema, metricTemplateSchema, alertProviderSchema } from './schema.ts';
 export type { Schema } from './schema-common.ts';
 export * from './plan.ts';
-export * from './crd.ts';
 export * from './rbac-rules.ts';
-export * from './plan-render.ts';
 export { createAjv, validateAgainstSchema, unknownFields } from './schema-validate.ts';

@@ -5,7 +5,9 @@
  */
 import { Ajv } from 'ajv';
 import type { ErrorObject, ValidateFunction } from 'ajv';
+import { crdDurationMessage } from './duration.ts';
 import type { Schema } from './schema-common.ts';
+import { DURATION_PATTERN } from './schema-common.ts';
 import type { FieldIssue, PathTokens } from './paths.ts';
 import { formatPath, isRecord, pointerToTokens, uniqueIssues } from './paths.ts';
 import { broken, expectedType, isValueType, notOneOf, required } from './messages.ts';
@@ -89,6 +91,7 @@ function explain(error: ErrorObject, tokens: PathTokens, options: SchemaValidati
       return [{ path, message: expectedType(types, value) }];
     }
     case 'pattern':
+      if (params.pattern === DURATION_PATTERN && typeof value === 'string') return [{ path, message: crdDurationMessage(value) }];
       return [{ path, message: broken(`must match ${String(params.pattern)}`, value) }];
     case 'minimum':
     case 'maximum':
@@ -125,7 +128,8 @@ function explainJunction(error: ErrorObject, tokens: PathTokens, options: Schema
   const data = error.data;
   const path = formatPath(tokens);
   const branches = error.schema as Schema[];
-  if (!isRecord(data)) {
+  const plainTypes = branches.every((b) => b.type !== undefined && b.required === undefined);
+  if (!isRecord(data) || plainTypes) {
     const types = branches.flatMap((b) => (b.type === undefined ? [] : [b.type]));
     // Branches of keys on a value that is no object: the type error of this node says it already.
     return types.length === branches.length ? [{ path, message: expectedType(types, data) }] : [];

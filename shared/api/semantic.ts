@@ -5,12 +5,13 @@
  * problems are reported together.
  */
 import { showUrlText } from '../redact.ts';
-import { parseDuration } from './duration.ts';
-import { providerIssues } from './provider-checks.ts';
+import { parseDuration, unusualDuration } from './duration.ts';
 import { requiredHint } from './hints.ts';
 import { broken, expectedType, required } from './messages.ts';
+import { nameIssues } from './names.ts';
 import type { FieldIssue, PathTokens } from './paths.ts';
 import { describeValue, formatPath, isRecord } from './paths.ts';
+import { providerIssues } from './provider-checks.ts';
 import type { FlaggerKind } from './types.ts';
 import { BUILTIN_METRICS } from './types.ts';
 
@@ -50,6 +51,10 @@ class Findings implements SemanticFindings {
     if (typeof value !== 'string') return undefined;
     const ms = parseDuration(value);
     if (ms === undefined) this.error(tokens, broken('must be a duration such as 30s, 1m or 1m30s', value));
+    const readAs = unusualDuration(value);
+    if (readAs !== undefined) {
+      this.warn(tokens, broken(`is read as ${readAs}: Go adds up the parts when units repeat or are out of order; write it as ${readAs} if that is meant`, value));
+    }
     return ms;
   }
 }
@@ -64,6 +69,7 @@ function commonChecks(object: Record<string, unknown>, f: Findings): Record<stri
   }
   // Flagger's CRDs accept an object without spec, but there is nothing to act on.
   if (object.spec === undefined) f.missing(['spec']);
+  f.errors.push(...nameIssues(f.kind, object));
   return isRecord(object.spec) ? object.spec : {};
 }
 

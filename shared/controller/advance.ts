@@ -95,7 +95,7 @@ export async function advanceCanary(deps: ControllerDeps, id: CanaryId, now: Dat
     }
   }
 
-  const item = historyItem(deps, decided, state, facts, now, options.tick ?? 0, warnings.map((warning) => warning.event));
+  const item = historyItem(deps, decided, weightsRead(facts, state), now, options.tick ?? 0, warnings.map((warning) => warning.event));
   const commit = await deps.store.commit(id, loaded?.version ?? 0, decided.next, item);
   if (commit.kind === 'conflict') {
     deps.log?.({ level: 'info', message: 'lost the commit race; another invocation advanced this canary', canary: id });
@@ -161,23 +161,9 @@ async function canaryGone(
     return { kind: 'effectFailed', step: failed, effect: failed.effects[0] as Effect, error: messageOf(error) };
   }
   const decided = canaryDeleted(loaded.state, id, kubeTime(now), revived);
+  // Nothing reads the routes of a deleted Canary: the weights are the last ones committed.
   const weights: Weights = { primary: 100 - loaded.state.canaryWeight, canary: loaded.state.canaryWeight };
-  const time = kubeTime(now);
-  const item: HistoryItem = {
-    time,
-    tick,
-    decision: decided.decision,
-    actor: deps.actor ?? 'scheduler',
-    message: decided.message,
-    phaseBefore: loaded.state.phase,
-    phaseAfter: decided.next.phase,
-    weightsBefore: weights,
-    weightsAfter: weights,
-    metrics: [],
-    webhooks: [],
-    events: decided.events,
-    expiresAt: historyExpiry(time, deps.historyTtlSeconds),
-  };
+  const item = historyItem(deps, decided, weights, now, tick);
   const commit = await deps.store.commit(id, loaded.version, decided.next, item);
   if (commit.kind === 'conflict') return { kind: 'conflict', step: decided };
   const problems: string[] = [];
@@ -247,12 +233,16 @@ function involvedObject(canary: Canary, id: CanaryId): InvolvedObject {
   };
 }
 
-/** The audit record of a decided step: weights read back before, weights the step set after. */
-function historyItem(deps: ControllerDeps, decided: StepDecided, state: CanaryState | undefined, facts: Facts, now: Date, tick: number, warnings: readonly EventRecord[]): HistoryItem {
-  const time = kubeTime(now);
-  const before: Weights = facts.routes.ok
+/** The weights a tick read back from the router, or the committed ones when it could not read them. */
+function weightsRead(facts: Facts, state: CanaryState | undefined): Weights {
+  return facts.routes.ok
     ? { primary: facts.routes.primary, canary: facts.routes.canary, mirrored: facts.routes.mirrored }
     : { primary: 100 - (state?.canaryWeight ?? 0), canary: state?.canaryWeight ?? 0 };
+}
+
+/** The audit record of every decided step (deletion included): weights before, weights the step set after. */
+function historyItem(deps: ControllerDeps, decided: StepDecided, before: Weights, now: Date, tick: number, warnings: readonly EventRecord[] = []): HistoryItem {
+  const time = kubeTime(now);
   const lastRoutes = [...decided.effects].reverse().find((e): e is Extract<Effect, { type: 'setRoutes' }> => e.type === 'setRoutes');
   const after: Weights = lastRoutes
     ? { primary: lastRoutes.routes.primary, canary: lastRoutes.routes.canary, mirrored: lastRoutes.routes.mirrored }

@@ -11,7 +11,7 @@ import { takeControl } from './controls.ts';
 import { events } from './messages.ts';
 import { ALL_PRIMARY, beginRun, effectiveSplit, endRun, forgetCanaryProgress, markApplied, promote, rollback, setRoutes } from './outcomes.ts';
 import { skipAnalysis } from './promotion.ts';
-import { noteProgress, progressMark, secondsStalled } from './progress.ts';
+import { progressDeadline } from './progress.ts';
 import { keepTrafficOffPrimary, runInterrupted } from './rebuild.ts';
 import { sameRevision } from './revision.ts';
 import type { Tick } from './tick.ts';
@@ -86,19 +86,11 @@ function canaryReady(t: Tick): boolean {
   }
   const since = t.next.canaryNotReadySince ?? t.now;
   t.next.canaryNotReadySince = since;
-  const target = t.facts.target;
-  const mark = noteProgress(progressMark(t.next.canaryProgressCount, t.next.canaryProgressAt), target, t.now);
-  if (mark !== undefined) {
-    t.next.canaryProgressCount = mark.count;
-    t.next.canaryProgressAt = mark.at;
-  }
-  const stalled = secondsStalled(t, since, mark);
-  if (stalled >= t.spec.progressDeadlineSeconds) {
-    const elapsed = t.secondsSince(since);
-    const reason =
-      mark === undefined
-        ? events.canaryDeadline(elapsed, readiness.reason)
-        : events.canaryStalled(elapsed, { seconds: stalled, available: mark.count, desired: target.progress?.desired ?? target.replicas }, readiness.reason);
+  const deadline = progressDeadline(t, 'canary', since, t.facts.target);
+  if (deadline.exceeded) {
+    const reason = deadline.stall
+      ? events.canaryStalled(deadline.elapsed, deadline.stall, readiness.reason)
+      : events.canaryDeadline(deadline.elapsed, readiness.reason);
     rollback(t, { kind: 'deadline', reason });
     return false;
   }

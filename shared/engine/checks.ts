@@ -153,7 +153,7 @@ interface Verdict {
 
 /** Holds one observation against the metric's accepted range, with Flagger's message for a failure. */
 function judge(t: Tick, metric: DefaultedMetric, observation: MetricObservation): Verdict {
-  const result = observation.result;
+  const result = finiteOrNoData(observation.result);
   const base = (outcome: MetricOutcome, value: number | null, detail?: string): MetricRecord => {
     const record: Draft<MetricRecord> = { name: metric.name, value, outcome };
     if (metric.thresholdRange) record.thresholdRange = metric.thresholdRange;
@@ -192,6 +192,12 @@ function judge(t: Tick, metric: DefaultedMetric, observation: MetricObservation)
       throw new Error(`unknown metric result ${JSON.stringify(never)}`);
     }
   }
+}
+
+/** NaN and ±Infinity (a 0/0 ratio, a division by an empty rate) are no measurement: never compared. */
+function finiteOrNoData(result: MetricObservation['result']): MetricObservation['result'] {
+  if (result.kind !== 'value' || Number.isFinite(result.value)) return result;
+  return { kind: 'noData', reason: `the query returned ${String(result.value)}, not a number` };
 }
 
 function judgeValue(

@@ -5,7 +5,7 @@
 import { ConditionStatuses, PROMOTED_CONDITION, Phases } from '../api/state.ts';
 import type { CanaryState, ConditionStatus, Phase } from '../api/state.ts';
 import type { CanaryCondition } from '../api/types.ts';
-import { canonicalJson } from './hash.ts';
+import { canonicalJson } from '../json.ts';
 import type { Tick } from './tick.ts';
 import type { Effect, StepDecided } from './types.ts';
 

@@ -6,7 +6,7 @@ import type { RouteReading, RouteSpec } from '../api/routes.ts';
 import { Phases } from '../api/state.ts';
 import type { JsonObject, Phase } from '../api/state.ts';
 import type { AlertField } from '../notify/types.ts';
-import { cookieValue } from './hash.ts';
+import { sessionCookie } from '../hash.ts';
 import { alerts, events } from './messages.ts';
 import type { Draft, Revision, Tick } from './tick.ts';
 
@@ -53,10 +53,10 @@ export function setRoutes(t: Tick, split: Split, options: RouteOptions = {}): vo
   const session = t.spec.strategy === 'canary-with-session-affinity' ? analysis.sessionAffinity : undefined;
   if (session && split.canary > 0 && !options.everyone) {
     const seed = `${t.names.namespace}/${t.names.name}/${t.next.lastAppliedSpec ?? ''}/${t.next.progressingSince ?? ''}`;
-    t.next.sessionAffinityCookie ??= `${session.cookieName}=${cookieValue(`${seed}/canary`)}`;
+    t.next.sessionAffinityCookie ??= sessionCookie(session.cookieName, seed, 'canary');
     routes.session = { canary: t.next.sessionAffinityCookie };
     if (session.primaryCookieName) {
-      t.next.primarySessionAffinityCookie ??= `${session.primaryCookieName}=${cookieValue(`${seed}/primary`)}`;
+      t.next.primarySessionAffinityCookie ??= sessionCookie(session.primaryCookieName, seed, 'primary');
       routes.session = { ...routes.session, primary: t.next.primarySessionAffinityCookie };
     }
   } else if (session && split.canary === 0) {

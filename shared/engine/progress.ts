@@ -7,6 +7,7 @@
  * was (a crash loop) runs out of time, after at most `desired + 1` deadlines in all.
  */
 import type { IsoTime } from '../api/state.ts';
+import type { Stall } from './messages.ts';
 import type { Tick } from './tick.ts';
 import type { WorkloadFacts } from './types.ts';
 
@@ -17,19 +18,48 @@ export interface ProgressMark {
 }
 
 /** The mark from its two stored fields; none before the first progress. */
-export function progressMark(count: number | undefined, at: IsoTime | undefined): ProgressMark | undefined {
+function progressMark(count: number | undefined, at: IsoTime | undefined): ProgressMark | undefined {
   return count === undefined || at === undefined ? undefined : { count, at };
 }
 
 /** The mark after observing `facts` at `now`: raised when more updated replicas are available than ever before. */
-export function noteProgress(mark: ProgressMark | undefined, facts: WorkloadFacts, now: IsoTime): ProgressMark | undefined {
+function noteProgress(mark: ProgressMark | undefined, facts: WorkloadFacts, now: IsoTime): ProgressMark | undefined {
   const count = facts.progress?.updatedAvailable;
   if (count === undefined || count <= (mark?.count ?? 0)) return mark;
   return { count, at: now };
 }
 
 /** Seconds without progress: since the last progress when that is after `started`, else since `started`. */
-export function secondsStalled(t: Tick, started: IsoTime, mark: ProgressMark | undefined): number {
+function secondsStalled(t: Tick, started: IsoTime, mark: ProgressMark | undefined): number {
   const from = mark !== undefined && Date.parse(mark.at) > Date.parse(started) ? mark.at : started;
   return t.secondsSince(from);
+}
+
+/** Whether a wait ran out of time: how long it lasted, and how it stalled when it had made some progress. */
+export type DeadlineVerdict =
+  | { readonly exceeded: false }
+  | { readonly exceeded: true; readonly elapsed: number; readonly stall?: Stall };
+
+const PROGRESS_FIELDS = {
+  canary: { count: 'canaryProgressCount', at: 'canaryProgressAt' },
+  primary: { count: 'primaryProgressCount', at: 'primaryProgressAt' },
+} as const;
+
+/**
+ * The one progress-deadline rule, for the canary during the analysis and the primary during a promotion:
+ * records any new progress of `facts` in the state, then tells whether `progressDeadlineSeconds` passed
+ * without progress since `started` or since the last progress.
+ */
+export function progressDeadline(t: Tick, workload: keyof typeof PROGRESS_FIELDS, started: IsoTime, facts: WorkloadFacts): DeadlineVerdict {
+  const fields = PROGRESS_FIELDS[workload];
+  const mark = noteProgress(progressMark(t.next[fields.count], t.next[fields.at]), facts, t.now);
+  if (mark !== undefined) {
+    t.next[fields.count] = mark.count;
+    t.next[fields.at] = mark.at;
+  }
+  const stalled = secondsStalled(t, started, mark);
+  if (stalled < t.spec.progressDeadlineSeconds) return { exceeded: false };
+  const elapsed = t.secondsSince(started);
+  if (mark === undefined) return { exceeded: true, elapsed };
+  return { exceeded: true, elapsed, stall: { seconds: stalled, available: mark.count, desired: facts.progress?.desired ?? facts.replicas } };
 }

@@ -8,7 +8,7 @@ import { Phases } from '../api/state.ts';
 import type { JsonObject } from '../api/state.ts';
 import { alerts, events } from './messages.ts';
 import { ALL_CANARY, ALL_PRIMARY, effectiveSplit, endRun, failPromotion, markPromoted, promote, restorePrimary, setRoutes, succeed } from './outcomes.ts';
-import { noteProgress, progressMark, secondsStalled } from './progress.ts';
+import { progressDeadline } from './progress.ts';
 import type { Tick } from './tick.ts';
 import type { WorkloadFacts } from './types.ts';
 
@@ -72,19 +72,12 @@ function primaryNotReady(t: Tick, primary: WorkloadFacts): void {
   const reason = readiness.kind === 'ready' ? '' : readiness.reason;
   if (readiness.kind === 'failed') return failPromotion(t, events.promotionFailed(reason), reason);
   const started = t.next.promotingSince ?? t.state.phaseEnteredAt ?? t.now;
-  const mark = noteProgress(progressMark(t.next.primaryProgressCount, t.next.primaryProgressAt), primary, t.now);
-  if (mark !== undefined) {
-    t.next.primaryProgressCount = mark.count;
-    t.next.primaryProgressAt = mark.at;
-  }
-  const stalled = secondsStalled(t, started, mark);
-  if (stalled >= t.spec.progressDeadlineSeconds) {
+  const deadline = progressDeadline(t, 'primary', started, primary);
+  if (deadline.exceeded) {
     const detail = primary.expected?.kind === 'pending' ? primary.expected.reason : reason;
-    const elapsed = t.secondsSince(started);
-    const why =
-      mark === undefined
-        ? events.primaryDeadline(t.names, elapsed, detail)
-        : events.primaryStalled(t.names, elapsed, { seconds: stalled, available: mark.count, desired: primary.progress?.desired ?? primary.replicas }, detail);
+    const why = deadline.stall
+      ? events.primaryStalled(t.names, deadline.elapsed, deadline.stall, detail)
+      : events.primaryDeadline(t.names, deadline.elapsed, detail);
     return failPromotion(t, events.promotionFailed(why), why);
   }
   const routes = t.facts.routes;

@@ -7,4 +7,4 @@ export * from './counter.ts';
 export * from './tick-cache.ts';
 export * from './events.ts';
 export * from './status.ts';
-export * from './json.ts';
+export { canonicalJson } from '../json.ts';

@@ -8,7 +8,7 @@
  */
 import type { RouteReading, RouteSpec } from '../api/routes.ts';
 import type { Canary } from '../api/types.ts';
-import { canonicalJson } from '../kube/json.ts';
+import { canonicalJson } from '../json.ts';
 import type { KubeClient, ObjectRef } from '../kube/types.ts';
 import { USE_ANNOTATION, actionNames, albAnnotations, isFledgeKey, readAlbAnnotations } from './alb-actions.ts';
 import { RouterError } from './errors.ts';

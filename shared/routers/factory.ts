@@ -3,8 +3,8 @@
  * the known ones (never a silent fallback, unlike Flagger's); a Flagger provider Fledge has not implemented
  * yet says so.
  */
+import { PROVIDER_CAPABILITIES, supportedProviders, type ProviderName } from '../api/providers.ts';
 import { CANARY_PROVIDERS, type Canary } from '../api/types.ts';
-import { PROVIDER_CAPABILITIES, supportedProviders } from '../api/providers.ts';
 import { AlbRouter } from './alb.ts';
 import { ApisixRouter } from './apisix.ts';
 import { ContourRouter } from './contour.ts';
@@ -20,30 +20,12 @@ import { SmiRouter, smiVersionOf } from './smi.ts';
 import { TraefikRouter } from './traefik.ts';
 import type { Router, RouterDeps } from './types.ts';
 
-/** Every provider name Flagger accepts, without version. */
-export const PROVIDER_NAMES = [
-  'kubernetes',
-  'istio',
-  'appmesh',
-  'linkerd',
-  'smi',
-  'contour',
-  'gloo',
-  'nginx',
-  'skipper',
-  'traefik',
-  'osm',
-  'kuma',
-  'gatewayapi',
-  'apisix',
-  'knative',
-  'alb',
-] as const;
-/** One of {@link PROVIDER_NAMES}. */
-export type ProviderName = (typeof PROVIDER_NAMES)[number];
+/** Every provider name Flagger accepts, without version (the keys of `PROVIDER_CAPABILITIES`). */
+export const PROVIDER_NAMES = Object.keys(PROVIDER_CAPABILITIES) as ProviderName[];
+export type { ProviderName };
 
-/** The providers Fledge has a router for (the capability table's `supported` ones). */
-export const SUPPORTED_PROVIDERS: readonly string[] = supportedProviders();
+/** The providers Fledge has a router for: those `PROVIDER_CAPABILITIES` marks supported. */
+export const SUPPORTED_PROVIDERS: readonly ProviderName[] = supportedProviders();
 
 /** A parsed `spec.provider`: its name and, for versioned providers (`gatewayapi:v1`), the version. */
 export interface ProviderSpec {

@@ -8,7 +8,7 @@
 import { analysisIntervalMs } from '../api/defaults.ts';
 import type { RouteReading, RouteSpec } from '../api/routes.ts';
 import type { Canary } from '../api/types.ts';
-import { canonicalJson } from '../kube/json.ts';
+import { canonicalJson } from '../json.ts';
 import type { KubeClient, KubeObject, ObjectRef } from '../kube/types.ts';
 import { GATEWAY_API_GROUP, httpRouteSpec, notAcceptedReason, readHttpRoute, type HttpRouteSpec, type RouteParentStatus } from './gatewayapi-routes.ts';
 import { resolveSession } from './istio.ts';

@@ -8,7 +8,7 @@
 import type { RouteReading, RouteSpec } from '../api/routes.ts';
 import type { Canary, HeaderMatch, ServiceMatch } from '../api/types.ts';
 import { KubeConflictError } from '../kube/errors.ts';
-import { canonicalJson } from '../kube/json.ts';
+import { canonicalJson } from '../json.ts';
 import type { KubeObject } from '../kube/types.ts';
 import { RouterError } from './errors.ts';
 import { mergeMatches } from './istio-routes.ts';

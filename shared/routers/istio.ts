@@ -2,12 +2,12 @@
  * `provider: istio`: DestinationRules `<apex>-primary` / `<apex>-canary` and the VirtualService `<apex>`
  * (Flagger's IstioRouter), over the three Services. The VirtualService layout lives in `istio-routes.ts`.
  */
-import { createHash } from 'node:crypto';
 import { analysisIntervalMs } from '../api/defaults.ts';
+import { sessionCookie } from '../hash.ts';
 import type { RouteReading, RouteSpec, SessionCookies } from '../api/routes.ts';
 import type { Canary } from '../api/types.ts';
 import { KubeConflictError } from '../kube/errors.ts';
-import { canonicalJson } from '../kube/json.ts';
+import { canonicalJson } from '../json.ts';
 import type { KubeClient, KubeObject, ObjectRef } from '../kube/types.ts';
 import { RouterError } from './errors.ts';
 import { mirrorWeightOf, readRoutes, virtualServiceSpec, type VirtualServiceSpec } from './istio-routes.ts';
@@ -176,8 +176,8 @@ function wrap(error: unknown, what: string): unknown {
 
 /**
  * The session cookies for a write: given ones first, then those already in the VirtualService, then new
- * ones derived from the Canary and the previous cookie (deterministic, unlike Flagger's random values, and
- * different for every run because each derives from the one before).
+ * ones derived (as the engine derives them, `sessionCookie`) from the Canary and the previous cookie:
+ * deterministic, unlike Flagger's random values, and different for every run because each derives from the one before.
  */
 export function resolveSession(canary: Canary, routes: RouteSpec, reading: RouteReading | undefined): SessionCookies | undefined {
   const affinity = canary.spec.analysis.sessionAffinity;
@@ -186,14 +186,10 @@ export function resolveSession(canary: Canary, routes: RouteSpec, reading: Route
   const given = routes.session ?? {};
   if (routes.canary > 0) {
     const seed = `${namespaceOf(canary)}/${canary.metadata.name}/${canary.metadata.uid ?? ''}/${found?.previous ?? given.previous ?? ''}`;
-    const canaryCookie = given.canary ?? found?.canary ?? `${affinity.cookieName}=${derive(seed, 'canary')}`;
-    const primaryCookie = affinity.primaryCookieName ? (given.primary ?? found?.primary ?? `${affinity.primaryCookieName}=${derive(seed, 'primary')}`) : undefined;
+    const canaryCookie = given.canary ?? found?.canary ?? sessionCookie(affinity.cookieName, seed, 'canary');
+    const primaryCookie = affinity.primaryCookieName ? (given.primary ?? found?.primary ?? sessionCookie(affinity.primaryCookieName, seed, 'primary')) : undefined;
     return { canary: canaryCookie, ...(primaryCookie ? { primary: primaryCookie } : {}) };
   }
   const previous = given.previous ?? found?.canary ?? found?.previous;
   return previous ? { previous } : {};
-}
-
-function derive(seed: string, role: string): string {
-  return createHash('sha256').update(`${seed}#${role}`).digest('hex').slice(0, 16);
 }

@@ -6,7 +6,7 @@
  */
 import type { RouteReading, RouteSpec } from '../api/routes.ts';
 import type { AnalysisMatch, Canary } from '../api/types.ts';
-import { canonicalJson } from '../kube/json.ts';
+import { canonicalJson } from '../json.ts';
 import type { KubeClient, KubeObject, ObjectRef } from '../kube/types.ts';
 import { RouterError } from './errors.ts';
 import { KUBECTL_ANNOTATION, dotted, namespaceOf, ownerReferences, serviceNames } from './names.ts';

@@ -9,7 +9,7 @@
 import type { RouteReading, RouteSpec } from '../api/routes.ts';
 import type { Canary } from '../api/types.ts';
 import { KubeConflictError } from '../kube/errors.ts';
-import { canonicalJson } from '../kube/json.ts';
+import { canonicalJson } from '../json.ts';
 import type { KubeClient, KubeObject, ObjectRef } from '../kube/types.ts';
 import { RouterError } from './errors.ts';
 import { KUBECTL_ANNOTATION, ORIGINAL_CONFIGURATION_ANNOTATION, managedAnnotations, namespaceOf, ownedBy, ownerReferences } from './names.ts';

@@ -6,7 +6,7 @@
 import type { Canary } from '../api/types.ts';
 import type { KubeClient } from '../kube/types.ts';
 import { WorkloadError } from './errors.ts';
-import { canonicalJson } from './hash.ts';
+import { canonicalJson } from '../json.ts';
 import { canaryNamespace, canaryOwnerReferences, filterMetadata, primaryName } from './labels.ts';
 import type { HorizontalPodAutoscaler, ScaledObject } from './objects.ts';
 

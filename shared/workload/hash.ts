@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { canonicalJson } from '../kube/json.ts';
+import { canonicalJson } from '../json.ts';
 import type { PodTemplateSpec } from './objects.ts';
 
 /** The node selector Flagger adds to a DaemonSet to "scale it to zero" (no node matches it). */
@@ -11,7 +11,6 @@ export const DAEMONSET_SCALE_TO_ZERO_SELECTOR = { 'flagger.app/scale-to-zero': '
  */
 export const SCALED_BY_ANNOTATION = 'fledge.dev/scaled-to-zero-by';
 
-export { canonicalJson };
 
 /** The first 16 hex digits of the SHA-256 of `text` (Flagger's config checksums are 8 bytes too). */
 export function shortHash(text: string): string {

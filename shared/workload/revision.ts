@@ -4,7 +4,8 @@
  */
 import type { KubeClient } from '../kube/types.ts';
 import { configKey, configReferences, upsert, type TrackedConfig } from './configs.ts';
-import { canonicalJson, configChecksum, normalizeTemplate } from './hash.ts';
+import { canonicalJson } from '../json.ts';
+import { configChecksum, normalizeTemplate } from './hash.ts';
 import type { ConfigMap, PodSpec, PodTemplateSpec, Secret } from './objects.ts';
 import type { PromotedRevision, RevisionConfigMap, RevisionSecret } from './types.ts';
 

@@ -6,7 +6,8 @@
 import type { Canary } from '../api/types.ts';
 import type { KubeClient, ObjectRef } from '../kube/types.ts';
 import { WorkloadError } from './errors.ts';
-import { canonicalJson, shortHash } from './hash.ts';
+import { canonicalJson } from '../json.ts';
+import { shortHash } from './hash.ts';
 import { canaryNamespace, canaryOwnerReferences, primaryName } from './labels.ts';
 import type { PodTemplateSpec, Service } from './objects.ts';
 import { isRevision } from './revision.ts';

@@ -3,7 +3,7 @@
  * pod anti-affinity and topology spread selectors pointed at the primary's pods, the selector label set to
  * `<value>-primary`, and a `flagger-id` annotation that changes with every promoted revision.
  */
-import { canonicalJson } from './hash.ts';
+import { canonicalJson } from '../json.ts';
 import { makePrimaryLabels, makePrimaryPodAnnotations, type SelectorLabel } from './labels.ts';
 import { rewireConfigs } from './configs.ts';
 import type { LabelSelector, PodSpec, PodTemplateSpec } from './objects.ts';

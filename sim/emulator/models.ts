@@ -14,6 +14,10 @@ import { ReplicaSet } from 'kubernetes-models/apps/v1/ReplicaSet';
 import { HorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2/HorizontalPodAutoscaler';
 import { Event as EventsEvent } from 'kubernetes-models/events.k8s.io/v1/Event';
 import { Ingress } from 'kubernetes-models/networking.k8s.io/v1/Ingress';
+import { ClusterRole } from 'kubernetes-models/rbac.authorization.k8s.io/v1/ClusterRole';
+import { ClusterRoleBinding } from 'kubernetes-models/rbac.authorization.k8s.io/v1/ClusterRoleBinding';
+import { Role } from 'kubernetes-models/rbac.authorization.k8s.io/v1/Role';
+import { RoleBinding } from 'kubernetes-models/rbac.authorization.k8s.io/v1/RoleBinding';
 import type { StatusCause } from './errors.ts';
 import type { KubeObject } from './types.ts';
 
@@ -34,6 +38,10 @@ const MODELS: Record<string, new (data: never) => Validatable> = {
   'autoscaling/v2/HorizontalPodAutoscaler': HorizontalPodAutoscaler,
   'events.k8s.io/v1/Event': EventsEvent,
   'networking.k8s.io/v1/Ingress': Ingress,
+  'rbac.authorization.k8s.io/v1/ClusterRole': ClusterRole,
+  'rbac.authorization.k8s.io/v1/ClusterRoleBinding': ClusterRoleBinding,
+  'rbac.authorization.k8s.io/v1/Role': Role,
+  'rbac.authorization.k8s.io/v1/RoleBinding': RoleBinding,
 };
 
 interface AjvError {

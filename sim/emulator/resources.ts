@@ -17,6 +17,11 @@ export const BUILTIN_RESOURCES: readonly ResourceType[] = [
   { group: 'autoscaling', versions: ['v2'], resource: 'horizontalpodautoscalers', singular: 'horizontalpodautoscaler', kind: 'HorizontalPodAutoscaler', listKind: 'HorizontalPodAutoscalerList', namespaced: true, shortNames: ['hpa'], status: true },
   { group: 'networking.k8s.io', versions: ['v1'], resource: 'ingresses', singular: 'ingress', kind: 'Ingress', listKind: 'IngressList', namespaced: true, shortNames: ['ing'], status: true },
   { group: 'events.k8s.io', versions: ['v1'], resource: 'events', singular: 'event', kind: 'Event', listKind: 'EventList', namespaced: true, shortNames: ['ev'], status: false, generation: false },
+  // Stored and validated, not enforced: the emulator authorizes every request.
+  { group: 'rbac.authorization.k8s.io', versions: ['v1'], resource: 'clusterroles', singular: 'clusterrole', kind: 'ClusterRole', listKind: 'ClusterRoleList', namespaced: false, status: false, generation: false },
+  { group: 'rbac.authorization.k8s.io', versions: ['v1'], resource: 'clusterrolebindings', singular: 'clusterrolebinding', kind: 'ClusterRoleBinding', listKind: 'ClusterRoleBindingList', namespaced: false, status: false, generation: false },
+  { group: 'rbac.authorization.k8s.io', versions: ['v1'], resource: 'roles', singular: 'role', kind: 'Role', listKind: 'RoleList', namespaced: true, status: false, generation: false },
+  { group: 'rbac.authorization.k8s.io', versions: ['v1'], resource: 'rolebindings', singular: 'rolebinding', kind: 'RoleBinding', listKind: 'RoleBindingList', namespaced: true, status: false, generation: false },
   { group: 'apiextensions.k8s.io', versions: ['v1'], resource: 'customresourcedefinitions', singular: 'customresourcedefinition', kind: 'CustomResourceDefinition', listKind: 'CustomResourceDefinitionList', namespaced: false, shortNames: ['crd', 'crds'], status: true },
 ];
 

@@ -32,6 +32,8 @@ export interface EmulatorOptions {
   readonly admission?: Admission;
   /** Changes kept for watch resumption and consistent paging before older ones expire (410). @default 10000 */
   readonly watchHistory?: number;
+  /** Requests kept in `requestLog`, the most recent; older ones are forgotten so a long run stays bounded. @default 10000 */
+  readonly requestLogLimit?: number;
 }
 
 /** A running emulator. */
@@ -42,7 +44,7 @@ export interface Emulator {
   readonly state: EmulatorState;
   /** A kubeconfig (YAML) whose current context points at this emulator, namespace `default`. */
   kubeconfig(): string;
-  /** Every request so far, oldest first. Tests may clear it (`requestLog.length = 0`). */
+  /** The most recent requests (at most `requestLogLimit`), oldest first. Tests may clear it (`requestLog.length = 0`). */
   readonly requestLog: RequestRecord[];
   readonly counters: Counters;
   readonly faults: Faults;
@@ -149,6 +151,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   }
   const ctx: RestContext = { state, cache, admission: options.admission ?? createAdmission() };
   const requestLog: RequestRecord[] = [];
+  const requestLogLimit = Math.max(1, options.requestLogLimit ?? 10_000);
   const counters = new Counters();
   const faults = new Faults();
   const sockets = new Set<Socket>();
@@ -173,6 +176,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     const started = performance.now();
     const record: RequestRecord = { ...facts, query: url.search, ...(contentType ? { contentType } : {}), status: 0, durationMs: 0, time: new Date() };
     requestLog.push(record);
+    // Trimmed in batches (a tenth of the limit), so a push stays O(1) amortized.
+    if (requestLog.length >= requestLogLimit + Math.ceil(requestLogLimit / 10)) requestLog.splice(0, requestLog.length - requestLogLimit);
     counters.record(verb, facts.resource);
     res.on('finish', () => {
       record.status = res.statusCode;

@@ -1,7 +1,6 @@
 /** Cross-document checks of a scenario: what the simulated world must be able to answer for the Canary. */
 import type { Canary } from '../../shared/api/index.ts';
 import { BUILTIN_METRICS } from '../../shared/api/index.ts';
-import { SUPPORTED_PROVIDERS, parseProvider } from '../../shared/routers/factory.ts';
 import { isMapping, join, type IssueSink, type Mapping } from './fields.ts';
 import type { WorldSpec } from './types.ts';
 
@@ -31,17 +30,4 @@ export function checkMetricsAnswered(
       `metric ${JSON.stringify(name)} is not builtin (${BUILTIN_METRICS.join(', ')}), so the Scenario must list its answers under spec.world.metrics`,
     );
   });
-}
-
-/** A Canary whose provider Fledge has no router for cannot be simulated (the controller would refuse it too). */
-export function checkProviderSupported(canary: Canary, sink: IssueSink): void {
-  const provider = canary.spec.provider;
-  try {
-    const { name } = parseProvider(provider);
-    if (!(SUPPORTED_PROVIDERS as readonly string[]).includes(name)) {
-      sink.add('spec.provider', `"${provider}" is a Flagger provider Fledge does not support yet; supported: ${SUPPORTED_PROVIDERS.join(', ')}`);
-    }
-  } catch (error) {
-    sink.add('spec.provider', error instanceof Error ? error.message.replace(/^spec\.provider: /, '') : String(error));
-  }
 }

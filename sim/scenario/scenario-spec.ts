@@ -6,6 +6,7 @@
 import {
   DEFAULT_IMAGE_BEHAVIOUR,
   DEFAULT_MAX_TICKS,
+  MAX_TICKS_CEILING,
   RUNTIME_CONTROLS,
   type ImageBehaviour,
   type MetricAnswer,
@@ -68,7 +69,7 @@ export type RawObjectKey = Omit<ObjectKey, 'namespace'> & { readonly namespace?:
 export function readScenarioSpec(spec: unknown, sink: IssueSink): RawScenarioSpec {
   const root = readOptionalMapping(spec, 'spec', sink) ?? {};
   rejectUnknown(root, 'spec', ['maxTicks', 'minTicks', 'timeline', 'world'], sink);
-  const maxTicks = readOptionalInteger(root['maxTicks'], 'spec.maxTicks', sink, { min: 1 }) ?? DEFAULT_MAX_TICKS;
+  const maxTicks = readOptionalInteger(root['maxTicks'], 'spec.maxTicks', sink, { min: 1, max: MAX_TICKS_CEILING }) ?? DEFAULT_MAX_TICKS;
   const minTicks = readOptionalInteger(root['minTicks'], 'spec.minTicks', sink, { min: 1, max: maxTicks }) ?? 1;
   const timeline = readTimeline(root['timeline'], maxTicks, sink);
   const world = readWorld(root['world'], sink);

@@ -14,6 +14,12 @@ export const SCENARIO_EPOCH = '2026-01-01T00:00:00Z';
 /** `spec.maxTicks` when the Scenario does not set it. */
 export const DEFAULT_MAX_TICKS = 100;
 
+/**
+ * The most ticks one simulation runs (`spec.maxTicks`, `--max-ticks`): a week of 1m intervals, about three
+ * minutes of CPU, so a typo such as 1000000 is an error rather than an hour-long run.
+ */
+export const MAX_TICKS_CEILING = 10_080;
+
 /** The runtime controls a `run:` timeline entry drives, the same as the CLI's. */
 export const RUNTIME_CONTROLS: readonly ControlAction[] = CONTROL_ACTIONS;
 /** One of {@link RUNTIME_CONTROLS}. */

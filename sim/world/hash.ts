@@ -2,18 +2,8 @@
  * Deterministic hashing and naming for the simulated controllers: the same cluster always gets the same
  * ReplicaSet names, pod-template hashes and pod names, so simulated runs replay byte for byte.
  */
+import { canonicalJson } from '../../shared/json.ts';
 
-/** JSON with object keys sorted at every depth and `undefined` members dropped: equal values, equal text. */
-export function canonicalJson(value: unknown): string {
-  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
-  if (Array.isArray(value)) return `[${value.map((v) => (v === undefined ? 'null' : canonicalJson(v))).join(',')}]`;
-  const record = value as Record<string, unknown>;
-  const members = Object.keys(record)
-    .filter((k) => record[k] !== undefined)
-    .sort()
-    .map((k) => `${JSON.stringify(k)}:${canonicalJson(record[k])}`);
-  return `{${members.join(',')}}`;
-}
 
 /** Structural equality of JSON values, key order ignored. */
 export function jsonEqual(a: unknown, b: unknown): boolean {

@@ -72,7 +72,7 @@ describe('rules', () => {
       error:
         'spec.provider: must be one of alb, apisix, appmesh, appmesh:v1beta2, contour, gatewayapi:v1, gatewayapi:v1beta1, gloo, istio, knative, kubernetes, kuma, linkerd, nginx, osm, skipper, smi:v1alpha1, smi:v1alpha2, smi:v1alpha3, traefik; got "istoi"',
     },
-    { name: 'a pattern', patch: (o) => (o.spec.analysis.webhooks = [{ name: 'a', url: 'http://a/', timeout: '5' }]), error: 'spec.analysis.webhooks[0].timeout: must match ^[0-9]+(m|s); got "5"' },
+    { name: 'a pattern', patch: (o) => (o.spec.analysis.webhooks = [{ name: 'a', url: 'http://a/', timeout: '5' }]), error: 'spec.analysis.webhooks[0].timeout: must be a whole number of seconds or minutes (one unit, as the Flagger CRD requires), such as 30s or 5m; got "5": add the unit, e.g. "5s"' },
     { name: 'a minimum', patch: (o) => (o.spec.service = { port: 80, gatewayRefs: [{ name: 'gw', port: 0 }] }), error: 'spec.service.gatewayRefs[0].port: must be at least 1; got 0' },
     { name: 'a maximum', patch: (o) => (o.spec.service = { port: 80, gatewayRefs: [{ name: 'gw', port: 65536 }] }), error: 'spec.service.gatewayRefs[0].port: must be at most 65535; got 65536' },
     { name: 'a non-empty string', patch: (o) => (o.spec.service = { port: 80, gatewayRefs: [{ name: '' }] }), error: 'spec.service.gatewayRefs[0].name: must not be empty; got ""' },

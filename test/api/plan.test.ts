@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Canary, CanaryAnalysis, CanarySpec, WebhookType } from '../../shared/api/index.ts';
-import { HOOK_FIRING_ORDER, planCanary, renderPlan } from '../../shared/api/index.ts';
+import { renderPlan } from '../../cli/plan-render.ts';
+import { HOOK_FIRING_ORDER, planCanary } from '../../shared/api/index.ts';
 import { baseObject } from './samples.ts';
 
 function canary(analysis: Partial<CanaryAnalysis>, spec: Partial<CanarySpec> = {}): Canary {

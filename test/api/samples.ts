@@ -2,6 +2,7 @@
  * Sample values for every field of the reference schema, and manifests that fill one field path at a time
  * while staying valid (required siblings filled in, oneOf alternatives respected).
  */
+import { capabilitiesOf } from '../../shared/api/providers.ts';
 import type { SchemaNode } from './helpers.ts';
 import { nodeAt, tokenize } from './helpers.ts';
 
@@ -10,7 +11,9 @@ export const MAP_KEY = 'key-a';
 
 /** A value that the reference schema accepts at `node`, chosen to also satisfy Fledge's semantic rules. */
 export function sample(node: SchemaNode, key: string): unknown {
-  if (node.enum) return node.enum.find((value) => value !== '') ?? '';
+  // A Canary provider must also have a router (PROVIDER_CAPABILITIES), or Fledge refuses it.
+  const usable = (value: unknown) => value !== '' && (key !== 'provider' || capabilitiesOf(String(value))?.supported !== false);
+  if (node.enum) return node.enum.find(usable) ?? '';
   if (node['x-kubernetes-int-or-string']) return 8080;
   switch (node.type) {
     case 'boolean':

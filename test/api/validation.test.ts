@@ -35,7 +35,7 @@ describe('parseCanary', () => {
     {
       name: 'a webhook timeout that is not a duration',
       patch: (c) => c.spec.analysis.webhooks.push({ name: 'b', url: 'http://b/' }, { name: 'c', url: 'http://c/', timeout: '5' }),
-      error: 'spec.analysis.webhooks[2].timeout: must match ^[0-9]+(m|s); got "5"',
+      error: 'spec.analysis.webhooks[2].timeout: must be a whole number of seconds or minutes (one unit, as the Flagger CRD requires), such as 30s or 5m; got "5": add the unit, e.g. "5s"',
     },
     {
       name: 'an unknown provider',
@@ -65,7 +65,7 @@ describe('parseCanary', () => {
     {
       name: 'an interval that does not match the pattern',
       patch: (c) => (c.spec.analysis.interval = '1h'),
-      error: 'spec.analysis.interval: must match ^[0-9]+(m|s); got "1h"',
+      error: 'spec.analysis.interval: must be a whole number of seconds or minutes (one unit, as the Flagger CRD requires), such as 30s or 5m; got "1h": write "60m"',
     },
     {
       name: 'an interval that matches the pattern but is no duration',
@@ -207,7 +207,7 @@ describe('parseCanary', () => {
       expect.arrayContaining([
         'spec.targetRef: required; set the Deployment, DaemonSet or Service to release',
         expect.stringMatching(/^spec\.provider: must be one of/),
-        'spec.analysis.webhooks[0].timeout: must match ^[0-9]+(m|s); got "soon"',
+        'spec.analysis.webhooks[0].timeout: must be a whole number of seconds or minutes (one unit, as the Flagger CRD requires), such as 30s or 5m; got "soon"',
         'spec.analysis.mirrorWeight: must be between 0 and 100; got 101',
       ]),
     );
@@ -240,7 +240,7 @@ describe('parseCanary', () => {
       c.spec.canaryAnalysis = { ...c.spec.analysis, interval: 'never' };
       delete c.spec.analysis;
     });
-    expect(errorsOf(object)).toContain('spec.analysis.interval: must match ^[0-9]+(m|s); got "never"');
+    expect(errorsOf(object)).toContain('spec.analysis.interval: must be a whole number of seconds or minutes (one unit, as the Flagger CRD requires), such as 30s or 5m; got "never"');
   });
 
   it('reads another flagger.app version as v1beta1, with a warning', () => {

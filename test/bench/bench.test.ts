@@ -5,6 +5,7 @@ import { measureDynamoDb, type DynamoReport } from './dynamodb.ts';
 import { measureEngine, type EngineReport } from './engine.ts';
 import { measureKubeRequests, PROGRESSING_REQUESTS_CEILING, stageOf, type KubeRequestsReport, type Stage } from './kube-requests.ts';
 import { loadScenario, playScenario } from './podinfo.ts';
+import { measureLongSimulation } from './long-simulation.ts';
 import { ratiosOf, renderReport } from './report.ts';
 
 // The bench's own measurement functions with tiny counts, so `npm test` notices when the bench rots: a figure
@@ -141,4 +142,17 @@ describe('report', () => {
     for (const heading of ['1. Kubernetes requests', '2. DynamoDB', '3. Engine', '4. Cold-start', 'Headline ratios']) expect(text).toContain(heading);
     expect(text).toContain('calls per committed step: 2 over');
   });
+});
+
+describe('long-simulation peak memory', () => {
+  it('runs simulate in a fresh process and reports its peak RSS beside the target', async () => {
+    const memory = await measureLongSimulation({ ticks: 40 });
+    expect(memory).toMatchObject({ scenario: 'test/bench/closed-gate.yaml', ticks: 40, targetMiB: 512, exitCode: 0 });
+    expect(memory.peakRssMiB).toBeGreaterThan(30);
+    expect(memory.peakRssMiB).toBeLessThan(memory.targetMiB);
+    const ratios = ratiosOf({ kube, dynamodb, engine, coldStart });
+    const text = renderReport({ startedAt: '2026-01-01T00:00:00Z', node: process.version, durationMs: 1, kube, dynamodb, engine, coldStart, memory, ratios });
+    expect(text).toContain('5. Peak memory of a long simulation');
+    expect(text).toMatch(new RegExp(`\\b40\\s+${memory.peakRssMiB}\\s+512\\s+yes\\b`));
+  }, 120_000);
 });

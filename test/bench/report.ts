@@ -6,6 +6,7 @@ import type { ColdStartReport } from './cold-start.ts';
 import type { DynamoReport } from './dynamodb.ts';
 import type { EngineReport } from './engine.ts';
 import { KUBE_VERBS, type KubeRequestsReport, type StageSummary } from './kube-requests.ts';
+import type { LongSimulationReport } from './long-simulation.ts';
 
 /** Everything one run measured. */
 export interface BenchReport {
@@ -16,6 +17,8 @@ export interface BenchReport {
   readonly dynamodb: DynamoReport;
   readonly engine: EngineReport;
   readonly coldStart: ColdStartReport;
+  /** Peak memory of a long simulation, beside its target. */
+  readonly memory?: LongSimulationReport;
   readonly ratios: Ratios;
 }
 
@@ -162,6 +165,17 @@ export function renderReport(r: BenchReport): string {
     ),
   );
   out.push(coldStart.bundle);
+
+  if (r.memory !== undefined) {
+    const m = r.memory;
+    out.push('', `5. Peak memory of a long simulation (fledge simulate ${m.scenario}, fresh Node process)`);
+    out.push(
+      table(
+        ['ticks', 'peak RSS MiB', 'target MiB', 'within target', 'wall s', 'exit code'],
+        [[m.ticks, m.peakRssMiB, m.targetMiB, m.peakRssMiB <= m.targetMiB ? 'yes' : 'NO', m.wallSeconds, m.exitCode]],
+      ),
+    );
+  }
 
   const x = r.ratios;
   out.push('', 'Headline ratios (all from this run)');

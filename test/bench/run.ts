@@ -1,5 +1,5 @@
 /**
- * `npm run bench`: the four benchmarks of DESIGN §5 item 5 in one run, with every figure reported next to
+ * `npm run bench`: the four benchmarks of DESIGN §5 item 5 and the long-simulation peak memory in one run, with every figure reported next to
  * the one it is a ratio of. Loopback only; every loop is bounded in count and time.
  *
  *   npm run bench                 the tables
@@ -14,21 +14,22 @@ import { measureColdStart } from './cold-start.ts';
 import { measureDynamoDb } from './dynamodb.ts';
 import { measureEngine } from './engine.ts';
 import { measureKubeRequests } from './kube-requests.ts';
+import { LONG_SIMULATION_TICKS, measureLongSimulation } from './long-simulation.ts';
 import { ratiosOf, renderReport, type BenchReport } from './report.ts';
 
 /** Counts of one run: the defaults, and `--quick`'s. */
 export const RUN_SIZES = {
-  full: { commits: 200, engineIterations: 20_000, roundTrips: 200, coldStartRounds: 7 },
-  quick: { commits: 20, engineIterations: 2_000, roundTrips: 20, coldStartRounds: 1 },
+  full: { commits: 200, engineIterations: 20_000, roundTrips: 200, coldStartRounds: 7, longSimulationTicks: LONG_SIMULATION_TICKS },
+  quick: { commits: 20, engineIterations: 2_000, roundTrips: 20, coldStartRounds: 1, longSimulationTicks: 200 },
 } as const;
 
 /** Runs every benchmark once; `progress` hears which one starts. */
 export async function runBench(size: (typeof RUN_SIZES)[keyof typeof RUN_SIZES], progress: (message: string) => void): Promise<BenchReport> {
   const startedAt = new Date();
   const t0 = performance.now();
-  progress('1/4 Kubernetes requests per step (podinfo good release against the emulator)');
+  progress('1/5 Kubernetes requests per step (podinfo good release against the emulator)');
   const kube = await measureKubeRequests();
-  progress('2/4 DynamoDB calls per step (starting DynamoDB Local)');
+  progress('2/5 DynamoDB calls per step (starting DynamoDB Local)');
   const local = await startDynamoDbLocal();
   let dynamodb: BenchReport['dynamodb'];
   try {
@@ -36,12 +37,14 @@ export async function runBench(size: (typeof RUN_SIZES)[keyof typeof RUN_SIZES],
   } finally {
     await local.stop();
   }
-  progress('3/4 engine step cost');
+  progress('3/5 engine step cost');
   const engine = await measureEngine({ iterations: size.engineIterations, roundTrips: size.roundTrips });
-  progress('4/4 cold-start proxy (fresh Node processes)');
+  progress('4/5 cold-start proxy (fresh Node processes)');
   const coldStart = await measureColdStart({ rounds: size.coldStartRounds });
+  progress(`5/5 peak memory of a long simulation (${size.longSimulationTicks} ticks at a closed gate, fresh Node process)`);
+  const memory = await measureLongSimulation({ ticks: size.longSimulationTicks });
   const parts = { kube, dynamodb, engine, coldStart };
-  return { startedAt: startedAt.toISOString(), node: process.version, durationMs: performance.now() - t0, ...parts, ratios: ratiosOf(parts) };
+  return { startedAt: startedAt.toISOString(), node: process.version, durationMs: performance.now() - t0, ...parts, memory, ratios: ratiosOf(parts) };
 }
 
 async function main(): Promise<void> {

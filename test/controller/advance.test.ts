@@ -139,7 +139,7 @@ describe('advanceCanary', () => {
       kind: 'invalid',
       errors: [{ path: 'spec.provider', message: unsupportedMessage(provider) }],
     });
-    expect((await clusterEvents(s)).some((m) => m.startsWith(`Canary podinfo.test cannot run: spec.provider: "${provider}"`))).toBe(true);
+    expect((await clusterEvents(s)).some((m) => m.startsWith(`Canary podinfo.test is invalid: spec.provider: "${provider}"`))).toBe(true);
   });
 
   it('reports a Canary that does not exist', async () => {

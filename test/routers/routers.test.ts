@@ -181,8 +181,8 @@ describe('istio router', () => {
     await router.initialize(sticky);
     await router.reconcile(sticky);
     const first = await router.setRoutes(sticky, { primary: 90, canary: 10, mirrored: false });
-    expect(first.session?.canary).toMatch(/^flagger-cookie=[0-9a-f]{16}$/);
-    expect(first.session?.primary).toMatch(/^primary-cookie=[0-9a-f]{16}$/);
+    expect(first.session?.canary).toMatch(/^flagger-cookie=[A-Za-z]{10}$/);
+    expect(first.session?.primary).toMatch(/^primary-cookie=[A-Za-z]{10}$/);
     const second = await router.setRoutes(sticky, { primary: 80, canary: 20, mirrored: false });
     expect(second.session).toEqual(first.session);
     expect(await router.getRoutes(sticky)).toMatchObject({ primary: 80, canary: 20, session: first.session });

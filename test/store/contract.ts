@@ -92,9 +92,10 @@ export function canaryStoreContract(name: string, setup: () => Promise<CanarySto
         const id = uniqueId();
         await create(store, id);
 
+        // Each writer at its own time, so the history keys differ and only the version condition can decide.
         const results = await Promise.all(
           Array.from({ length: 20 }, (_, i) =>
-            store.commit(id, 1, stateIn('Progressing', i + 1), historyAt(at(60), { decision: `writer-${i}` })),
+            store.commit(id, 1, stateIn('Progressing', i + 1), historyAt(at(60 + i), { decision: `writer-${i}` })),
           ),
         );
 

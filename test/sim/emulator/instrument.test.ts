@@ -94,3 +94,21 @@ describe('instrumentation', () => {
     expect(cluster.emulator.requestLog.at(-1)?.durationMs).toBeGreaterThanOrEqual(115);
   });
 });
+
+describe('the request log', () => {
+  it('keeps only the most recent requests, so a long run stays bounded', async () => {
+    const small = await startCluster({ requestLogLimit: 20 });
+    try {
+      for (let i = 0; i < 100; i++) await small.core.readNamespace({ name: 'default' });
+      await small.core.listNamespacedConfigMap({ namespace: 'default' });
+
+      expect(small.emulator.requestLog.length).toBeLessThanOrEqual(22);
+      expect(small.emulator.requestLog.length).toBeGreaterThanOrEqual(20);
+      expect(small.emulator.requestLog.at(-1)).toMatchObject({ verb: 'list', resource: 'configmaps' });
+      // The counters still count every request.
+      expect(small.emulator.counters.get('get', 'namespaces')).toBe(100);
+    } finally {
+      await small.emulator.stop();
+    }
+  });
+});

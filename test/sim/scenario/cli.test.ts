@@ -94,6 +94,7 @@ describe('fledge simulate', () => {
     { name: 'no FILE', args: [], message: 'FILE is required' },
     { name: 'an unknown option', args: [HAPPY, '--fast'], message: 'unknown option --fast' },
     { name: 'a bad --max-ticks', args: [HAPPY, '--max-ticks', '0'], message: '--max-ticks: expected a positive integer, got "0"' },
+    { name: 'a --max-ticks above the ceiling', args: [HAPPY, '--max-ticks', '20000'], message: '--max-ticks: at most 10080 (a week of 1m intervals), got 20000' },
     { name: 'a missing FILE', args: ['/nonexistent/scenario.yaml'], message: '/nonexistent/scenario.yaml: cannot read: no such file or directory' },
   ])('exits 2 on $name', async ({ args, message }) => {
     const { code, stderr } = await simulate(...args);

@@ -121,6 +121,11 @@ describe('parseScenario', () => {
       expected: ['Scenario test-scenario: spec.maxTicks: expected an integer, got "ten"'],
     },
     {
+      name: 'maxTicks above the documented ceiling is an error, not an hour-long run',
+      spec: '  maxTicks: 1000000',
+      expected: ['Scenario test-scenario: spec.maxTicks: must be between 1 and 10080; got 1000000'],
+    },
+    {
       name: 'field readers word types, rules and missing fields as the Canary validation does',
       spec: '  minTicks: 0\n  world:\n    primary: {neverReadyAfterPromotion: yes}\n    images: {x: [1]}\n  timeline:\n    - {tick: 1, setImage: {target: "", image: 7}}\n    - {tick: 2, patch: {apiVersion: v1, kind: ConfigMap, name: cfg}}\n    - {run: abort}',
       expected: [

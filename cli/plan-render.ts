@@ -1,11 +1,11 @@
 /**
  * Plain-text rendering of a release plan and of the other Flagger kinds, as `fledge explain` prints them.
  */
-import { formatDuration } from './duration.ts';
-import type { DefaultedMetric } from './defaults.ts';
-import { formatIssue } from './paths.ts';
-import type { CanaryPlan, TrafficPlan } from './plan.ts';
-import type { AnalysisMatch, FlaggerObject } from './types.ts';
+import { formatDuration } from '../shared/api/duration.ts';
+import type { DefaultedMetric } from '../shared/api/defaults.ts';
+import { formatIssue } from '../shared/api/paths.ts';
+import type { CanaryPlan, TrafficPlan } from '../shared/api/plan.ts';
+import type { AnalysisMatch, FlaggerObject } from '../shared/api/types.ts';
 
 function table(rows: string[][], indent: string): string[] {
   const widths: number[] = [];

@@ -5,11 +5,11 @@
  * `npx fledge crds` prints them; `infra/cluster/` holds the committed output.
  */
 import { Document, isScalar, isSeq, visit } from 'yaml';
-import { CLUSTER_ROLE_RULES } from './rbac-rules.ts';
-import type { Schema } from './schema-common.ts';
-import { SCHEMAS } from './schema.ts';
-import { API_GROUP } from './parse.ts';
-import type { FlaggerKind } from './types.ts';
+import { CLUSTER_ROLE_RULES } from '../shared/api/rbac-rules.ts';
+import type { Schema } from '../shared/api/schema-common.ts';
+import { SCHEMAS } from '../shared/api/schema.ts';
+import { API_GROUP } from '../shared/api/parse.ts';
+import type { FlaggerKind } from '../shared/api/types.ts';
 
 /** Labels on every generated object. */
 const LABELS = { 'app.kubernetes.io/name': 'fledge', 'app.kubernetes.io/component': 'api' } as const;

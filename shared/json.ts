@@ -1,10 +1,11 @@
 /**
- * JSON with object keys sorted at every level, so equal objects serialize equally whatever key order the API
- * server or a YAML file produced. `undefined` members are dropped as `JSON.stringify` does. Used to compare
- * desired and live objects and to hash them.
+ * JSON with object keys sorted at every level, so equal values serialize equally whatever key order the API
+ * server, a YAML file or a builder produced. `undefined` members are dropped and `undefined` array items and
+ * values become `null`, as `JSON.stringify` does. The one serialization Fledge compares and hashes with: the
+ * engine (checksums), workloads and routers (desired vs live) and the simulated controllers.
  */
 export function canonicalJson(value: unknown): string {
-  return JSON.stringify(sortKeys(value));
+  return JSON.stringify(sortKeys(value)) ?? 'null';
 }
 
 function sortKeys(value: unknown): unknown {
