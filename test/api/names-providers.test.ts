@@ -122,7 +122,7 @@ describe('the provider, from PROVIDER_CAPABILITIES', () => {
 
   it('refuses a retired provider, naming its replacement', () => {
     expect(canaryErrors((o) => (o.spec.provider = 'appmesh'))).toEqual([
-      'spec.provider: "appmesh" is retired: AWS App Mesh was discontinued on 2026-09-30; use "gatewayapi:v1" with the AWS Gateway API Controller for VPC Lattice',
+      'spec.provider: "appmesh" is no longer supported: AWS App Mesh was discontinued on 2026-09-30; use "gatewayapi:v1" with the AWS Gateway API Controller for VPC Lattice',
     ]);
   });
 
@@ -131,7 +131,7 @@ describe('the provider, from PROVIDER_CAPABILITIES', () => {
       o.spec.provider = 'nginx';
       o.spec.analysis = { interval: '1m', threshold: 5, iterations: 10, match: [{ headers: { x: { exact: '1' } }, queryParams: { beta: { exact: 'on' } } }] };
     });
-    expect(errors).toContain('spec.analysis.match[0].queryParams: the nginx provider matches requests on headers only; queryParams is matched by: istio, gatewayapi, alb');
+    expect(errors).toContain('spec.analysis.match[0].queryParams: provider "nginx" cannot route on queryParams: it routes A/B tests on headers only');
     expect(errors.filter((e) => e.includes('match[0].headers'))).toEqual([]);
   });
 
@@ -141,7 +141,7 @@ describe('the provider, from PROVIDER_CAPABILITIES', () => {
         o.spec.provider = 'linkerd';
         o.spec.analysis = { interval: '1m', threshold: 5, iterations: 10, match: [{ headers: { x: { exact: '1' } } }] };
       }),
-    ).toContain('spec.analysis.match[0].headers: A/B testing is not supported by the linkerd provider; providers that match requests: istio, gatewayapi, nginx, alb, contour, gloo');
+    ).toContain('spec.analysis.match[0].headers: provider "linkerd" cannot route on headers: it has no A/B testing');
   });
 
   it('refuses mirroring and session affinity on a provider without them, naming it', () => {
@@ -150,8 +150,8 @@ describe('the provider, from PROVIDER_CAPABILITIES', () => {
       o.spec.analysis.mirror = true;
       o.spec.analysis.sessionAffinity = { cookieName: 'flagger-cookie' };
     });
-    expect(errors).toContain('spec.analysis.mirror: traffic mirroring is not supported by the contour provider; remove it, or use one of: istio, gatewayapi');
-    expect(errors).toContain('spec.analysis.sessionAffinity: session affinity is not supported by the contour provider; remove it, or use one of: istio, gatewayapi, alb');
+    expect(errors).toContain('spec.analysis.mirror: provider "contour" cannot mirror traffic; remove mirror or use a provider that can (istio, gatewayapi:v1)');
+    expect(errors).toContain('spec.analysis.sessionAffinity: provider "contour" has no session affinity; remove sessionAffinity or use a provider that has it (istio, gatewayapi:v1, alb)');
   });
 
   it('keeps warnings, not errors, for the kubernetes provider, which Flagger documents as ignoring them', () => {

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { PROVIDER_CAPABILITIES, type ProviderName } from '../../shared/api/providers.ts';
 import { CANARY_PROVIDERS } from '../../shared/api/types.ts';
 import type { KubeClient } from '../../shared/kube/types.ts';
-import { PROVIDER_NAMES, SUPPORTED_PROVIDERS, UnsupportedProviderError, createRouter, type RouterDeps } from '../../shared/routers/index.ts';
+import { PROVIDER_NAMES, RetiredProviderError, SUPPORTED_PROVIDERS, UnsupportedProviderError, createRouter, type RouterDeps } from '../../shared/routers/index.ts';
 
 // The routers only keep their dependencies when built; nothing here talks to a cluster.
 const deps: RouterDeps = { kube: {} as KubeClient, targetMetadata: async () => Promise.reject(new Error('not read when a router is built')) };
@@ -15,9 +15,11 @@ const names = Object.keys(PROVIDER_CAPABILITIES) as ProviderName[];
 
 describe('the router registry and PROVIDER_CAPABILITIES', () => {
   it.each(names)('agree on %s', (name) => {
-    const provider = name === 'gatewayapi' ? 'gatewayapi:v1' : name;
+    const provider = CANARY_PROVIDERS.find((value) => value.split(':')[0] === name) ?? name;
     if (PROVIDER_CAPABILITIES[name].supported) {
-      expect(createRouter(provider, deps).provider).toBe(name);
+      expect(createRouter(provider, deps).provider.split(':', 1)[0]).toBe(name);
+    } else if (PROVIDER_CAPABILITIES[name].retired !== undefined) {
+      expect(() => createRouter(provider, deps)).toThrow(RetiredProviderError);
     } else {
       expect(() => createRouter(provider, deps)).toThrow(UnsupportedProviderError);
     }
