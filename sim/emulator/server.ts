@@ -1,4 +1,5 @@
 import { createServer } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { parse as parseYaml } from 'yaml';
@@ -32,11 +33,18 @@ export interface EmulatorOptions {
   readonly admission?: Admission;
   /** Changes kept for watch resumption and consistent paging before older ones expire (410). @default 10000 */
   readonly watchHistory?: number;
+  /** Serve HTTPS with this key and certificate (PEM), as a real API server does. @default plain HTTP */
+  readonly tls?: { readonly key: string; readonly cert: string };
+  /**
+   * Authenticates each request from its `Authorization` header (e.g. an EKS token verified as
+   * aws-iam-authenticator does); `false` answers 401 Unauthorized. @default every request is let in
+   */
+  readonly authenticate?: (authorization: string | undefined) => boolean | Promise<boolean>;
 }
 
 /** A running emulator. */
 export interface Emulator {
-  /** `http://127.0.0.1:<port>` */
+  /** `http://127.0.0.1:<port>` (`https://` with `tls`) */
   readonly url: string;
   readonly port: number;
   readonly state: EmulatorState;
@@ -179,6 +187,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       record.durationMs = performance.now() - started;
     });
 
+    if (options.authenticate && !(await options.authenticate(req.headers.authorization))) {
+      sendJson(res, 401, new ApiError(401, 'Unauthorized', 'Unauthorized').toStatus());
+      return;
+    }
     const latency = faults.latencyFor(facts);
     if (latency > 0) await sleep(latency);
     const fault: FaultAction | undefined = faults.take(facts);
@@ -234,7 +246,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     sendJson(res, answer.status, answer.body);
   };
 
-  const server = createServer((req, res) => {
+  const listener = (req: IncomingMessage, res: ServerResponse): void => {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
@@ -243,7 +255,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
         else res.destroy();
       });
     });
-  });
+  };
+  const server = options.tls ? createTlsServer({ key: options.tls.key, cert: options.tls.cert }, listener) : createServer(listener);
   server.on('connection', (socket) => {
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
@@ -254,7 +267,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   });
   const port = (server.address() as AddressInfo).port;
   address = `127.0.0.1:${port}`;
-  const url = `http://127.0.0.1:${port}`;
+  const url = `${options.tls ? 'https' : 'http'}://127.0.0.1:${port}`;
 
   return {
     url,
