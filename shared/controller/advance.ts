@@ -50,6 +50,8 @@ export async function advanceCanary(deps: ControllerDeps, id: CanaryId, now: Dat
   // It dies with the tick, so no tick (not even the one after a lost commit race) starts from another's reads.
   const kube = withTickCache(deps.kube);
   const [object, loaded] = await Promise.all([kube.get(canaryRef(id)), deps.store.load(id)]);
+  // A step was committed since the caller looked: this invocation's step has already been taken.
+  if (options.expectVersion !== undefined && (loaded?.version ?? 0) !== options.expectVersion) return { kind: 'superseded' };
   if (object === undefined) return canaryGone(deps, kube, id, loaded, now, options.tick ?? 0);
   const involved = involvedObject(object as unknown as Canary, id);
   const parsed = parseCanary(object);
