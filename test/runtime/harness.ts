@@ -5,7 +5,7 @@
  * authenticator checks — with the workload world making pods ready on a virtual clock. Scheduler is played
  * from the fake's stored schedules; the watcher's kicks are delivered from the fake Lambda's queue.
  */
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient, ProvisionedThroughputExceededException } from '@aws-sdk/client-dynamodb';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import type { Context } from 'aws-lambda';
@@ -16,7 +16,7 @@ import { buildPorts, type PortOverrides, type RuntimePorts } from '../../lambdas
 import { controllerLog, METRIC_NAMESPACE, type Observability } from '../../lambdas/runtime/observability.ts';
 import { createWatcherHandler } from '../../lambdas/watcher/handler.ts';
 import { createKubeClient, type KubeClient } from '../../shared/kube/index.ts';
-import { createTable } from '../../shared/store/index.ts';
+import { createTable, DynamoDbCanaryStore } from '../../shared/store/index.ts';
 import { standardCrds } from '../../sim/crds/index.ts';
 import { createClusterState, startEmulator, type Emulator } from '../../sim/emulator/index.ts';
 import { VirtualClock } from '../../sim/scenario/simulation.ts';
@@ -54,6 +54,8 @@ export interface Runtime {
   readonly player: SchedulerPlayer;
   /** Moves the clock by `ms`, settling the world on the way. */
   pass(ms: number): void;
+  /** The next `n` store commits fail as DynamoDB throttling does (ProvisionedThroughputExceededException). */
+  throttleCommits(n: number): void;
   /** Delivers the watcher's queued kicks to the advance handler. */
   deliverKicks(): Promise<void>;
   stop(): Promise<void>;
@@ -112,10 +114,24 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
   const output: Array<Record<string, unknown>> = [];
   const observability = capturingObservability(output);
   const endpoints: Record<string, string> = { dynamodb: dynamodbEndpoint, scheduler: scheduler.endpoint, lambda: lambda.endpoint, sts: sts.endpoint, eks: eks.endpoint };
-  const base: PortOverrides = {
+  const base: { -readonly [K in keyof PortOverrides]: PortOverrides[K] } = {
     clientConfig: (service) => clientConfig(endpoints[service] ?? ''),
     log: controllerLog(observability.logger),
   };
+  // The store's own client, with a throttling switch in its middleware stack, so the real store code runs.
+  let throttled = 0;
+  const storeClient = new DynamoDBClient(clientConfig(dynamodbEndpoint));
+  storeClient.middlewareStack.add(
+    (next, context) => async (args) => {
+      if (context.commandName === 'TransactWriteItemsCommand' && throttled > 0) {
+        throttled -= 1;
+        throw new ProvisionedThroughputExceededException({ message: 'The level of configured provisioned throughput for the table was exceeded.', $metadata: { httpStatusCode: 400 } });
+      }
+      return next(args);
+    },
+    { step: 'initialize', name: 'fledgeTestThrottle' },
+  );
+  base.store ??= new DynamoDbCanaryStore({ tableName, client: storeClient });
   const ports = buildPorts(config, options.overrides ? options.overrides(base) : base);
   const context = (remainingMs: number): Context =>
     ({ functionName: 'fledge-advance', awsRequestId: `req-${output.length}`, invokedFunctionArn: ADVANCE_ARN, memoryLimitInMB: '512', getRemainingTimeInMillis: () => remainingMs }) as unknown as Context;
@@ -152,6 +168,9 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
     watcher: () => watcherHandler({}, context(60_000)),
     player,
     pass,
+    throttleCommits: (n) => {
+      throttled = n;
+    },
     deliverKicks: async () => {
       const queued = lambda.queued.splice(0);
       await Promise.all(queued.map((kick) => advance(kick.payload)));
@@ -160,6 +179,7 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
       await emulator.stop();
       await Promise.all([sts.stop(), eks.stop(), scheduler.stop(), lambda.stop()]);
       dynamodb.destroy();
+      storeClient.destroy();
     },
   };
 }
@@ -184,5 +204,12 @@ function capturingObservability(sink: Array<Record<string, unknown>>): Observabi
   const metrics = new Metrics({ namespace: METRIC_NAMESPACE, serviceName: 'fledge' });
   (logger as unknown as { console: Console }).console = console;
   (metrics as unknown as { console: Console }).console = console;
+  // Metrics with their own dimensions (errors by kind) are flushed by a Metrics of their own.
+  const single = metrics.singleMetric.bind(metrics);
+  metrics.singleMetric = () => {
+    const made = single();
+    (made as unknown as { console: Console }).console = console;
+    return made;
+  };
   return { logger, metrics };
 }
