@@ -142,7 +142,9 @@ async function followSchedule(deps: ScheduledDeps, id: CanaryId, event: AdvanceE
 /** A schedule change whose failure is reported, never thrown: the step is committed, and the watcher repairs schedules. */
 async function scheduleChange(deps: ScheduledDeps, action: 'enable' | 'disable' | 'delete', change: () => Promise<string>): Promise<void> {
   try {
-    deps.onSchedule?.({ action, outcome: await change() });
+    // Not inside the optional call: `f?.(await x)` skips evaluating `x` when `f` is undefined.
+    const outcome = await change();
+    deps.onSchedule?.({ action, outcome });
   } catch (error) {
     deps.onSchedule?.({ action, outcome: `failed: ${messageOf(error)}` });
   }
