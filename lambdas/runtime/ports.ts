@@ -10,6 +10,7 @@ import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import type { AlertSender, ControllerDeps, ControllerLogEntry, MetricChecker } from '../../shared/controller/types.ts';
 import { targetPorts } from '../../shared/controller/ports.ts';
+import { unwiredHooks, unwiredMetrics } from '../../shared/controller/unwired.ts';
 import type { HookCaller } from '../../shared/hooks/types.ts';
 import { EksAccess } from '../../shared/kube/eks.ts';
 import { EventRecorder } from '../../shared/kube/events.ts';
@@ -56,19 +57,6 @@ export interface RuntimePorts {
   controller(cluster: string): Promise<ControllerDeps>;
   kick(event: { cluster: string; namespace: string; name: string; intervalMs: number }): Promise<void>;
 }
-
-/**
- * Until the metrics room's providers are plugged in here, a metric check answers an error that says so,
- * which fails the check (never passes it silently).
- */
-export const unwiredMetrics: MetricChecker = {
-  check: async (request) => ({ result: { kind: 'error', error: `metric ${request.name}: no metric provider is wired into this build (see lambdas/runtime/ports.ts)` } }),
-};
-
-/** Until the hooks room's caller is plugged in, a webhook answers failed (a gate stays closed). */
-export const unwiredHooks: HookCaller = {
-  call: async (call) => ({ kind: call.type.startsWith('confirm-') ? 'pending' : 'failed', detail: `webhook ${call.name}: no webhook caller is wired into this build (see lambdas/runtime/ports.ts)` }),
-};
 
 /**
  * Builds the ports once; call it at module scope.

@@ -33,6 +33,11 @@ export interface ScheduledDeps {
   readonly sleep: (ms: number) => Promise<void>;
   /** Milliseconds left before the invocation must end (Lambda's `getRemainingTimeInMillis`). @default unlimited */
   readonly remainingMs?: () => number;
+  /**
+   * One step per firing whatever the interval: for a scheduler that fires every interval itself (the
+   * in-process one), not once a minute like EventBridge Scheduler. @default false
+   */
+  readonly singleStep?: boolean;
   /** Told about each step as it ends (logging, metrics). */
   readonly onStep?: (result: AdvanceResult, durationMs: number) => void;
   /** Told about schedule changes and their failures. */
@@ -80,7 +85,7 @@ export async function runScheduledAdvance(deps: ScheduledDeps, event: AdvanceEve
   if (event.scheduledTime !== undefined) {
     const due = Date.parse(event.scheduledTime);
     // A retry delivered after the next firing was due would only repeat a step that firing makes.
-    if (started - due > Math.max(intervalMs, SCHEDULER_PERIOD_MS)) return { kind: 'stale', results: [] };
+    if (started - due > (deps.singleStep ? intervalMs : Math.max(intervalMs, SCHEDULER_PERIOD_MS))) return { kind: 'stale', results: [] };
   }
   // The version seen here is the one this firing steps from: an invocation that starts after another one's
   // step was committed stops before any cluster write (`superseded`), so a firing makes exactly one step.
@@ -93,7 +98,7 @@ export async function runScheduledAdvance(deps: ScheduledDeps, event: AdvanceEve
   const results: AdvanceResult[] = [];
   // Below a minute, one firing runs the steps of its minute: at offsets 0, interval, 2×interval, … that end
   // before the next firing (and the invocation's deadline) with a margin.
-  const steps = event.scheduledTime !== undefined && intervalMs < SCHEDULER_PERIOD_MS ? Math.max(1, Math.floor((SCHEDULER_PERIOD_MS - SAFETY_MARGIN_MS) / intervalMs)) : 1;
+  const steps = !deps.singleStep && event.scheduledTime !== undefined && intervalMs < SCHEDULER_PERIOD_MS ? Math.max(1, Math.floor((SCHEDULER_PERIOD_MS - SAFETY_MARGIN_MS) / intervalMs)) : 1;
   for (let k = 0; k < steps; k++) {
     if (k > 0) {
       const wait = started + k * intervalMs - deps.now().getTime();
