@@ -6,7 +6,6 @@
  * through {@link PortOverrides} or replace the defaults below.
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import type { AlertSender, ControllerDeps, ControllerLogEntry, MetricChecker } from '../../shared/controller/types.ts';
 import { targetPorts } from '../../shared/controller/ports.ts';
@@ -32,7 +31,10 @@ export interface PortOverrides {
   readonly kube?: (cluster: string) => Promise<KubeClient>;
   readonly store?: CanaryStore;
   readonly schedules?: SchedulePort;
-  /** Starts the advance step at once. @default Lambda `Invoke` of `ADVANCE_FUNCTION_ARN`, `InvocationType: Event` */
+  /**
+   * Starts the advance step at once; only the watcher kicks (see `lambdaKick`), so the advance bundle does not
+   * carry the Lambda client. @default refuses, naming the missing port
+   */
   readonly kick?: RuntimePorts['kick'];
   /** @default {@link unwiredMetrics} */
   readonly metrics?: MetricChecker;
@@ -78,12 +80,10 @@ export function buildPorts(config: RuntimeConfig, overrides: PortOverrides = {})
     });
   const access = new EksAccess({ clusters: config.clusters, clientConfig: (service) => sdk(service) });
   const kube = overrides.kube ?? ((cluster: string) => access.kube(cluster));
-  let lambda: LambdaClient | undefined;
   const kick =
     overrides.kick ??
-    (async (event) => {
-      lambda ??= new LambdaClient(sdk('lambda'));
-      await lambda.send(new InvokeCommand({ FunctionName: config.advanceFunctionArn, InvocationType: 'Event', Payload: new TextEncoder().encode(JSON.stringify(event)) }));
+    (async () => {
+      throw new Error('buildPorts: no kick port; the watcher passes lambdaKick(config)');
     });
   const log = overrides.log;
   const alerts: AlertSender = overrides.alerts ?? {

@@ -12,7 +12,9 @@
  *   commit; a lost race applies nothing further: no status mirror, no event, no alert, no hook call.
  * - Announcements are not idempotent (a Slack message cannot be unsent), so only the commit's winner sends them.
  */
-import { invalidObjectMessage, parseCanary, type Canary } from '../api/index.ts';
+import { invalidObjectMessage } from '../api/errors.ts';
+import { parseCanary } from '../api/parse.ts';
+import type { Canary } from '../api/types.ts';
 import { Phases } from '../api/state.ts';
 import type { CanaryId, CanaryState, EventRecord, HistoryItem, Weights } from '../api/state.ts';
 import { canaryDeleted, hasFinalizer, isDeleting } from '../engine/deletion.ts';

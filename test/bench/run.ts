@@ -14,6 +14,7 @@ import { measureColdStart } from './cold-start.ts';
 import { measureDynamoDb } from './dynamodb.ts';
 import { measureEngine } from './engine.ts';
 import { measureKubeRequests } from './kube-requests.ts';
+import { measureLambdas, renderLambdas } from './lambdas.ts';
 import { ratiosOf, renderReport, type BenchReport } from './report.ts';
 
 /** Counts of one run: the defaults, and `--quick`'s. */
@@ -46,8 +47,11 @@ export async function runBench(size: (typeof RUN_SIZES)[keyof typeof RUN_SIZES],
 
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: { json: { type: 'boolean', default: false }, quick: { type: 'boolean', default: false } } });
-  const report = await runBench(values.quick ? RUN_SIZES.quick : RUN_SIZES.full, (message) => process.stderr.write(`bench: ${message}\n`));
-  process.stdout.write(values.json ? `${JSON.stringify(report, null, 2)}\n` : `${renderReport(report)}\n`);
+  const size = values.quick ? RUN_SIZES.quick : RUN_SIZES.full;
+  const report = await runBench(size, (message) => process.stderr.write(`bench: ${message}\n`));
+  process.stderr.write('bench: Lambda bundles (esbuild) and their init in fresh processes\n');
+  const lambdas = await measureLambdas({ rounds: size.coldStartRounds });
+  process.stdout.write(values.json ? `${JSON.stringify({ ...report, lambdas }, null, 2)}\n` : `${renderReport(report)}\n\n${renderLambdas(lambdas)}\n`);
 }
 
 if (import.meta.main) {

@@ -12,6 +12,7 @@ import type { Context } from 'aws-lambda';
 import { inject } from 'vitest';
 import { createAdvanceHandler } from '../../lambdas/advance/handler.ts';
 import { loadConfig } from '../../lambdas/runtime/config.ts';
+import { lambdaKick } from '../../lambdas/runtime/kick.ts';
 import { buildPorts, type PortOverrides, type RuntimePorts } from '../../lambdas/runtime/ports.ts';
 import { controllerLog, METRIC_NAMESPACE, type Observability } from '../../lambdas/runtime/observability.ts';
 import { createWatcherHandler } from '../../lambdas/watcher/handler.ts';
@@ -114,8 +115,10 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
   const output: Array<Record<string, unknown>> = [];
   const observability = capturingObservability(output);
   const endpoints: Record<string, string> = { dynamodb: dynamodbEndpoint, scheduler: scheduler.endpoint, lambda: lambda.endpoint, sts: sts.endpoint, eks: eks.endpoint };
+  const sdk = (service: string) => clientConfig(endpoints[service] ?? '');
   const base: { -readonly [K in keyof PortOverrides]: PortOverrides[K] } = {
-    clientConfig: (service) => clientConfig(endpoints[service] ?? ''),
+    clientConfig: sdk,
+    kick: lambdaKick(config, sdk),
     log: controllerLog(observability.logger),
   };
   // The store's own client, with a throttling switch in its middleware stack, so the real store code runs.
