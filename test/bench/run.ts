@@ -15,6 +15,7 @@ import { measureDynamoDb } from './dynamodb.ts';
 import { measureEngine } from './engine.ts';
 import { measureKubeRequests } from './kube-requests.ts';
 import { measureLambdas, renderLambdas } from './lambdas.ts';
+import { measureWatcher, renderWatcher } from './watcher.ts';
 import { ratiosOf, renderReport, type BenchReport } from './report.ts';
 
 /** Counts of one run: the defaults, and `--quick`'s. */
@@ -51,7 +52,11 @@ async function main(): Promise<void> {
   const report = await runBench(size, (message) => process.stderr.write(`bench: ${message}\n`));
   process.stderr.write('bench: Lambda bundles (esbuild) and their init in fresh processes\n');
   const lambdas = await measureLambdas({ rounds: size.coldStartRounds });
-  process.stdout.write(values.json ? `${JSON.stringify({ ...report, lambdas }, null, 2)}\n` : `${renderReport(report)}\n\n${renderLambdas(lambdas)}\n`);
+  process.stderr.write('bench: watcher pass over 10,000 canaries across 3 emulated clusters\n');
+  const watcher = await measureWatcher({ canaries: values.quick ? 300 : 10_000, clusters: 3 });
+  process.stdout.write(
+    values.json ? `${JSON.stringify({ ...report, lambdas, watcher }, null, 2)}\n` : `${renderReport(report)}\n\n${renderLambdas(lambdas)}\n\n${renderWatcher(watcher)}\n`,
+  );
 }
 
 if (import.meta.main) {
