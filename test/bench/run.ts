@@ -16,6 +16,7 @@ import { measureEngine } from './engine.ts';
 import { measureKubeRequests } from './kube-requests.ts';
 import { measureLambdas, renderLambdas } from './lambdas.ts';
 import { measureWatcher, renderWatcher } from './watcher.ts';
+import { measureLocalJitter, renderJitter } from './local-jitter.ts';
 import { ratiosOf, renderReport, type BenchReport } from './report.ts';
 
 /** Counts of one run: the defaults, and `--quick`'s. */
@@ -54,8 +55,12 @@ async function main(): Promise<void> {
   const lambdas = await measureLambdas({ rounds: size.coldStartRounds });
   process.stderr.write('bench: watcher pass over 10,000 canaries across 3 emulated clusters\n');
   const watcher = await measureWatcher({ canaries: values.quick ? 300 : 10_000, clusters: 3 });
+  process.stderr.write('bench: fledge local step jitter with a 10 s interval (real time, about a minute)\n');
+  const jitter = await measureLocalJitter({ steps: values.quick ? 2 : 6 });
   process.stdout.write(
-    values.json ? `${JSON.stringify({ ...report, lambdas, watcher }, null, 2)}\n` : `${renderReport(report)}\n\n${renderLambdas(lambdas)}\n\n${renderWatcher(watcher)}\n`,
+    values.json
+      ? `${JSON.stringify({ ...report, lambdas, watcher, localJitter: jitter }, null, 2)}\n`
+      : `${renderReport(report)}\n\n${renderLambdas(lambdas)}\n\n${renderWatcher(watcher)}\n\n${renderJitter(jitter)}\n`,
   );
 }
 
