@@ -68,12 +68,15 @@ export function planWatch(input: WatchInput): WatchAction[] {
       if (enabled === undefined) actions.push({ type: 'createSchedule', id, intervalMs, reason });
       else if (!enabled) actions.push({ type: 'enableSchedule', id, intervalMs, reason });
     };
-    if (state === undefined) {
+    // A Canary re-created after its predecessor ended (state Terminated) is a new canary to the engine too.
+    const recreated = state?.phase === Phases.Terminated && !canary.deleting;
+    if (state === undefined || recreated) {
       // A new canary: its first steps initialize it (primary, services, routes), so its schedule fires until
       // the step that reaches Initialized disables it; the kick starts that at once.
-      if (enabled === undefined) {
-        ensureEnabled('new canary');
-        actions.push({ type: 'kick', id, intervalMs, reason: 'new canary' });
+      const reason = recreated ? 'canary re-created' : 'new canary';
+      if (enabled === undefined || (recreated && !enabled)) {
+        ensureEnabled(reason);
+        actions.push({ type: 'kick', id, intervalMs, reason });
       } else if (!enabled) ensureEnabled('canary without state');
       continue;
     }

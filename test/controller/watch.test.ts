@@ -34,6 +34,8 @@ describe('planWatch', () => {
     ['wakes a resting canary being deleted (revertOnDeletion)', input([watched({ deleting: true })], { [key]: state() }, { [name]: false }), ['enableSchedule: canary being deleted', 'kick: canary being deleted']],
     ['kicks a canary gone from the cluster once to record its end', input([], { [key]: state() }, { [name]: false }), ['kick: canary deleted']],
     ['deletes the schedule of a canary gone and Terminated', input([], { [key]: state({ phase: 'Terminated' }) }, { [name]: false }), ['deleteSchedule: canary deleted']],
+    ['schedules and kicks a Canary re-created after its predecessor was Terminated', input([watched()], { [key]: state({ phase: 'Terminated' }) }, {}), ['createSchedule: canary re-created', 'kick: canary re-created']],
+    ['enables and kicks a re-created Canary whose old schedule is still there', input([watched()], { [key]: state({ phase: 'Terminated' }) }, { [name]: false }), ['enableSchedule: canary re-created', 'kick: canary re-created']],
     ['leaves a gone, Terminated canary without schedule alone', input([], { [key]: state({ phase: 'Terminated' }) }, {}), []],
   ])('%s', (_name, given, expected) => {
     expect(types(planWatch(given))).toEqual(expected);
