@@ -17,6 +17,7 @@ import { measureKubeRequests } from './kube-requests.ts';
 import { measureLambdas, renderLambdas } from './lambdas.ts';
 import { measureWatcher, renderWatcher } from './watcher.ts';
 import { measureLocalJitter, renderJitter } from './local-jitter.ts';
+import { measureRoundTrips, renderRoundTrips } from './round-trips.ts';
 import { ratiosOf, renderReport, type BenchReport } from './report.ts';
 
 /** Counts of one run: the defaults, and `--quick`'s. */
@@ -55,12 +56,14 @@ async function main(): Promise<void> {
   const lambdas = await measureLambdas({ rounds: size.coldStartRounds });
   process.stderr.write('bench: watcher pass over 10,000 canaries across 3 emulated clusters\n');
   const watcher = await measureWatcher({ canaries: values.quick ? 300 : 10_000, clusters: 3 });
+  process.stderr.write('bench: sequential round trips per step with injected latency\n');
+  const roundTrips = await measureRoundTrips();
   process.stderr.write('bench: fledge local step jitter with a 10 s interval (real time, about a minute)\n');
   const jitter = await measureLocalJitter({ steps: values.quick ? 2 : 6 });
   process.stdout.write(
     values.json
-      ? `${JSON.stringify({ ...report, lambdas, watcher, localJitter: jitter }, null, 2)}\n`
-      : `${renderReport(report)}\n\n${renderLambdas(lambdas)}\n\n${renderWatcher(watcher)}\n\n${renderJitter(jitter)}\n`,
+      ? `${JSON.stringify({ ...report, lambdas, watcher, roundTrips, localJitter: jitter }, null, 2)}\n`
+      : `${renderReport(report)}\n\n${renderLambdas(lambdas)}\n\n${renderWatcher(watcher)}\n\n${renderRoundTrips(roundTrips)}\n\n${renderJitter(jitter)}\n`,
   );
 }
 
