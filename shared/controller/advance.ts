@@ -105,13 +105,16 @@ export async function advanceCanary(deps: ControllerDeps, id: CanaryId, now: Dat
   }
 
   const problems: string[] = [];
-  try {
-    // With its finalizer removed the Canary is gone (or on its way out): there is no status left to mirror.
-    if (!decided.effects.some((effect) => effect.type === 'removeFinalizer')) await mirrorStatus(kube, canary, decided.next, now);
-  } catch (error) {
-    problems.push(`status mirror failed: ${messageOf(error)}`);
-  }
-  await announce({ deps, id, canary, involved, state: decided.next, now, problems }, [...decided.effects, ...warnings]);
+  // The status mirror and the announcements go out in one wave: neither reads what the other writes.
+  const mirrored = (async () => {
+    try {
+      // With its finalizer removed the Canary is gone (or on its way out): there is no status left to mirror.
+      if (!decided.effects.some((effect) => effect.type === 'removeFinalizer')) await mirrorStatus(kube, canary, decided.next, now);
+    } catch (error) {
+      problems.push(`status mirror failed: ${messageOf(error)}`);
+    }
+  })();
+  await Promise.all([mirrored, announce({ deps, id, canary, involved, state: decided.next, now, problems }, [...decided.effects, ...warnings])]);
   for (const problem of problems) deps.log?.({ level: 'warn', message: problem, canary: id });
   return { kind: 'advanced', step: decided, version: commit.version, problems };
 }
