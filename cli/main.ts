@@ -31,6 +31,7 @@ const commands: Record<string, () => Promise<{ command: Command }>> = {
   demo: () => import('./commands/demo.ts'),
   emulator: () => import('./commands/emulator.ts'),
   explain: () => import('./commands/explain.ts'),
+  local: () => import('./commands/local.ts'),
   simulate: () => import('./commands/simulate.ts'),
 };
 

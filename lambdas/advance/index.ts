@@ -1,3 +1,14 @@
-// PLACEHOLDER (cdk room): lets `cdk synth` bundle an entry until the runtime room's advance handler lands.
-// Replace with the runtime room's lambdas/advance/index.ts at merge.
-export const handler = async (): Promise<{ placeholder: true }> => ({ placeholder: true });
+/**
+ * The advance Lambda: fired by EventBridge Scheduler once per analysis interval (and by the watcher at once
+ * on a new revision), it advances one canary. Ports are built once per container, at module scope.
+ */
+import { loadConfig } from '../runtime/config.ts';
+import { controllerLog, createObservability } from '../runtime/observability.ts';
+import { buildPorts } from '../runtime/ports.ts';
+import { createAdvanceHandler } from './handler.ts';
+
+const config = loadConfig();
+const observability = createObservability(config.serviceName);
+const ports = buildPorts(config, { log: controllerLog(observability.logger) });
+
+export const handler = createAdvanceHandler(ports, observability);

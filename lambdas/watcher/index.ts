@@ -1,3 +1,15 @@
-// PLACEHOLDER (cdk room): lets `cdk synth` bundle an entry until the runtime room's watcher handler lands.
-// Replace with the runtime room's lambdas/watcher/index.ts at merge.
-export const handler = async (): Promise<{ placeholder: true }> => ({ placeholder: true });
+/**
+ * The watcher Lambda: every minute, for each configured cluster, finds new canaries, new revisions, interval
+ * changes and deletions, and manages the schedules. Ports are built once per container, at module scope.
+ */
+import { loadConfig } from '../runtime/config.ts';
+import { controllerLog, createObservability } from '../runtime/observability.ts';
+import { lambdaKick } from '../runtime/kick.ts';
+import { buildPorts } from '../runtime/ports.ts';
+import { createWatcherHandler } from './handler.ts';
+
+const config = loadConfig();
+const observability = createObservability(config.serviceName);
+const ports = buildPorts(config, { log: controllerLog(observability.logger), kick: lambdaKick(config) });
+
+export const handler = createWatcherHandler(ports, observability);

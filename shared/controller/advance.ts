@@ -12,7 +12,9 @@
  *   commit; a lost race applies nothing further: no status mirror, no event, no alert, no hook call.
  * - Announcements are not idempotent (a Slack message cannot be unsent), so only the commit's winner sends them.
  */
-import { invalidObjectMessage, parseCanary, type Canary } from '../api/index.ts';
+import { invalidObjectMessage } from '../api/errors.ts';
+import { parseCanary } from '../api/parse.ts';
+import type { Canary } from '../api/types.ts';
 import { Phases } from '../api/state.ts';
 import type { CanaryId, CanaryState, EventRecord, HistoryItem, Weights } from '../api/state.ts';
 import { canaryDeleted, hasFinalizer, isDeleting } from '../engine/deletion.ts';
@@ -52,6 +54,8 @@ export async function advanceCanary(deps: ControllerDeps, id: CanaryId, now: Dat
   // It dies with the tick, so no tick (not even the one after a lost commit race) starts from another's reads.
   const kube = withTickCache(deps.kube);
   const [object, loaded] = await Promise.all([kube.get(canaryRef(id)), deps.store.load(id)]);
+  // A step was committed since the caller looked: this invocation's step has already been taken.
+  if (options.expectVersion !== undefined && (loaded?.version ?? 0) !== options.expectVersion) return { kind: 'superseded' };
   if (object === undefined) return canaryGone(deps, kube, id, loaded, now, options.tick ?? 0);
   const involved = involvedObject(object as unknown as Canary, id);
   const parsed = parseCanary(object);
@@ -103,15 +107,21 @@ export async function advanceCanary(deps: ControllerDeps, id: CanaryId, now: Dat
   }
 
   const problems: string[] = [];
-  try {
-    // With its finalizer removed the Canary is gone (or on its way out): there is no status left to mirror.
-    if (!decided.effects.some((effect) => effect.type === 'removeFinalizer')) await mirrorStatus(kube, canary, decided.next, now);
-  } catch (error) {
-    problems.push(`status mirror failed: ${messageOf(error)}`);
-  }
+  // The status mirror, the announcements and the phase change go out in one wave: none reads what another writes.
+  const mirrored = (async () => {
+    try {
+      // With its finalizer removed the Canary is gone (or on its way out): there is no status left to mirror.
+      if (!decided.effects.some((effect) => effect.type === 'removeFinalizer')) await mirrorStatus(kube, canary, decided.next, now);
+    } catch (error) {
+      problems.push(`status mirror failed: ${messageOf(error)}`);
+    }
+  })();
   const images = releaseImages(state, facts);
-  await announce({ deps, id, canary, involved, state: decided.next, now, problems, ...(images === undefined ? {} : { images }) }, [...decided.effects, ...warnings]);
-  await publishPhaseChange(deps, id, item, decided.next, images, problems);
+  await Promise.all([
+    mirrored,
+    announce({ deps, id, canary, involved, state: decided.next, now, problems, ...(images === undefined ? {} : { images }) }, [...decided.effects, ...warnings]),
+    publishPhaseChange(deps, id, item, decided.next, images, problems),
+  ]);
   for (const problem of problems) deps.log?.({ level: 'warn', message: problem, canary: id });
   return { kind: 'advanced', step: decided, version: commit.version, problems };
 }

@@ -144,32 +144,46 @@ export interface AnnounceContext {
   readonly problems: string[];
 }
 
-/** Sends the step's announcements in the engine's order: events, alerts and post-rollout hooks. */
+/**
+ * Sends the step's announcements in one wave: events and alerts do not depend on each other, so they go out
+ * together, each started in the engine's order (a recorder sees them in that order); post-rollout hooks run
+ * alongside, one after the other, as Flagger runs them.
+ */
 export async function announce(context: AnnounceContext, effects: readonly Effect[]): Promise<void> {
+  const wave: Promise<void>[] = [];
+  const hookRuns: (readonly WebhookCall[])[] = [];
   for (const effect of effects) {
     switch (effect.type) {
       case 'recordEvent':
-        await emitEvent(context, effect.event);
+        wave.push(emitEvent(context, effect.event));
         break;
       case 'notify':
-        await attempt(context, `alert "${effect.message}"`, () =>
-          context.deps.alerts.send(context.canary, {
-            canary: context.id,
-            severity: effect.severity,
-            message: effect.message,
-            fields: effect.fields,
-            phase: context.state.phase,
-            ...(context.images === undefined ? {} : { images: context.images }),
-          }),
+        wave.push(
+          attempt(context, `alert "${effect.message}"`, () =>
+            context.deps.alerts.send(context.canary, {
+              canary: context.id,
+              severity: effect.severity,
+              message: effect.message,
+              fields: effect.fields,
+              phase: context.state.phase,
+              ...(context.images === undefined ? {} : { images: context.images }),
+            }),
+          ),
         );
         break;
       case 'runHooks':
-        await runHooks(context, effect.calls);
+        hookRuns.push(effect.calls);
         break;
       default:
         break;
     }
   }
+  wave.push(
+    (async () => {
+      for (const calls of hookRuns) await runHooks(context, calls);
+    })(),
+  );
+  await Promise.all(wave);
 }
 
 /**

@@ -86,6 +86,12 @@ export interface ControllerLogEntry {
 export interface AdvanceOptions {
   /** The tick number recorded in history. @default 0 */
   readonly tick?: number;
+  /**
+   * Step only if the stored version is still this one (0: no state yet); otherwise answer `superseded` before
+   * any cluster write. The scheduled runner passes the version it saw when it checked the firing was due.
+   * @default any version
+   */
+  readonly expectVersion?: number;
 }
 
 /**
@@ -98,13 +104,15 @@ export interface AdvanceOptions {
  *   Terminated state is committed then, once; the step is the engine's `canaryDeleted`.
  * - `notFound`: the Canary does not exist (anymore) and there is nothing left to record.
  * - `invalid`: the Canary fails validation; `errors` says why.
+ * - `superseded`: `expectVersion` was given and another step had been committed since; nothing was done.
  */
 export type AdvanceResult =
   | { readonly kind: 'advanced'; readonly step: StepDecided; readonly version: number; readonly problems: readonly string[] }
   | { readonly kind: 'conflict'; readonly step: StepDecided }
   | { readonly kind: 'effectFailed'; readonly step: StepDecided; readonly effect: Effect; readonly error: string }
   | { readonly kind: 'notFound' }
-  | { readonly kind: 'invalid'; readonly errors: readonly FieldIssue[] };
+  | { readonly kind: 'invalid'; readonly errors: readonly FieldIssue[] }
+  | { readonly kind: 'superseded' };
 
 /** A runtime control as a user asks for it. */
 export interface ControlInput {

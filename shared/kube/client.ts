@@ -1,4 +1,3 @@
-import { HttpMethod, IsomorphicFetchHttpLibrary, RequestContext, type KubeConfig } from '@kubernetes/client-node';
 import {
   KubeApiError,
   KubeConflictError,
@@ -10,6 +9,7 @@ import {
   type KubeErrorContext,
 } from './errors.ts';
 import { groupVersionPath, knownResource, resourceFromDiscovery, resourcePath, type ResourceInfo } from './resources.ts';
+import type { KubeMethod, KubeTransport } from './transport.ts';
 import {
   PATCH_CONTENT_TYPES,
   type DeleteOptions,
@@ -25,26 +25,15 @@ import {
   type WriteOptions,
 } from './types.ts';
 
-/**
- * Supplies a bearer token per request, for credentials a kubeconfig cannot express. This is the seam for
- * EKS: a provider that presigns STS `GetCallerIdentity` (`k8s-aws-v1.` tokens, refreshed before their
- * 15-minute expiry) plugs in here without the client changing.
- */
-export interface TokenProvider {
-  token(): Promise<string>;
-}
-
 /** Options of {@link HttpKubeClient}. */
 export interface HttpKubeClientOptions {
-  /** Cluster, TLS and credentials (client-node's `KubeConfig`, already loaded). */
-  readonly kubeConfig: KubeConfig;
-  /** Overrides the kubeconfig user's credentials with a bearer token per request. */
-  readonly tokenProvider?: TokenProvider;
+  /** Carries the requests: `KubeConfigTransport` (kubeconfigs) or `HttpsTransport` (EKS token and CA). */
+  readonly transport: KubeTransport;
   /** Called after every HTTP request (the bench counts requests per verb with it). */
   readonly onRequest?: RequestHook;
   /** @default 'fledge' */
   readonly fieldManager?: string;
-  /** Namespace used when a ref of a namespaced kind has none. @default the context's namespace, else 'default' */
+  /** Namespace used when a ref of a namespaced kind has none. @default the transport's namespace, else 'default' */
   readonly defaultNamespace?: string;
   /** Per-request timeout. @default 10000 */
   readonly timeoutMs?: number;
@@ -52,7 +41,7 @@ export interface HttpKubeClientOptions {
 
 interface Call {
   readonly verb: KubeVerb;
-  readonly method: HttpMethod;
+  readonly method: KubeMethod;
   readonly kind: string;
   readonly object: string;
   readonly path: string;
@@ -69,38 +58,30 @@ interface Answer {
 const RETRYABLE_STATUS = new Set([429, 500, 502, 503, 504]);
 
 /**
- * The {@link KubeClient} port over real HTTP: client-node's `KubeConfig` supplies the server, TLS and
- * credentials (tokens, client certificates, exec plugins), client-node's fetch library sends the request,
- * and every non-2xx answer is translated here into the typed errors of `errors.ts`.
+ * The {@link KubeClient} port over real HTTP: this class builds every request (paths, discovery, paging,
+ * patch content types) and translates every non-2xx answer into the typed errors of `errors.ts`; its
+ * transport carries the request with the cluster's TLS and credentials.
  */
 export class HttpKubeClient implements KubeClient {
-  private readonly kubeConfig: KubeConfig;
-  private readonly server: string;
-  private readonly tokenProvider: TokenProvider | undefined;
+  private readonly transport: KubeTransport;
   private readonly onRequest: RequestHook | undefined;
   private readonly fieldManager: string;
   private readonly defaultNamespace: string;
   private readonly timeoutMs: number;
-  private readonly http = new IsomorphicFetchHttpLibrary();
   private readonly discovered = new Map<string, Promise<unknown>>();
 
   constructor(options: HttpKubeClientOptions) {
-    const cluster = options.kubeConfig.getCurrentCluster();
-    if (!cluster) throw new Error('HttpKubeClient: the kubeconfig has no current cluster');
-    this.kubeConfig = options.kubeConfig;
-    this.server = cluster.server.replace(/\/+$/, '');
-    this.tokenProvider = options.tokenProvider;
+    this.transport = options.transport;
     this.onRequest = options.onRequest;
     this.fieldManager = options.fieldManager ?? 'fledge';
-    const context = options.kubeConfig.getContextObject(options.kubeConfig.getCurrentContext());
-    this.defaultNamespace = options.defaultNamespace ?? context?.namespace ?? 'default';
+    this.defaultNamespace = options.defaultNamespace ?? options.transport.namespace ?? 'default';
     this.timeoutMs = options.timeoutMs ?? 10_000;
   }
 
   async get<T extends KubeObject = KubeObject>(ref: ObjectRef, options?: { readonly subresource?: Subresource }): Promise<T | undefined> {
     const { path, label } = await this.locate(ref, options?.subresource);
     try {
-      return (await this.send({ verb: 'get', method: HttpMethod.GET, kind: ref.kind, object: label, path })).body as T;
+      return (await this.send({ verb: 'get', method: 'GET', kind: ref.kind, object: label, path })).body as T;
     } catch (error) {
       if (error instanceof KubeNotFoundError) return undefined;
       throw error;
@@ -116,7 +97,7 @@ export class HttpKubeClient implements KubeClient {
     do {
       const answer = await this.send({
         verb: 'list',
-        method: HttpMethod.GET,
+        method: 'GET',
         kind,
         object: info.namespaced && namespace !== '' ? `${namespace}/*` : '*',
         path,
@@ -145,7 +126,7 @@ export class HttpKubeClient implements KubeClient {
       : resourcePath(ref.apiVersion, info, namespace);
     const answer = await this.send({
       verb: 'create',
-      method: HttpMethod.POST,
+      method: 'POST',
       kind: ref.kind,
       object: label(info, namespace, ref.name),
       path,
@@ -159,7 +140,7 @@ export class HttpKubeClient implements KubeClient {
     const location = await this.locate(refOf(object), options?.subresource);
     const answer = await this.send({
       verb: 'replace',
-      method: HttpMethod.PUT,
+      method: 'PUT',
       kind: object.kind,
       object: location.label,
       path: location.path,
@@ -173,7 +154,7 @@ export class HttpKubeClient implements KubeClient {
     const { path, label: object } = await this.locate(ref, options?.subresource);
     const answer = await this.send({
       verb: 'patch',
-      method: HttpMethod.PATCH,
+      method: 'PATCH',
       kind: ref.kind,
       object,
       path,
@@ -192,7 +173,7 @@ export class HttpKubeClient implements KubeClient {
     try {
       await this.send({
         verb: 'delete',
-        method: HttpMethod.DELETE,
+        method: 'DELETE',
         kind: ref.kind,
         object,
         path,
@@ -225,7 +206,7 @@ export class HttpKubeClient implements KubeClient {
     let pending = this.discovered.get(apiVersion);
     if (!pending) {
       const path = groupVersionPath(apiVersion);
-      pending = this.send({ verb: 'discover', method: HttpMethod.GET, kind: 'APIResourceList', object: apiVersion, path }).then(
+      pending = this.send({ verb: 'discover', method: 'GET', kind: 'APIResourceList', object: apiVersion, path }).then(
         (answer) => answer.body,
         () => undefined,
       );
@@ -260,19 +241,17 @@ export class HttpKubeClient implements KubeClient {
   }
 
   private async exchange(call: Call): Promise<Answer> {
-    const context = new RequestContext(this.server + call.path + queryString(call.query), call.method);
+    const headers: Record<string, string> = { Accept: 'application/json' };
+    if (call.body !== undefined) headers['Content-Type'] = call.contentType ?? 'application/json';
     try {
-      await this.kubeConfig.applySecurityAuthentication(context);
-      if (this.tokenProvider) context.setHeaderParam('Authorization', `Bearer ${await this.tokenProvider.token()}`);
-      context.setHeaderParam('Accept', 'application/json');
-      if (call.body !== undefined) {
-        context.setHeaderParam('Content-Type', call.contentType ?? 'application/json');
-        context.setBody(JSON.stringify(call.body));
-      }
-      context.setSignal(AbortSignal.timeout(this.timeoutMs));
-      const response = await this.http.send(context).toPromise();
-      const text = await response.body.text();
-      return { status: response.httpStatusCode, body: parseJson(text) };
+      const response = await this.transport.send({
+        method: call.method,
+        path: call.path + queryString(call.query),
+        headers,
+        ...(call.body === undefined ? {} : { body: JSON.stringify(call.body) }),
+        timeoutMs: this.timeoutMs,
+      });
+      return { status: response.status, body: parseJson(response.text) };
     } catch (error) {
       const timedOut = error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError');
       throw new KubeUnavailableError(

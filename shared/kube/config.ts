@@ -1,7 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { KubeConfig } from '@kubernetes/client-node';
-import { HttpKubeClient, type HttpKubeClientOptions, type TokenProvider } from './client.ts';
+import { HttpKubeClient, type HttpKubeClientOptions } from './client.ts';
 import { KubeConfigError } from './errors.ts';
+import { HttpsTransport } from './https-transport.ts';
+import { KubeConfigTransport } from './kubeconfig-transport.ts';
+import type { KubeTransport, TokenProvider } from './transport.ts';
 import type { KubeClient } from './types.ts';
 
 /** A cluster reached with a bearer token from a {@link TokenProvider} (the EKS path), not a kubeconfig user. */
@@ -23,7 +26,7 @@ export type KubeClientSource =
   | { readonly cluster: TokenCluster };
 
 /** Options of {@link createKubeClient}: a source plus the client's own settings. */
-export type CreateKubeClientOptions = KubeClientSource & Omit<HttpKubeClientOptions, 'kubeConfig' | 'tokenProvider'>;
+export type CreateKubeClientOptions = KubeClientSource & Omit<HttpKubeClientOptions, 'transport'>;
 
 /** Loads a kubeconfig from its YAML text, switching to `context` when given. */
 export function kubeConfigFromString(text: string, context?: string): KubeConfig {
@@ -56,25 +59,15 @@ export function kubeConfigFromFile(path: string, context?: string): KubeConfig {
  * const deployment = await kube.get({ apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'test', name: 'podinfo' });
  */
 export function createKubeClient(options: CreateKubeClientOptions): KubeClient {
-  const { kubeConfig, tokenProvider } = resolveSource(options);
-  return new HttpKubeClient({ ...options, kubeConfig, tokenProvider });
+  return new HttpKubeClient({ ...options, transport: transportOf(options) });
 }
 
-function resolveSource(source: KubeClientSource): { kubeConfig: KubeConfig; tokenProvider?: TokenProvider } {
-  if ('kubeconfig' in source) return { kubeConfig: kubeConfigFromString(source.kubeconfig, source.context) };
-  if ('kubeconfigPath' in source) return { kubeConfig: kubeConfigFromFile(source.kubeconfigPath, source.context) };
-  if ('kubeConfig' in source) return { kubeConfig: withContext(source.kubeConfig) };
-  const config = new KubeConfig();
-  config.loadFromClusterAndUser(
-    {
-      name: 'fledge-cluster',
-      server: source.cluster.server,
-      caData: source.cluster.certificateAuthorityData,
-      skipTLSVerify: source.cluster.skipTlsVerify ?? false,
-    },
-    { name: 'fledge-token' },
-  );
-  return { kubeConfig: config, tokenProvider: source.cluster.tokenProvider };
+/** The transport of a source: client-node's for kubeconfigs, Node's HTTPS for a token-authenticated cluster. */
+function transportOf(source: KubeClientSource): KubeTransport {
+  if ('kubeconfig' in source) return new KubeConfigTransport(kubeConfigFromString(source.kubeconfig, source.context));
+  if ('kubeconfigPath' in source) return new KubeConfigTransport(kubeConfigFromFile(source.kubeconfigPath, source.context));
+  if ('kubeConfig' in source) return new KubeConfigTransport(withContext(source.kubeConfig));
+  return new HttpsTransport(source.cluster);
 }
 
 function withContext(config: KubeConfig, context?: string): KubeConfig {

@@ -8,3 +8,8 @@ export * from './tick-cache.ts';
 export * from './events.ts';
 export * from './status.ts';
 export { canonicalJson } from '../json.ts';
+export * from './transport.ts';
+export * from './https-transport.ts';
+export * from './kubeconfig-transport.ts';
+export * from './eks-token.ts';
+export * from './eks.ts';

@@ -32,6 +32,8 @@ export interface NotificationsConfig {
   /** Clients to use instead of building them (tests point them at local endpoints). */
   readonly snsClient?: SNSClient;
   readonly eventBridgeClient?: EventBridgeClient;
+  /** Extra config of the clients built on first use (tests point them at local endpoints). @default none */
+  readonly clientConfig?: (service: 'sns' | 'eventbridge') => Record<string, unknown>;
   readonly outbox?: Omit<OutboxOptions, 'log'>;
   readonly log?: (entry: NotifyLogEntry) => void;
 }
@@ -49,12 +51,12 @@ export function createNotifications(config: NotificationsConfig): Notifications 
   const clientConfig = { ...(config.region === undefined ? {} : { region: config.region }), maxAttempts: 2, requestHandler: AWS_TIMEOUTS };
   const channels: Notifier[] = [];
   if (config.topicArn !== undefined && config.topicArn !== '') {
-    channels.push(new SnsNotifier({ client: config.snsClient ?? (async () => new (await import('@aws-sdk/client-sns')).SNSClient(clientConfig)), topicArn: config.topicArn, ...(config.links === undefined ? {} : { links: config.links }) }));
+    channels.push(new SnsNotifier({ client: config.snsClient ?? (async () => new (await import('@aws-sdk/client-sns')).SNSClient({ ...clientConfig, ...config.clientConfig?.('sns') })), topicArn: config.topicArn, ...(config.links === undefined ? {} : { links: config.links }) }));
   }
   let events: EventBridgePublisher | undefined;
   if (config.eventBridge ?? true) {
     events = new EventBridgePublisher({
-      client: config.eventBridgeClient ?? (async () => new (await import('@aws-sdk/client-eventbridge')).EventBridgeClient(clientConfig)),
+      client: config.eventBridgeClient ?? (async () => new (await import('@aws-sdk/client-eventbridge')).EventBridgeClient({ ...clientConfig, ...config.clientConfig?.('eventbridge') })),
       ...(config.eventBusName === undefined ? {} : { eventBusName: config.eventBusName }),
     });
     channels.push(events);

@@ -1,4 +1,5 @@
 import { createServer } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { parse as parseYaml } from 'yaml';
@@ -34,11 +35,18 @@ export interface EmulatorOptions {
   readonly watchHistory?: number;
   /** Requests kept in `requestLog`, the most recent; older ones are forgotten so a long run stays bounded. @default 10000 */
   readonly requestLogLimit?: number;
+  /** Serve HTTPS with this key and certificate (PEM), as a real API server does. @default plain HTTP */
+  readonly tls?: { readonly key: string; readonly cert: string };
+  /**
+   * Authenticates each request from its `Authorization` header (e.g. an EKS token verified as
+   * aws-iam-authenticator does); `false` answers 401 Unauthorized. @default every request is let in
+   */
+  readonly authenticate?: (authorization: string | undefined) => boolean | Promise<boolean>;
 }
 
 /** A running emulator. */
 export interface Emulator {
-  /** `http://127.0.0.1:<port>` */
+  /** `http://127.0.0.1:<port>` (`https://` with `tls`) */
   readonly url: string;
   readonly port: number;
   readonly state: EmulatorState;
@@ -184,6 +192,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       record.durationMs = performance.now() - started;
     });
 
+    if (options.authenticate && !(await options.authenticate(req.headers.authorization))) {
+      sendJson(res, 401, new ApiError(401, 'Unauthorized', 'Unauthorized').toStatus());
+      return;
+    }
     const latency = faults.latencyFor(facts);
     if (latency > 0) await sleep(latency);
     const fault: FaultAction | undefined = faults.take(facts);
@@ -239,7 +251,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     sendJson(res, answer.status, answer.body);
   };
 
-  const server = createServer((req, res) => {
+  const listener = (req: IncomingMessage, res: ServerResponse): void => {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
@@ -248,7 +260,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
         else res.destroy();
       });
     });
-  });
+  };
+  const server = options.tls ? createTlsServer({ key: options.tls.key, cert: options.tls.cert }, listener) : createServer(listener);
   server.on('connection', (socket) => {
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
@@ -259,7 +272,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   });
   const port = (server.address() as AddressInfo).port;
   address = `127.0.0.1:${port}`;
-  const url = `http://127.0.0.1:${port}`;
+  const url = `${options.tls ? 'https' : 'http'}://127.0.0.1:${port}`;
 
   return {
     url,

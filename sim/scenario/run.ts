@@ -121,6 +121,7 @@ function atRest(result: AdvanceResult): boolean {
       return false;
     case 'notFound':
     case 'invalid':
+    case 'superseded':
       return true;
     default: {
       const never: never = result;

@@ -15,6 +15,10 @@ import { measureDynamoDb } from './dynamodb.ts';
 import { measureEngine } from './engine.ts';
 import { measureKubeRequests } from './kube-requests.ts';
 import { LONG_SIMULATION_TICKS, measureLongSimulation } from './long-simulation.ts';
+import { measureLambdas, renderLambdas } from './lambdas.ts';
+import { measureWatcher, renderWatcher } from './watcher.ts';
+import { measureLocalJitter, renderJitter } from './local-jitter.ts';
+import { measureRoundTrips, renderRoundTrips } from './round-trips.ts';
 import { ratiosOf, renderReport, type BenchReport } from './report.ts';
 
 /** Counts of one run: the defaults, and `--quick`'s. */
@@ -49,8 +53,21 @@ export async function runBench(size: (typeof RUN_SIZES)[keyof typeof RUN_SIZES],
 
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: { json: { type: 'boolean', default: false }, quick: { type: 'boolean', default: false } } });
-  const report = await runBench(values.quick ? RUN_SIZES.quick : RUN_SIZES.full, (message) => process.stderr.write(`bench: ${message}\n`));
-  process.stdout.write(values.json ? `${JSON.stringify(report, null, 2)}\n` : `${renderReport(report)}\n`);
+  const size = values.quick ? RUN_SIZES.quick : RUN_SIZES.full;
+  const report = await runBench(size, (message) => process.stderr.write(`bench: ${message}\n`));
+  process.stderr.write('bench: Lambda bundles (esbuild) and their init in fresh processes\n');
+  const lambdas = await measureLambdas({ rounds: size.coldStartRounds });
+  process.stderr.write('bench: watcher pass over 10,000 canaries across 3 emulated clusters\n');
+  const watcher = await measureWatcher({ canaries: values.quick ? 300 : 10_000, clusters: 3 });
+  process.stderr.write('bench: sequential round trips per step with injected latency\n');
+  const roundTrips = await measureRoundTrips();
+  process.stderr.write('bench: fledge local step jitter with a 10 s interval (real time, about a minute)\n');
+  const jitter = await measureLocalJitter({ steps: values.quick ? 2 : 6 });
+  process.stdout.write(
+    values.json
+      ? `${JSON.stringify({ ...report, lambdas, watcher, roundTrips, localJitter: jitter }, null, 2)}\n`
+      : `${renderReport(report)}\n\n${renderLambdas(lambdas)}\n\n${renderWatcher(watcher)}\n\n${renderRoundTrips(roundTrips)}\n\n${renderJitter(jitter)}\n`,
+  );
 }
 
 if (import.meta.main) {

@@ -4,7 +4,7 @@
  * calls valid a Canary the controller cannot run, nor refuses one it can.
  */
 import { describe, expect, it } from 'vitest';
-import { PROVIDER_CAPABILITIES, type ProviderName } from '../../shared/api/providers.ts';
+import { PROVIDER_CAPABILITIES, capabilitiesOf, type ProviderName } from '../../shared/api/providers.ts';
 import { CANARY_PROVIDERS } from '../../shared/api/types.ts';
 import type { KubeClient } from '../../shared/kube/types.ts';
 import { PROVIDER_NAMES, RetiredProviderError, SUPPORTED_PROVIDERS, UnsupportedProviderError, createRouter, type RouterDeps } from '../../shared/routers/index.ts';
@@ -18,7 +18,7 @@ describe('the router registry and PROVIDER_CAPABILITIES', () => {
     const provider = CANARY_PROVIDERS.find((value) => value.split(':')[0] === name) ?? name;
     if (PROVIDER_CAPABILITIES[name].supported) {
       expect(createRouter(provider, deps).provider.split(':', 1)[0]).toBe(name);
-    } else if (PROVIDER_CAPABILITIES[name].retired !== undefined) {
+    } else if (capabilitiesOf(name)?.retired !== undefined) {
       expect(() => createRouter(provider, deps)).toThrow(RetiredProviderError);
     } else {
       expect(() => createRouter(provider, deps)).toThrow(UnsupportedProviderError);

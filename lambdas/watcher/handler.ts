@@ -1,0 +1,60 @@
+/**
+ * The watcher Lambda's handler factory: one pass per configured cluster, in parallel; a cluster that fails
+ * is logged and counted without holding up the others.
+ */
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import middy from '@middy/core';
+import type { Context } from 'aws-lambda';
+import { watchCluster, type WatchReport } from '../../shared/controller/watch.ts';
+import { errorKind } from '../advance/handler.ts';
+import { canaryKeys, errorMetric, type Observability } from '../runtime/observability.ts';
+import type { RuntimePorts } from '../runtime/ports.ts';
+import { redact } from '../runtime/redact.ts';
+
+/** One cluster's pass, as the handler returns it. */
+export interface ClusterPass {
+  readonly cluster: string;
+  readonly canaries?: number;
+  readonly actions?: number;
+  readonly failures?: number;
+  readonly error?: string;
+}
+
+/**
+ * The watcher handler over `ports`.
+ * @example
+ * export const handler = createWatcherHandler(buildPorts(loadConfig()), createObservability('fledge'));
+ */
+export function createWatcherHandler(ports: RuntimePorts, o: Observability) {
+  const watch = async (_event: unknown, _context: Context): Promise<{ clusters: ClusterPass[] }> => {
+    const passes = await Promise.all(ports.clusters.map((cluster) => pass(ports, o, cluster)));
+    return { clusters: passes };
+  };
+  return middy(watch).use(injectLambdaContext(o.logger, { resetKeys: true })).use(logMetrics(o.metrics));
+}
+
+async function pass(ports: RuntimePorts, o: Observability, cluster: string): Promise<ClusterPass> {
+  const started = Date.now();
+  let report: WatchReport;
+  try {
+    const kube = await ports.kube(cluster);
+    report = await watchCluster({ cluster, kube, store: ports.store, schedules: ports.schedules, kick: ports.kick });
+  } catch (error) {
+    errorMetric(o, errorKind(error));
+    const message = redact(error instanceof Error ? `${error.name}: ${error.message}` : String(error));
+    o.logger.error(`watch pass failed: ${message}`, { cluster });
+    return { cluster, error: message };
+  }
+  for (const action of report.actions) o.logger.info(`${action.type}: ${action.reason}`, canaryKeys(action.id));
+  for (const failure of report.failures) {
+    errorMetric(o, `watch-${failure.action.type}`);
+    o.logger.warn(redact(`${failure.action.type} failed: ${failure.error}`), canaryKeys(failure.action.id));
+  }
+  o.metrics.addMetric('watchedCanaries', MetricUnit.Count, report.canaries);
+  o.metrics.addMetric('watchActions', MetricUnit.Count, report.actions.length);
+  o.metrics.addMetric('watchDuration', MetricUnit.Milliseconds, Date.now() - started);
+  o.logger.info('watch pass done', { cluster, canaries: report.canaries, actions: report.actions.length, failures: report.failures.length });
+  return { cluster, canaries: report.canaries, actions: report.actions.length, failures: report.failures.length };
+}
