@@ -7,7 +7,6 @@ import type { CanaryState } from '../../shared/api/state.ts';
 import { advanceCanary, runtimeControl, type ControllerDeps } from '../../shared/controller/index.ts';
 import type { WebhookCall } from '../../shared/hooks/index.ts';
 import type { KubeObject } from '../../shared/kube/index.ts';
-import { SUPPORTED_PROVIDERS } from '../../shared/routers/factory.ts';
 import type { CanaryStore } from '../../shared/store/index.ts';
 import { formatIssue, parseScenario } from '../../sim/scenario/parse.ts';
 import { startSimulation, type Simulation } from '../../sim/scenario/simulation.ts';

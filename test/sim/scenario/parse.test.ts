@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { SUPPORTED_PROVIDERS } from '../../../shared/routers/factory.ts';
 import { formatIssue, parseScenario } from '../../../sim/scenario/parse.ts';
 import type { ScenarioFile } from '../../../sim/scenario/types.ts';
 import { DEPLOYMENT, canary, file, scenario } from './fixtures.ts';
