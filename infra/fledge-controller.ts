@@ -213,6 +213,14 @@ export class FledgeController extends Construct {
       resources: [this.schedulerRole.roleArn],
       conditions: { StringEquals: { 'iam:PassedToService': 'scheduler.amazonaws.com' } },
     }));
+    // Metric checks: CloudWatch's GetMetricData has no resource-level permission, so IAM requires Resource "*"
+    // (the cloudwatch MetricTemplates and the alb builtins); Managed Prometheus queries stop at the account's workspaces.
+    role.addToPolicy(new iam.PolicyStatement({ sid: 'ReadMetricsNeedsStar', actions: ['cloudwatch:GetMetricData'], resources: ['*'] }));
+    role.addToPolicy(new iam.PolicyStatement({
+      sid: 'QueryManagedPrometheus',
+      actions: ['aps:QueryMetrics'],
+      resources: [Stack.of(this).formatArn({ service: 'aps', resource: 'workspace', resourceName: '*' })],
+    }));
     // The watcher starts a new revision's first step at once instead of waiting for its schedule.
     role.addToPolicy(new iam.PolicyStatement({ sid: 'KickAdvance', actions: ['lambda:InvokeFunction'], resources: [advanceArn] }));
     const bus = this.#props.eventBus;

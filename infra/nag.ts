@@ -29,7 +29,11 @@ export function acknowledgeFindings(controller: FledgeController, extra: { reado
   });
   Validations.of(controller.controllerRole).acknowledge({
     id: 'AwsSolutions-IAM5[Resource::*]',
-    reason: 'Only scheduler:ListSchedules, which has no resource-level permission; the runtime lists Fledge\'s own group.',
+    reason: 'Only scheduler:ListSchedules and cloudwatch:GetMetricData, which have no resource-level permission; the runtime lists Fledge\'s own group and reads the metrics its Canaries name.',
+  });
+  Validations.of(controller.controllerRole).acknowledge({
+    id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:aps:${region}:${account}:workspace/*]`,
+    reason: 'MetricTemplates name their Managed Prometheus workspace at run time; the grant stops at this account\'s workspaces.',
   });
   const watcherArn = stack.resolve(controller.watcherFunction.functionArn) as { 'Fn::GetAtt': [string, string] };
   Validations.of(extra.watchRole).acknowledge({

@@ -6,7 +6,7 @@
  * Beyond Flagger: an answer `{"status":"IN_PROGRESS","retryAfterSeconds":N}` is `pending` with `inProgress`, for
  * any hook type. URLs are shown only through `redactUrl`, and text that could echo one is scrubbed.
  */
-import { Agent, request, type Dispatcher } from 'undici';
+import { postJson, PostError } from '../http-post.ts';
 import { parseDuration } from '../api/duration.ts';
 import { redactUrl, scrubSecrets, urlSecrets } from '../redact.ts';
 import { GATE_HOOK_TYPES, type HookCaller, type HookResult, type WebhookCall, type WebhookPayload } from './types.ts';
@@ -61,7 +61,7 @@ type Attempt =
   | { readonly kind: 'error'; readonly message: string; readonly retryable: boolean };
 
 /**
- * Calls webhooks over HTTP(S). Holds two connection pools (verified TLS, and `disableTLS`); `close()` ends them.
+ * Calls webhooks over HTTP(S) through Node's keep-alive agents (`shared/http-post.ts`).
  * @example
  * const hooks = new HttpHookCaller({ log: (e) => logger.warn(e.message, e) });
  * const result = await hooks.call(call); // { kind: 'passed', detail: 'Approved', statusCode: 200 }
@@ -73,8 +73,6 @@ export class HttpHookCaller implements HookCaller {
   readonly #log: ((entry: HookLogEntry) => void) | undefined;
   readonly #budgetMs: number | undefined;
   readonly #now: () => number;
-  readonly #verified = new Agent();
-  readonly #insecure = new Agent({ connect: { rejectUnauthorized: false } });
 
   constructor(options: HttpHookCallerOptions = {}) {
     this.#sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
@@ -125,30 +123,18 @@ export class HttpHookCaller implements HookCaller {
     return { kind: closed, detail: detail === '' ? `HTTP ${outcome.status}` : detail, statusCode: outcome.status };
   }
 
-  /** Ends the connection pools. */
-  async close(): Promise<void> {
-    await Promise.all([this.#verified.close(), this.#insecure.close()]);
-  }
+  /** Nothing to end: the connections belong to Node's shared agents, which let idle sockets go by themselves. */
+  async close(): Promise<void> {}
 
   async #attempt(call: WebhookCall, body: string, timeoutMs: number, shown: string): Promise<Attempt> {
-    const dispatcher: Dispatcher = call.disableTLS ? this.#insecure : this.#verified;
-    const signal = AbortSignal.timeout(timeoutMs);
     try {
-      const response = await request(call.url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body,
-        dispatcher,
-        signal,
-      });
-      const text = await readCapped(response.body);
-      const retryAfter = response.headers['retry-after'];
-      const retryAfterMs = response.statusCode === 429 || response.statusCode === 503 ? retryAfterMsOf(retryAfter) : undefined;
-      return { kind: 'answer', status: response.statusCode, body: text, ...(retryAfterMs === undefined ? {} : { retryAfterMs }) };
+      const response = await postJson(call.url, body, { timeoutMs, insecure: call.disableTLS === true, maxBodyBytes: MAX_BODY_BYTES });
+      const retryAfterMs = response.status === 429 || response.status === 503 ? retryAfterMsOf(response.headers['retry-after']) : undefined;
+      return { kind: 'answer', status: response.status, body: response.body, ...(retryAfterMs === undefined ? {} : { retryAfterMs }) };
     } catch (error) {
-      if (signal.aborted) return { kind: 'error', message: `POST ${shown} timed out after ${timeoutMs}ms`, retryable: true };
-      const code = errorCode(error);
-      return { kind: 'error', message: `POST ${shown} failed: ${errorText(error)}`, retryable: !UNRECOVERABLE_CODES.has(code) };
+      if (error instanceof PostError && error.timedOut) return { kind: 'error', message: `POST ${shown} timed out after ${timeoutMs}ms`, retryable: true };
+      const code = error instanceof PostError ? error.code : '';
+      return { kind: 'error', message: `POST ${shown} failed: ${error instanceof Error ? error.message : String(error)}`, retryable: !UNRECOVERABLE_CODES.has(code) };
     }
   }
 }
@@ -210,31 +196,6 @@ function retryAfterMsOf(header: string | string[] | undefined): number | undefin
   return Number(value.trim()) * 1000;
 }
 
-async function readCapped(body: AsyncIterable<Uint8Array> & { dump?: () => Promise<void> }): Promise<string> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of body) {
-    const room = MAX_BODY_BYTES - size;
-    if (room <= 0) break;
-    const piece = Buffer.from(chunk).subarray(0, room);
-    chunks.push(piece);
-    size += piece.length;
-  }
-  return Buffer.concat(chunks).toString('utf8');
-}
-
 function clip(text: string): string {
   return text.length <= MAX_DETAIL_CHARS ? text : `${text.slice(0, MAX_DETAIL_CHARS - 1)}…`;
-}
-
-function errorCode(error: unknown): string {
-  const own = (error as { code?: unknown }).code;
-  const cause = (error as { cause?: { code?: unknown } }).cause?.code;
-  return typeof cause === 'string' ? cause : typeof own === 'string' ? own : '';
-}
-
-function errorText(error: unknown): string {
-  const cause = (error as { cause?: unknown }).cause;
-  if (cause instanceof Error && cause.message !== '') return cause.message;
-  return error instanceof Error ? error.message : String(error);
 }

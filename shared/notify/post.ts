@@ -4,8 +4,7 @@
  * delivered. A chat address is a credential as a whole (a Slack incoming-webhook path is its secret), so errors
  * never repeat the address, its path, or the token.
  */
-import type { Dispatcher, ProxyAgent } from 'undici';
-import type * as Undici from 'undici';
+import { postJson as post, PostError } from '../http-post.ts';
 import { scrubSecrets, urlSecrets } from '../redact.ts';
 import type { NotifyResult } from './types.ts';
 
@@ -23,45 +22,26 @@ export interface PostTarget {
   readonly refusal?: (body: string) => string | undefined;
 }
 
-// undici is loaded on the first chat post: most advance invocations send no alert.
-let undici: Promise<typeof Undici> | undefined;
-let direct: Dispatcher | undefined;
-const proxies = new Map<string, ProxyAgent>();
-
 /** Posts `payload` as JSON to `target`; never throws. */
 export async function postJson(target: PostTarget, payload: unknown): Promise<NotifyResult> {
   const secrets = addressSecrets(target);
-  const http = await (undici ??= import('undici'));
-  let dispatcher: Dispatcher;
-  try {
-    dispatcher = target.proxy === undefined || target.proxy === '' ? (direct ??= new http.Agent()) : proxyAgent(http, target.proxy);
-  } catch (error) {
-    return { kind: 'error', error: scrubSecrets(`unable to parse proxy URL: ${messageOf(error)}`, secrets) };
+  const timeoutMs = target.timeoutMs ?? CHAT_TIMEOUT_MS;
+  if (target.proxy !== undefined && target.proxy !== '' && !URL.canParse(target.proxy)) {
+    return { kind: 'error', error: scrubSecrets(`unable to parse proxy URL: ${target.proxy}`, secrets) };
   }
-  const signal = AbortSignal.timeout(target.timeoutMs ?? CHAT_TIMEOUT_MS);
   try {
-    const headers: Record<string, string> = { 'content-type': 'application/json' };
+    const headers: Record<string, string> = {};
     if (target.token !== undefined && target.token !== '') headers['authorization'] = `Bearer ${target.token}`;
-    const response = await http.request(target.address, { method: 'POST', headers, body: JSON.stringify(payload), dispatcher, signal });
-    const body = await response.body.text();
-    if (response.statusCode >= 200 && response.statusCode < 300) {
-      const refused = target.refusal?.(body);
+    const response = await post(target.address, JSON.stringify(payload), { headers, timeoutMs, ...(target.proxy ? { proxy: target.proxy } : {}) });
+    if (response.status >= 200 && response.status < 300) {
+      const refused = target.refusal?.(response.body);
       return refused === undefined ? { kind: 'sent' } : { kind: 'error', error: scrubSecrets(`sending notification refused: ${refused}`, secrets) };
     }
-    return { kind: 'error', error: scrubSecrets(`sending notification bad response ${response.statusCode}: ${body.slice(0, 500)}`, secrets) };
+    return { kind: 'error', error: scrubSecrets(`sending notification bad response ${response.status}: ${response.body.slice(0, 500)}`, secrets) };
   } catch (error) {
-    const reason = signal.aborted ? `timed out after ${target.timeoutMs ?? CHAT_TIMEOUT_MS}ms` : messageOf(error);
+    const reason = error instanceof PostError && error.timedOut ? `timed out after ${timeoutMs}ms` : messageOf(error);
     return { kind: 'error', error: scrubSecrets(`sending notification failed to send: ${reason}`, secrets) };
   }
-}
-
-function proxyAgent(http: typeof Undici, proxy: string): ProxyAgent {
-  let agent = proxies.get(proxy);
-  if (agent === undefined) {
-    agent = new http.ProxyAgent(proxy);
-    proxies.set(proxy, agent);
-  }
-  return agent;
 }
 
 /** Everything of a chat target that must not be shown: the address, its path and query, the token, the proxy's credentials. */

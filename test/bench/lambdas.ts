@@ -9,6 +9,7 @@ import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build, type Metafile } from 'esbuild';
+import { HANDLER_ESBUILD } from '../../infra/bundling.ts';
 import { REPO_ROOT } from './podinfo.ts';
 import { median } from './stats.ts';
 
@@ -68,14 +69,16 @@ async function bundle(entry: string, outfile: string): Promise<Metafile> {
     entryPoints: [entry],
     outfile,
     bundle: true,
-    minify: true,
-    format: 'esm',
-    platform: 'node',
-    target: 'node22',
+    // Exactly the options the CDK construct ships (infra/bundling.ts), so the bench measures what `cdk synth` builds.
+    minify: HANDLER_ESBUILD.minify,
+    format: HANDLER_ESBUILD.format,
+    platform: HANDLER_ESBUILD.platform,
+    target: HANDLER_ESBUILD.target,
+    mainFields: [...HANDLER_ESBUILD.mainFields],
+    external: [...HANDLER_ESBUILD.external],
     metafile: true,
     logLevel: 'silent',
-    // CommonJS dependencies inside an ESM bundle need `require`, as aws-lambda-nodejs adds it.
-    banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
+    banner: { js: HANDLER_ESBUILD.banner },
   });
   return result.metafile;
 }

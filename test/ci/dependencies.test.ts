@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
-const SOURCE_DIRS = ['cli', 'shared', 'sim', 'infra', 'test'];
+const SOURCE_DIRS = ['cli', 'shared', 'sim', 'infra', 'lambdas', 'test'];
 
 function sources(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {

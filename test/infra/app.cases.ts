@@ -120,15 +120,16 @@ describe('the default app (no context, no credentials)', () => {
     template.resourceCountIs('AWS::SNS::Subscription', 0);
   });
 
-  it('grants no Action *, and Resource * only for scheduler:ListSchedules, which has no resource-level permission', () => {
+  it('grants no Action *, and Resource * only for scheduler:ListSchedules and cloudwatch:GetMetricData, which have no resource-level permission', () => {
     const statements = policyStatements(template);
     for (const statement of statements) expect([statement.Action].flat()).not.toContain('*');
-    expect(statements.filter((s) => [s.Resource].flat().includes('*')).map((s) => s.Action)).toEqual(['scheduler:ListSchedules']);
+    expect(statements.filter((s) => [s.Resource].flat().includes('*')).map((s) => s.Action).sort()).toEqual(['cloudwatch:GetMetricData', 'scheduler:ListSchedules']);
   });
 
   it('gives the controller role exactly the actions the runtime calls', () => {
     const actions = roleStatements(template, 'ControllerControllerRole').flatMap((s) => [s.Action].flat());
     expect([...new Set(actions)].sort()).toEqual([
+      'aps:QueryMetrics', 'cloudwatch:GetMetricData',
       'dynamodb:ConditionCheckItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:Scan',
       'events:PutEvents', 'iam:PassRole', 'kms:Decrypt', 'kms:GenerateDataKey', 'lambda:InvokeFunction',
       'logs:CreateLogStream', 'logs:PutLogEvents',

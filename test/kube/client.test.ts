@@ -168,8 +168,9 @@ describe.each(TRANSPORTS)('over the %s transport', (transport) => {
     it('maps known kinds without discovery and discovers other kinds once', async () => {
       await h.kube.get(ref('anything'));
       expect(h.counter.counts().discover).toBe(0);
-      const rbac = { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'Role', namespace: 'test', name: 'r' };
-      const error = await rejection(h.kube.get(rbac));
+      // A group the emulator does not serve (it serves rbac.authorization.k8s.io since `fledge crds` applies RBAC).
+      const widget = { apiVersion: 'example.com/v1', kind: 'Widget', namespace: 'test', name: 'w' };
+      const error = await rejection(h.kube.get(widget));
       expect(error).toBeInstanceOf(KubeUnknownKindError);
       expect(h.counter.counts().discover).toBe(1);
     });
