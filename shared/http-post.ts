@@ -7,6 +7,7 @@
  */
 import * as http from 'node:http';
 import * as https from 'node:https';
+import type { Socket } from 'node:net';
 import * as tls from 'node:tls';
 
 /** How to send one POST. */
@@ -73,7 +74,7 @@ async function viaProxy(target: URL, proxy: URL, headers: Record<string, string>
   if (target.protocol === 'http:') {
     return http.request({ ...proxyAt, method: 'POST', path: target.href, headers: { ...headers, host: target.host, ...auth }, signal });
   }
-  const socket = await new Promise<import('node:net').Socket>((resolve, reject) => {
+  const socket = await new Promise<Socket>((resolve, reject) => {
     const connect = http.request({ ...proxyAt, method: 'CONNECT', path: `${target.hostname}:${target.port || 443}`, headers: { host: target.host, ...auth }, signal });
     connect.once('connect', (response, tunnel) => {
       if (response.statusCode === 200) resolve(tunnel);
