@@ -7,7 +7,7 @@
  */
 import * as http from 'node:http';
 import * as https from 'node:https';
-import type { Socket } from 'node:net';
+import { isIP, type Socket } from 'node:net';
 import * as tls from 'node:tls';
 
 /** How to send one POST. */
@@ -86,13 +86,9 @@ async function viaProxy(target: URL, proxy: URL, headers: Record<string, string>
     connect.once('error', reject);
     connect.end();
   });
-  return https.request(target, {
-    method: 'POST',
-    headers,
-    signal,
-    agent: false,
-    createConnection: () => tls.connect({ socket, servername: target.hostname, rejectUnauthorized: !options.insecure }),
-  });
+  // No agent: with one, Node would open its own connection and ignore the tunnel.
+  const secured = tls.connect({ socket, rejectUnauthorized: !options.insecure, ...(isIP(target.hostname) === 0 ? { servername: target.hostname } : {}) });
+  return https.request(target, { method: 'POST', headers, signal, createConnection: () => secured });
 }
 
 function exchange(request: http.ClientRequest, body: string, maxBodyBytes: number): Promise<PostAnswer> {
