@@ -11,6 +11,7 @@
  * whatever `compress` says; `compress: false` only keeps JSON messages out of gzip.
  */
 import { gunzipSync } from 'node:zlib';
+import { ProviderConfigError } from './errors.ts';
 import { finiteValue, PROVIDER_TIMEOUT_MS, send, shorten } from './http.ts';
 import { addressOf, intervalMs, secretKey, type ProviderOptions } from './options.ts';
 import type { MetricProvider, MetricQueryResult, OnlineResult } from './types.ts';
@@ -21,9 +22,15 @@ export const SPLUNK_TOKEN_KEY = 'sf_token_key';
 const WINDOW_INTERVALS = 10;
 const CHANNEL = 'fledge-0';
 
-/** The SignalFlow stream and REST API addresses derived from `spec.provider.address` (either may be given). */
+/**
+ * The SignalFlow stream and REST API addresses derived from `spec.provider.address` (either may be given).
+ * Flagger replaces the first `api`/`stream` anywhere in the address; Fledge only swaps the host's first label.
+ */
 export function splunkEndpoints(address: string): { readonly stream: string; readonly api: string } {
   const url = new URL(address);
+  if (!['https:', 'wss:', 'http:', 'ws:'].includes(url.protocol)) {
+    throw new ProviderConfigError(`splunk address ${JSON.stringify(address)} must be https://api.<realm>.signalfx.com or wss://stream.<realm>.signalfx.com`);
+  }
   const base = url.pathname.replace(/\/+$/u, '');
   const swap = (protocol: string, from: string, to: string): string => {
     const host = url.host.startsWith(`${from}.`) ? `${to}.${url.host.slice(from.length + 1)}` : url.host;

@@ -162,6 +162,7 @@ describe('splunk', () => {
     const realm = { stream: 'wss://stream.us1.signalfx.com/v2/signalflow/connect', api: 'https://api.us1.signalfx.com/v2/metric?limit=1' };
     expect(splunkEndpoints('https://api.us1.signalfx.com')).toEqual(realm);
     expect(splunkEndpoints('wss://stream.us1.signalfx.com/')).toEqual(realm);
+    expect(() => splunkEndpoints('ftp://api.us1.signalfx.com')).toThrow('splunk address "ftp://api.us1.signalfx.com" must be https://api.<realm>.signalfx.com or wss://stream.<realm>.signalfx.com');
     expect(() => build({})).toThrow('splunk credentials do not contain sf_token_key (Secret splunk has no key sf_token_key)');
     expect(() => realProviders()({ spec: { type: 'splunk' }, interval: '1m', request: {} as MetricCheckRequest })).toThrow('splunk address is not set (spec.provider.address)');
     expect(SUPPORTED_METRIC_PROVIDERS).toContain('splunk');
