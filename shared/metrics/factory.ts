@@ -16,6 +16,7 @@ import { createKeptnProvider } from './keptn.ts';
 import { createNewRelicProvider } from './newrelic.ts';
 import type { ProviderOptions } from './options.ts';
 import { createPrometheusProvider, type AmpSigning } from './prometheus.ts';
+import { createSplunkProvider } from './splunk.ts';
 import { createStackdriverProvider } from './stackdriver.ts';
 import type { MetricCheckRequest, MetricProvider } from './types.ts';
 
@@ -48,8 +49,7 @@ export interface ProviderEnvironment {
 }
 
 /** The provider types Fledge runs. */
-export const SUPPORTED_METRIC_PROVIDERS = METRIC_PROVIDER_TYPES.filter((type) => type !== 'splunk');
-const SUPPORTED = SUPPORTED_METRIC_PROVIDERS;
+export const SUPPORTED_METRIC_PROVIDERS: readonly MetricProviderType[] = METRIC_PROVIDER_TYPES;
 
 /** The factory of real providers. */
 export function realProviders(env: ProviderEnvironment = {}): ProviderFactory {
@@ -95,7 +95,7 @@ export function realProviders(env: ProviderEnvironment = {}): ProviderFactory {
       case 'stackdriver':
         return createStackdriverProvider(common);
       case 'splunk':
-        throw new ProviderConfigError(`metric provider ${type} is not supported by Fledge yet (supported: ${SUPPORTED.join(', ')})`);
+        return createSplunkProvider(common);
       default: {
         const never: never = type as never;
         throw new ProviderConfigError(`unknown metric provider type ${String(never)}`);

@@ -241,11 +241,3 @@ describe('stackdriver', () => {
     expect(() => build('stackdriver', { project: 'p', serviceAccountKey: '{}' })).toThrow('stackdriver serviceAccountKey has no client_email or private_key');
   });
 });
-
-describe('providers Fledge does not run yet', () => {
-  it('splunk is an error naming the supported types', () => {
-    expect(() => build('splunk', undefined)).toThrow(
-      'metric provider splunk is not supported by Fledge yet (supported: prometheus, influxdb, datadog, externalmetrics, stackdriver, cloudwatch, newrelic, graphite, dynatrace, keptn)',
-    );
-  });
-});
