@@ -12,7 +12,7 @@ import { createDynatraceProvider } from './dynatrace.ts';
 import { createExternalMetricsProvider } from './externalmetrics.ts';
 import { createGraphiteProvider } from './graphite.ts';
 import { createInfluxdbProvider } from './influxdb.ts';
-import { createKeptnProvider } from './keptn.ts';
+import { createKeptnProvider, type KeptnAnalysisTiming } from './keptn.ts';
 import { createNewRelicProvider } from './newrelic.ts';
 import type { ProviderOptions } from './options.ts';
 import { createPrometheusProvider, type AmpSigning } from './prometheus.ts';
@@ -46,6 +46,8 @@ export interface ProviderEnvironment {
   readonly cloudWatch?: CloudWatchSettings;
   /** The cluster, for `externalmetrics` and `keptn`. */
   readonly kube?: KubeClient;
+  /** How `keptn` Analysis queries are polled. @default every 1 s for at most 10 s (Flagger's) */
+  readonly keptnAnalysis?: KeptnAnalysisTiming;
 }
 
 /** The provider types Fledge runs. */
@@ -91,7 +93,7 @@ export function realProviders(env: ProviderEnvironment = {}): ProviderFactory {
       case 'externalmetrics':
         return createExternalMetricsProvider(common);
       case 'keptn':
-        return createKeptnProvider({ ...common, ...(env.kube === undefined ? {} : { kube: env.kube }) });
+        return createKeptnProvider({ ...common, ...(env.kube === undefined ? {} : { kube: env.kube }), ...(env.keptnAnalysis === undefined ? {} : { analysis: env.keptnAnalysis }) });
       case 'stackdriver':
         return createStackdriverProvider(common);
       case 'splunk':

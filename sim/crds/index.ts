@@ -31,6 +31,14 @@ export function routerCrds(providers: readonly string[] = Object.keys(ROUTER_KIN
   });
 }
 
+/** Keptn's metric kinds (`metrics.keptn.sh/v1beta1` KeptnMetric and Analysis), which the `keptn` metric provider reads and creates. */
+export function keptnCrds(): KubeObject[] {
+  return [
+    crdFor({ group: 'metrics.keptn.sh', versions: ['v1beta1'], kind: 'KeptnMetric', plural: 'keptnmetrics' }),
+    crdFor({ group: 'metrics.keptn.sh', versions: ['v1beta1'], kind: 'Analysis', plural: 'analyses' }),
+  ];
+}
+
 /** Flagger's CRDs and every router kind: what a scenario cluster starts with (pass them as `startEmulator`'s `crds`). */
 export function standardCrds(): KubeObject[] {
   return [...flaggerCrds(), ...routerCrds()];

@@ -3,13 +3,13 @@
  * Canary's or the ref's namespace, its Secret, the rendered query sent to the provider (a local server), and an
  * error naming whatever is missing. Also the KeptnMetric provider, which reads the cluster.
  */
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { CanaryMetric } from '../../shared/api/types.ts';
 import { KubeConflictError } from '../../shared/kube/errors.ts';
 import { RealMetricChecker } from '../../shared/metrics/checker.ts';
 import { realProviders } from '../../shared/metrics/factory.ts';
 import type { MetricCheckRequest } from '../../shared/metrics/types.ts';
-import { crdFor } from '../../sim/crds/routers.ts';
+import { keptnCrds } from '../../sim/crds/index.ts';
 import { kubeForFile } from '../kube/harness.ts';
 import { recordingServerForFile } from './recording-server.ts';
 
@@ -85,12 +85,16 @@ describe('templateRef resolution', () => {
 });
 
 describe('keptn', () => {
-  it('reads status.value of the KeptnMetric the query names', async () => {
-    await cluster.kube
-      .create(crdFor({ group: 'metrics.keptn.sh', versions: ['v1beta1'], kind: 'KeptnMetric', plural: 'keptnmetrics' }))
-      .catch((error: unknown) => {
+  beforeAll(async () => {
+    // Both kinds before any request: the client caches what API discovery said a group serves.
+    for (const crd of keptnCrds()) {
+      await cluster.kube.create(crd).catch((error: unknown) => {
         if (!(error instanceof KubeConflictError)) throw error;
       });
+    }
+  });
+
+  it('reads status.value of the KeptnMetric the query names', async () => {
     await cluster.kube.create({ apiVersion: 'metrics.keptn.sh/v1beta1', kind: 'KeptnMetric', metadata: { name: 'error-rate', namespace: 'test' }, spec: { provider: { name: 'prom' }, query: 'x', fetchIntervalSeconds: 5 } });
     await cluster.kube.patch({ apiVersion: 'metrics.keptn.sh/v1beta1', kind: 'KeptnMetric', name: 'error-rate', namespace: 'test' }, 'merge', { status: { value: '0.75' } }, { subresource: 'status' });
     await template('keptn', 'test', { provider: { type: 'keptn' }, query: 'keptnmetric/{{ namespace }}/error-rate' });
@@ -98,9 +102,10 @@ describe('keptn', () => {
     expect(await checker().check(templateRequest({ templateRef: { name: 'keptn' } }))).toEqual({ provider: 'keptn', query: 'keptnmetric/test/error-rate', result: { kind: 'value', value: 0.75 } });
   });
 
-  it('refuses a Keptn Analysis query, saying why', async () => {
+  it('runs a Keptn Analysis query through the checker (timing from the environment)', async () => {
     await template('keptn-analysis', 'test', { provider: { type: 'keptn' }, query: 'analysis/test/my-definition/1m' });
-    const result = (await checker().check(templateRequest({ templateRef: { name: 'keptn-analysis' } }))).result;
-    expect(result).toEqual({ kind: 'error', error: 'Keptn Analysis queries are not supported by Fledge; query a KeptnMetric (keptnmetric/<namespace>/<name>)' });
+    const quick = new RealMetricChecker({ kube: cluster.kube, providers: realProviders({ kube: cluster.kube, keptnAnalysis: { pollMs: 5, timeoutMs: 50 } }) });
+    const result = (await quick.check(templateRequest({ templateRef: { name: 'keptn-analysis' } }))).result;
+    expect(result).toEqual({ kind: 'error', error: 'encountered timeout while waiting for Keptn Analysis test/my-definition to be finished' });
   });
 });
