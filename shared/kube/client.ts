@@ -190,6 +190,16 @@ export class HttpKubeClient implements KubeClient {
     return this.create({ ...event, apiVersion: 'v1', kind: 'Event' });
   }
 
+  async getPath(path: string, query?: Readonly<Record<string, string | undefined>>): Promise<unknown> {
+    if (!path.startsWith('/')) throw new TypeError(`getPath: path must start with "/", got ${JSON.stringify(path)}`);
+    try {
+      return (await this.send({ verb: 'get', method: 'GET', kind: 'path', object: path, path, ...(query === undefined ? {} : { query }) })).body;
+    } catch (error) {
+      if (error instanceof KubeNotFoundError) return undefined;
+      throw error;
+    }
+  }
+
   private async locate(ref: ObjectRef, subresource?: Subresource): Promise<{ path: string; label: string }> {
     const info = await this.resource(ref.apiVersion, ref.kind);
     const namespace = this.namespaceFor(info, ref.namespace);

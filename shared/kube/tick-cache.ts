@@ -75,6 +75,8 @@ export function withTickCache(kube: KubeClient): KubeClient {
     createEvent(event: KubeObject): Promise<KubeObject> {
       return writing({ apiVersion: 'v1', kind: 'Event', name: event.metadata.name }, () => kube.createEvent(event));
     },
+    // Raw paths (metrics APIs) change by themselves between reads: never cached.
+    ...(kube.getPath === undefined ? {} : { getPath: kube.getPath.bind(kube) }),
   };
 }
 

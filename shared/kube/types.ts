@@ -140,4 +140,10 @@ export interface KubeClient {
   delete(ref: ObjectRef, options?: DeleteOptions): Promise<boolean>;
   /** Creates a `v1` Event in `event.metadata.namespace`. */
   createEvent(event: KubeObject): Promise<KubeObject>;
+  /**
+   * GETs a raw API path (e.g. `/apis/external.metrics.k8s.io/v1beta1/namespaces/test/queue-depth`) with the
+   * client's credentials, for APIs that are not objects of a kind; answers the JSON body. `undefined` on 404.
+   * Optional so that read-only views of a cluster need not offer it; the HTTP client and the tick cache do.
+   */
+  getPath?(path: string, query?: Readonly<Record<string, string | undefined>>): Promise<unknown>;
 }

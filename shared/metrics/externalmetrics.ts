@@ -2,32 +2,24 @@
  * The Kubernetes external metrics provider, as Flagger's: the query is `<namespace>/<metricName>?labelSelector=
  * <selector>` (namespace `default` when omitted), read from the external metrics API
  * (`/apis/external.metrics.k8s.io/v1beta1/namespaces/<ns>/<metric>`) with the secret's bearer `token`; the answer
- * is the first item's quantity. Fledge reaches the API at `spec.provider.address` (the API server or the metrics
- * adapter); it cannot borrow the controller's in-cluster config as Flagger does, so the address is required.
- * Several items are `multipleValues` (Flagger reads the first).
+ * is the first item's quantity. With `spec.provider.address` (the API server or the metrics adapter) it is read
+ * there over HTTP with the secret's token; without one, as Flagger does with its in-cluster config, through the
+ * cluster's API server with the controller's own credentials (the kube port's `getPath`; the secret's token is
+ * not used then). Several items are `multipleValues` (Flagger reads the first).
  */
 import { ProviderConfigError } from './errors.ts';
 import { finiteValue, parseJson, send, shorten } from './http.ts';
 import { addressOf, type ProviderOptions } from './options.ts';
 import { parseQuantity } from './quantity.ts';
+import type { KubeClient } from '../kube/types.ts';
 import type { MetricProvider, MetricQueryResult, OnlineResult } from './types.ts';
 
-/** Builds the provider; a missing address is a `ProviderConfigError`. */
-export function createExternalMetricsProvider(options: ProviderOptions): MetricProvider {
-  if (options.spec.address === undefined || options.spec.address === '') {
-    throw new ProviderConfigError('externalmetrics needs spec.provider.address in Fledge (the API server or external metrics adapter URL)');
-  }
-  const address = addressOf(options);
-  const headers: Record<string, string> = { accept: 'application/json' };
-  if (options.secret?.token !== undefined) headers.authorization = `Bearer ${options.secret.token}`;
-  const list = async (namespace: string, metric: string, selector: string | undefined): Promise<{ ok: true; value: unknown } | { ok: false; error: string }> => {
-    const url = new URL(`${address}/apis/external.metrics.k8s.io/v1beta1/namespaces/${encodeURIComponent(namespace)}/${encodeURIComponent(metric)}`);
-    if (selector !== undefined && selector !== '') url.search = new URLSearchParams({ labelSelector: selector }).toString();
-    const answer = await send({ url, headers, timeoutMs: options.timeoutMs, insecureSkipVerify: options.spec.insecureSkipVerify });
-    if (!answer.ok) return answer;
-    if (answer.status !== 200) return { ok: false, error: `error querying external metrics API: ${answer.status} ${shorten(answer.body)}` };
-    return parseJson(answer.body);
-  };
+type ListAnswer = { ok: true; value: unknown } | { ok: false; error: string };
+type Lister = (namespace: string, metric: string, selector: string | undefined) => Promise<ListAnswer>;
+
+/** Builds the provider; without an address it needs a cluster client that can read raw paths. */
+export function createExternalMetricsProvider(options: ProviderOptions & { readonly kube?: KubeClient }): MetricProvider {
+  const list = options.spec.address === undefined || options.spec.address === '' ? clusterLister(options.kube) : addressLister(options);
   return {
     type: 'externalmetrics',
     async query(rendered: string): Promise<MetricQueryResult> {
@@ -46,6 +38,42 @@ export function createExternalMetricsProvider(options: ProviderOptions): MetricP
       const answer = await list('kube-system', 'dummy-metric', undefined);
       return answer.ok ? { online: true } : { online: false, reason: `external metrics service unavailable: ${answer.error}` };
     },
+  };
+}
+
+function metricPath(namespace: string, metric: string): string {
+  return `/apis/external.metrics.k8s.io/v1beta1/namespaces/${encodeURIComponent(namespace)}/${encodeURIComponent(metric)}`;
+}
+
+/** Through the cluster's API server, with the credentials the controller uses. */
+function clusterLister(kube: KubeClient | undefined): Lister {
+  const getPath = kube?.getPath?.bind(kube);
+  if (getPath === undefined) {
+    throw new ProviderConfigError('externalmetrics without spec.provider.address reads the cluster\'s API server, but no cluster client that can read raw paths is available here; set spec.provider.address');
+  }
+  return async (namespace, metric, selector) => {
+    try {
+      const body = await getPath(metricPath(namespace, metric), selector === undefined || selector === '' ? undefined : { labelSelector: selector });
+      if (body === undefined) return { ok: false, error: `error querying external metrics API: 404 the server could not find ${metricPath(namespace, metric)} (is an external metrics adapter registered?)` };
+      return { ok: true, value: body };
+    } catch (error) {
+      return { ok: false, error: `error querying external metrics API: ${(error as Error).message}` };
+    }
+  };
+}
+
+/** At `spec.provider.address` over HTTP, with the secret's bearer token. */
+function addressLister(options: ProviderOptions): Lister {
+  const address = addressOf(options);
+  const headers: Record<string, string> = { accept: 'application/json' };
+  if (options.secret?.token !== undefined) headers.authorization = `Bearer ${options.secret.token}`;
+  return async (namespace, metric, selector) => {
+    const url = new URL(`${address}${metricPath(namespace, metric)}`);
+    if (selector !== undefined && selector !== '') url.search = new URLSearchParams({ labelSelector: selector }).toString();
+    const answer = await send({ url, headers, timeoutMs: options.timeoutMs, insecureSkipVerify: options.spec.insecureSkipVerify });
+    if (!answer.ok) return answer;
+    if (answer.status !== 200) return { ok: false, error: `error querying external metrics API: ${answer.status} ${shorten(answer.body)}` };
+    return parseJson(answer.body);
   };
 }
 

@@ -91,7 +91,7 @@ export function realProviders(env: ProviderEnvironment = {}): ProviderFactory {
       case 'influxdb':
         return createInfluxdbProvider(common);
       case 'externalmetrics':
-        return createExternalMetricsProvider(common);
+        return createExternalMetricsProvider({ ...common, ...(env.kube === undefined ? {} : { kube: env.kube }) });
       case 'keptn':
         return createKeptnProvider({ ...common, ...(env.kube === undefined ? {} : { kube: env.kube }), ...(env.keptnAnalysis === undefined ? {} : { analysis: env.keptnAnalysis }) });
       case 'stackdriver':

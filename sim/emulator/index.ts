@@ -6,6 +6,7 @@ export { BUILTIN_RESOURCES, ResourceRegistry, apiVersionOf, parseApiVersion } fr
 export { wallClock, timestamp, deterministicUids } from './meta.ts';
 export { startEmulator, kubeconfigFor } from './server.ts';
 export type { Emulator, EmulatorOptions } from './server.ts';
+export type { ExternalMetricValue, ExternalMetricsSource } from './external-metrics.ts';
 export { Counters, Faults } from './instrument.ts';
 export type { Fault, FaultAction, FaultMatcher, RequestRecord } from './instrument.ts';
 export type { Admission } from './handlers.ts';

@@ -6,6 +6,7 @@ import { parse as parseYaml } from 'yaml';
 import { createAdmission } from './admission.ts';
 import { discovery } from './discovery.ts';
 import { ApiError, badRequest } from './errors.ts';
+import { externalMetricsAnswer, type ExternalMetricsSource } from './external-metrics.ts';
 import { create, current, get, list, remove, removeCollection, resolve, update, verbOf, watch } from './handlers.ts';
 import type { Admission, RestContext, RestRequest, RestResponse } from './handlers.ts';
 import { Counters, Faults } from './instrument.ts';
@@ -42,6 +43,8 @@ export interface EmulatorOptions {
    * aws-iam-authenticator does); `false` answers 401 Unauthorized. @default every request is let in
    */
   readonly authenticate?: (authorization: string | undefined) => boolean | Promise<boolean>;
+  /** Serve `external.metrics.k8s.io/v1beta1` from this source, as a metrics adapter behind the API server. @default not served (404) */
+  readonly externalMetrics?: ExternalMetricsSource;
 }
 
 /** A running emulator. */
@@ -214,8 +217,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 
     let answer: RestResponse;
     try {
-      if (!apiPath) throw new ApiError(404, 'NotFound', 'the server could not find the requested resource');
-      if (apiPath.kind !== 'resource') {
+      const external = options.externalMetrics === undefined ? undefined : externalMetricsAnswer(url, method, options.externalMetrics);
+      if (external !== undefined) answer = external;
+      else if (!apiPath) throw new ApiError(404, 'NotFound', 'the server could not find the requested resource');
+      else if (apiPath.kind !== 'resource') {
         if (method !== 'GET') throw new ApiError(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource');
         answer = { status: 200, body: discovery(apiPath, state.resourceTypes(), address) };
       } else {

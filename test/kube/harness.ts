@@ -10,7 +10,7 @@
  */
 import { afterAll, beforeAll, beforeEach } from 'vitest';
 import { standardCrds } from '../../sim/crds/index.ts';
-import { startEmulator, type Emulator } from '../../sim/emulator/index.ts';
+import { startEmulator, type Emulator, type EmulatorOptions } from '../../sim/emulator/index.ts';
 import { createKubeClient, EksAccess, RequestCounter, type HttpKubeClientOptions, type KubeClient } from '../../shared/kube/index.ts';
 import { clientConfig } from '../aws/server.ts';
 import { startFakeEks, type FakeEks } from '../aws/eks.ts';
@@ -34,24 +34,28 @@ export interface KubeHarness {
 /** The EKS cluster name the `eks` transport's tokens are bound to. */
 export const TEST_CLUSTER = 'fledge-test';
 
+/** What a test may add to the emulator it gets (e.g. an external metrics source). */
+export type ExtraEmulatorOptions = Pick<EmulatorOptions, 'externalMetrics'>;
+
 /** Starts an emulator with the standard CRDs and the namespace `test`. */
-export async function startKube(transport: Transport = 'kubeconfig'): Promise<KubeHarness> {
-  return transport === 'kubeconfig' ? startKubeconfigKube() : startEksKube();
+export async function startKube(transport: Transport = 'kubeconfig', extra: ExtraEmulatorOptions = {}): Promise<KubeHarness> {
+  return transport === 'kubeconfig' ? startKubeconfigKube(extra) : startEksKube(extra);
 }
 
-async function startKubeconfigKube(): Promise<KubeHarness> {
-  const emulator = await startEmulator({ crds: standardCrds(), clock: { now: () => new Date('2026-01-01T00:00:00Z') } });
+async function startKubeconfigKube(extra: ExtraEmulatorOptions): Promise<KubeHarness> {
+  const emulator = await startEmulator({ ...extra, crds: standardCrds(), clock: { now: () => new Date('2026-01-01T00:00:00Z') } });
   const client = async (options: Omit<HttpKubeClientOptions, 'transport'> = {}) => createKubeClient({ kubeconfig: emulator.kubeconfig(), ...options });
   return finish(emulator, client, () => emulator.stop());
 }
 
 /** The Lambda path end to end; see the module comment. */
-export async function startEksKube(): Promise<KubeHarness & { readonly sts: FakeSts; readonly eks: FakeEks }> {
+export async function startEksKube(extra: ExtraEmulatorOptions = {}): Promise<KubeHarness & { readonly sts: FakeSts; readonly eks: FakeEks }> {
   const sts = await startFakeSts();
   const eks = await startFakeEks((accessKeyId) => sts.callers.get(accessKeyId)?.arn.split(':')[4]);
   const verified = new Set<string>();
   const certificate = selfSignedCertificate();
   const emulator = await startEmulator({
+    ...extra,
     crds: standardCrds(),
     clock: { now: () => new Date('2026-01-01T00:00:00Z') },
     tls: certificate,
@@ -101,10 +105,10 @@ async function finish(emulator: Emulator, client: KubeHarness['client'], stop: (
  * after them, with no injected fault and a zero request count at the start of each test. Its fields are set
  * once the `beforeAll` has run.
  */
-export function kubeForFile(transport: Transport = 'kubeconfig'): KubeHarness {
+export function kubeForFile(transport: Transport = 'kubeconfig', extra: ExtraEmulatorOptions = {}): KubeHarness {
   const harness = {} as { -readonly [K in keyof KubeHarness]: KubeHarness[K] };
   beforeAll(async () => {
-    Object.assign(harness, await startKube(transport));
+    Object.assign(harness, await startKube(transport, extra));
   });
   afterAll(async () => {
     await harness.stop();
