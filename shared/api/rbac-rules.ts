@@ -51,5 +51,10 @@ export const CLUSTER_ROLE_RULES: readonly PolicyRule[] = [
   { apiGroups: ['flagger.app'], resources: ['canaries', 'canaries/finalizers'], verbs: ['get', 'list', 'watch', 'update', 'patch'] },
   { apiGroups: ['flagger.app'], resources: ['canaries/status'], verbs: ['get', 'update', 'patch'] },
   { apiGroups: ['flagger.app'], resources: ['metrictemplates', 'alertproviders'], verbs: READ },
+  // Metric providers that read the cluster: `keptn` reads KeptnMetrics and runs (creates, polls, deletes)
+  // Analyses; `externalmetrics` without an address reads the external metrics API.
+  { apiGroups: ['metrics.keptn.sh'], resources: ['keptnmetrics'], verbs: ['get'] },
+  { apiGroups: ['metrics.keptn.sh'], resources: ['analyses'], verbs: ['get', 'create', 'delete'] },
+  { apiGroups: ['external.metrics.k8s.io'], resources: ['*'], verbs: ['get'] },
   ...Object.values(ROUTER_RESOURCES),
 ];

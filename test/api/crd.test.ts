@@ -109,6 +109,11 @@ describe('controller RBAC', () => {
     ['networking.istio.io', 'virtualservices', 'update'],
     ['networking.istio.io', 'destinationrules', 'create'],
     ['gateway.networking.k8s.io', 'httproutes', 'patch'],
+    ['metrics.keptn.sh', 'keptnmetrics', 'get'],
+    ['metrics.keptn.sh', 'analyses', 'create'],
+    ['metrics.keptn.sh', 'analyses', 'get'],
+    ['metrics.keptn.sh', 'analyses', 'delete'],
+    ['external.metrics.k8s.io', '*', 'get'],
   ])('allows %s/%s %s', (group, resource, verb) => {
     expect(allowed(group, resource, verb)).toBe(true);
   });
@@ -117,6 +122,7 @@ describe('controller RBAC', () => {
     ['flagger.app', 'metrictemplates', 'update'],
     ['', 'events', 'delete'],
     ['', 'namespaces', 'get'],
+    ['metrics.keptn.sh', 'keptnmetrics', 'update'],
   ])('does not allow %s/%s %s', (group, resource, verb) => {
     expect(allowed(group, resource, verb)).toBe(false);
   });

@@ -47,6 +47,19 @@ describe.each(TRANSPORTS)('over the %s transport', (transport) => {
       expect(h.counter.counts().get).toBe(4);
     });
 
+    it('passes raw path reads through uncached, with their query, and answers a 404 as undefined', async () => {
+      const kube = withTickCache(h.kube);
+
+      const first = (await kube.getPath?.('/api/v1/namespaces/test/configmaps', { labelSelector: 'absent=yes' })) as { kind?: string; items?: unknown[] };
+      await kube.getPath?.('/api/v1/namespaces/test/configmaps', { labelSelector: 'absent=yes' });
+
+      expect(first).toMatchObject({ kind: 'ConfigMapList', items: [] });
+      expect(h.counter.counts().get).toBe(2);
+      expect(await kube.getPath?.('/apis/no.such.group/v1/things')).toBeUndefined();
+      expect(h.emulator.requestLog.at(-2)).toMatchObject({ path: '/api/v1/namespaces/test/configmaps', query: '?labelSelector=absent%3Dyes' });
+      await expect(kube.getPath?.('api/v1')).rejects.toThrow('getPath: path must start with "/"');
+    });
+
     it('shares one request between concurrent GETs of the same object', async () => {
       const ref = await given();
       const kube = withTickCache(h.kube);
