@@ -80,6 +80,8 @@ async function runAnalysis(kube: KubeClient, timing: Required<KeptnAnalysisTimin
     metadata: { name: `${definition}-${timing.suffix()}`, namespace },
     spec: { analysisDefinition: { name: definition }, timeframe: { recent: timeframe }, args },
   };
+  // Counted from before the create, as Flagger's context covers the create too.
+  const deadline = Date.now() + timing.timeoutMs;
   let created: KubeObject;
   try {
     created = await kube.create(analysis);
@@ -88,7 +90,6 @@ async function runAnalysis(kube: KubeClient, timing: Required<KeptnAnalysisTimin
   }
   const ref = { apiVersion: API_VERSION, kind: 'Analysis', name: created.metadata.name, namespace };
   try {
-    const deadline = Date.now() + timing.timeoutMs;
     // Bounded: every pass waits pollMs, and the loop ends once the deadline has passed.
     for (;;) {
       await new Promise((resolve) => setTimeout(resolve, timing.pollMs));
