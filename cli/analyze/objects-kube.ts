@@ -28,6 +28,8 @@ export function objectsKube(objects: readonly KubeObject[], fallback?: KubeClien
       if (local.length > 0 || fallback === undefined) return local as T[];
       return await fallback.list<T>(apiVersion, kind, options);
     },
+    // An externalmetrics template without an address reads the cluster's external metrics API, as the Lambdas do.
+    ...(fallback?.getPath === undefined ? {} : { getPath: fallback.getPath.bind(fallback) }),
     create: async () => refuse('create'),
     replace: async () => refuse('replace'),
     patch: async () => refuse('patch'),
