@@ -6,6 +6,7 @@
 import type { EventBridgeClient, PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import { sdkError } from './sns.ts';
 import type { Alert, Notifier, NotifyResult, PhaseChange } from './types.ts';
+import { lazyClient, type LazyClient } from './lazy-client.ts';
 
 /** The `source` of Fledge's events. */
 export const EVENT_SOURCE = 'fledge';
@@ -15,7 +16,7 @@ export const DetailTypes = { phaseChange: 'Canary Phase Change', alert: 'Canary 
 /** Options of {@link EventBridgePublisher}. */
 export interface EventBridgePublisherOptions {
   /** The client, or a function building it on first use (the SDK module is then loaded only when an event is put). */
-  readonly client: EventBridgeClient | (() => Promise<EventBridgeClient>);
+  readonly client: LazyClient<EventBridgeClient>;
   /** The bus's name or ARN. @default the account's default bus */
   readonly eventBusName?: string;
   /** Receives the time of an alert's event (alerts carry no time of their own). @default the wall clock */
@@ -30,15 +31,12 @@ export interface EventBridgePublisherOptions {
 export class EventBridgePublisher implements Notifier {
   readonly type = 'eventbridge';
   readonly #options: EventBridgePublisherOptions;
-  #built: Promise<EventBridgeClient> | undefined;
+
+  readonly #client: () => Promise<EventBridgeClient>;
 
   constructor(options: EventBridgePublisherOptions) {
     this.#options = options;
-  }
-
-  #client(): Promise<EventBridgeClient> {
-    const client = this.#options.client;
-    return typeof client === 'function' ? (this.#built ??= client()) : Promise.resolve(client);
+    this.#client = lazyClient(options.client);
   }
 
   /** Publishes an alert as a `Canary Alert` event. */

@@ -6,6 +6,7 @@
  */
 import type { MessageAttributeValue, SNSClient } from '@aws-sdk/client-sns';
 import type { Alert, Notifier, NotifyResult } from './types.ts';
+import { lazyClient, type LazyClient } from './lazy-client.ts';
 
 /** A link added to every message; `{cluster}`, `{namespace}` and `{name}` are replaced (URL-encoded). */
 export interface LinkTemplate {
@@ -16,7 +17,7 @@ export interface LinkTemplate {
 /** Options of {@link SnsNotifier}. */
 export interface SnsNotifierOptions {
   /** The client, or a function building it on first use (the SDK module is then loaded only when an alert is sent). */
-  readonly client: SNSClient | (() => Promise<SNSClient>);
+  readonly client: LazyClient<SNSClient>;
   readonly topicArn: string;
   /** Links for every message (a dashboard, a runbook). @default none */
   readonly links?: readonly LinkTemplate[];
@@ -33,15 +34,12 @@ const MAX_SUBJECT = 100;
 export class SnsNotifier implements Notifier {
   readonly type = 'sns';
   readonly #options: SnsNotifierOptions;
-  #built: Promise<SNSClient> | undefined;
+
+  readonly #client: () => Promise<SNSClient>;
 
   constructor(options: SnsNotifierOptions) {
     this.#options = options;
-  }
-
-  #client(): Promise<SNSClient> {
-    const client = this.#options.client;
-    return typeof client === 'function' ? (this.#built ??= client()) : Promise.resolve(client);
+    this.#client = lazyClient(options.client);
   }
 
   async post(alert: Alert): Promise<NotifyResult> {
