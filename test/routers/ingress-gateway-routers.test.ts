@@ -3,23 +3,19 @@
  * taking over objects without resetting in-flight weights, keeping and giving back the user's spec, and
  * reporting what is not applied yet.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Canary } from '../../shared/api/types.ts';
 import type { KubeObject } from '../../shared/kube/types.ts';
 import { ORIGINAL_CONFIGURATION_ANNOTATION, RouterError, createRouter, type RouterDeps } from '../../shared/routers/index.ts';
-import { DeploymentWorkload } from '../../shared/workload/index.ts';
-import { startKube, type KubeHarness } from '../kube/harness.ts';
+import type { KubeHarness } from '../kube/harness.ts';
+import { routerDepsForFile } from './harness.ts';
 import { canaryFor, deploymentFor } from '../workload/fixtures.ts';
 
 let h: KubeHarness;
 let deps: RouterDeps;
-beforeAll(async () => {
-  h = await startKube();
-  const workload = new DeploymentWorkload({ kube: h.kube });
-  deps = { kube: h.kube, targetMetadata: (canary) => workload.metadata(canary) };
-});
-afterAll(async () => {
-  await h.stop();
+routerDepsForFile((harness, routerDeps) => {
+  h = harness;
+  deps = routerDeps;
 });
 
 const ref = (apiVersion: string, kind: string, name: string) => ({ apiVersion, kind, namespace: 'test', name });

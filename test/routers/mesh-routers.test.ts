@@ -3,24 +3,20 @@
  * what each creates, that reconcile takes an existing object over without resetting its weights and keeps
  * the user's original spec, that finalize gives it back or deletes the overlay, and their errors.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Canary, CanarySpec } from '../../shared/api/types.ts';
 import type { KubeObject } from '../../shared/kube/types.ts';
 import { ORIGINAL_CONFIGURATION_ANNOTATION, RouterError, createRouter, type RouterDeps } from '../../shared/routers/index.ts';
 import { CREATED_BY_ANNOTATION } from '../../shared/routers/weighted-object.ts';
-import { DeploymentWorkload } from '../../shared/workload/index.ts';
-import { startKube, type KubeHarness } from '../kube/harness.ts';
+import type { KubeHarness } from '../kube/harness.ts';
+import { routerDepsForFile } from './harness.ts';
 import { canaryFor, deploymentFor } from '../workload/fixtures.ts';
 
 let h: KubeHarness;
 let deps: RouterDeps;
-beforeAll(async () => {
-  h = await startKube();
-  const workload = new DeploymentWorkload({ kube: h.kube });
-  deps = { kube: h.kube, targetMetadata: (canary) => workload.metadata(canary) };
-});
-afterAll(async () => {
-  await h.stop();
+routerDepsForFile((harness, routerDeps) => {
+  h = harness;
+  deps = routerDeps;
 });
 
 type Ref = { apiVersion: string; kind: string; name: string; namespace?: string };

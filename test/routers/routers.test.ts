@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Canary, CanaryService } from '../../shared/api/types.ts';
 import type { KubeObject } from '../../shared/kube/types.ts';
 import {
@@ -11,20 +11,16 @@ import {
   type Router,
   type RouterDeps,
 } from '../../shared/routers/index.ts';
-import { DeploymentWorkload } from '../../shared/workload/index.ts';
-import { startKube, type KubeHarness } from '../kube/harness.ts';
+import type { KubeHarness } from '../kube/harness.ts';
+import { routerDepsForFile } from './harness.ts';
 import { UNSUPPORTED_PROVIDER, unsupportedMessage } from './unsupported.ts';
 import { canaryFor, deploymentFor } from '../workload/fixtures.ts';
 
 let h: KubeHarness;
 let deps: RouterDeps;
-beforeAll(async () => {
-  h = await startKube();
-  const workload = new DeploymentWorkload({ kube: h.kube });
-  deps = { kube: h.kube, targetMetadata: (canary) => workload.metadata(canary) };
-});
-afterAll(async () => {
-  await h.stop();
+routerDepsForFile((harness, routerDeps) => {
+  h = harness;
+  deps = routerDeps;
 });
 beforeEach(() => h.counter.reset());
 
