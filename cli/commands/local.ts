@@ -14,7 +14,7 @@ import { analysisPorts } from '../../shared/controller/analysis-ports.ts';
 import type { Command } from '../main.ts';
 import { err, out } from '../output.ts';
 import { startLocalDynamoDb, type LocalDynamoDb } from '../local/dynamodb-local.ts';
-import { stepLines } from '../local/progress.ts';
+import { stepLines, watchLines } from '../local/progress.ts';
 import { startLocalRunner } from '../local/runner.ts';
 
 const USAGE = `usage: fledge local [--kubeconfig FILE] [--context NAME] [--cluster NAME] [--store memory|dynamodb] [--data DIR]
@@ -111,7 +111,7 @@ export const command: Command = {
         for (const line of stepLines(event, result, new Date())) out(`${line}\n`);
       },
       onWatch: (report) => {
-        for (const action of report.actions) out(`${new Date().toISOString().slice(11, 19)} ${action.id.namespace}/${action.id.name}: ${action.reason}\n`);
+        for (const line of watchLines(report.actions, new Date())) out(`${line}\n`);
         for (const failure of report.failures) err(`fledge local: ${failure.action.type} failed: ${failure.error}\n`);
       },
       onError: (error, where) => err(`fledge local: ${where} failed: ${error instanceof Error ? error.message : String(error)}\n`),

@@ -1,5 +1,6 @@
 /** How `fledge local` prints progress: one line per step (phase, weight bar, decision), then its events. */
 import type { AdvanceResult } from '../../shared/controller/types.ts';
+import type { WatchAction } from '../../shared/controller/watch.ts';
 import type { AdvanceEvent } from '../../shared/schedule/types.ts';
 
 const BAR = 20;
@@ -34,4 +35,20 @@ export function stepLines(event: AdvanceEvent, result: AdvanceResult, now: Date)
       return [String(never)];
     }
   }
+}
+
+/**
+ * The lines one watcher pass prints: one per canary it acted on, with its reasons once each (a new canary is
+ * both a schedule created and a step started, for one reason), or none when the pass changed nothing.
+ */
+export function watchLines(actions: readonly WatchAction[], now: Date): string[] {
+  const time = now.toISOString().slice(11, 19);
+  const reasons = new Map<string, Set<string>>();
+  for (const action of actions) {
+    const who = `${action.id.namespace}/${action.id.name}`;
+    const of = reasons.get(who) ?? new Set<string>();
+    of.add(action.reason);
+    reasons.set(who, of);
+  }
+  return [...reasons].map(([who, of]) => `${time} ${who}: ${[...of].join('; ')}`);
 }

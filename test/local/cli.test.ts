@@ -1,14 +1,16 @@
 /**
- * `fledge local` as a user runs it, against `fledge emulator`, both as child processes: the user creates a
- * Deployment and a Canary with kubectl-style client calls, `fledge local` initializes it, a release is
- * promoted to Succeeded, progress is printed, and SIGTERM stops it cleanly.
+ * `fledge local` as a user runs it from the README, against `fledge emulator`, both as child processes: the
+ * user applies `examples/local/` and sets a new image with kubectl-style client calls, `fledge local`
+ * initializes the Canary, the release is promoted to Succeeded, progress is printed (each watcher reason
+ * once), and SIGTERM stops it cleanly.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createKubeClient, type KubeClient } from '../../shared/kube/index.ts';
+import { parseAllDocuments } from 'yaml';
+import { createKubeClient, type KubeClient, type KubeObject } from '../../shared/kube/index.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'fledge-local-'));
 const children: ChildProcess[] = [];
@@ -34,24 +36,10 @@ function start(args: string[]): { child: ChildProcess; output: () => string; wai
   return { child, output: () => out, waitFor, exited };
 }
 
+/** `kubectl apply -f examples/local/`: the README's instructions, every document of the example created in order. */
 async function apply(kube: KubeClient): Promise<void> {
-  await kube.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'test' } });
-  await kube.create({
-    apiVersion: 'apps/v1',
-    kind: 'Deployment',
-    metadata: { name: 'podinfo', namespace: 'test', labels: { app: 'podinfo' } },
-    spec: {
-      replicas: 1,
-      selector: { matchLabels: { app: 'podinfo' } },
-      template: { metadata: { labels: { app: 'podinfo' } }, spec: { containers: [{ name: 'podinfod', image: 'podinfo:1', ports: [{ name: 'http', containerPort: 9898 }] }] } },
-    },
-  });
-  await kube.create({
-    apiVersion: 'flagger.app/v1beta1',
-    kind: 'Canary',
-    metadata: { name: 'podinfo', namespace: 'test' },
-    spec: { provider: 'kubernetes', targetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'podinfo' }, service: { port: 9898 }, analysis: { interval: '10s', threshold: 2, iterations: 1 } },
-  });
+  const text = readFileSync(new URL('../../examples/local/podinfo.yaml', import.meta.url), 'utf8');
+  for (const doc of parseAllDocuments(text)) await kube.create(doc.toJS() as KubeObject);
 }
 
 describe('fledge local against fledge emulator', () => {
@@ -64,14 +52,16 @@ describe('fledge local against fledge emulator', () => {
 
     const local = start(['local', '--kubeconfig', kubeconfig, '--store', 'memory', '--cluster', 'emulator']);
     await local.waitFor('Initialization done! podinfo.test', 40_000);
+    // `kubectl -n test set image deployment/podinfo podinfod=…`: a strategic merge patch of the container's image.
     await kube.patch({ apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'test', name: 'podinfo' }, 'strategic', {
-      spec: { template: { spec: { containers: [{ name: 'podinfod', image: 'podinfo:2' }] } } },
+      spec: { template: { spec: { containers: [{ name: 'podinfod', image: 'ghcr.io/stefanprodan/podinfo:6.7.2' }] } } },
     });
     await local.waitFor('Succeeded', 90_000);
     local.child.kill('SIGTERM');
 
     expect(await local.exited).toBe(0);
     expect(local.output()).toContain('fledge local: stopped');
+    expect(local.output().match(/test\/podinfo: new canary/g)).toHaveLength(1);
     expect(local.output()).toMatch(/test\/podinfo\s+Progressing\s+\[/);
     const canary = await kube.get({ apiVersion: 'flagger.app/v1beta1', kind: 'Canary', namespace: 'test', name: 'podinfo' });
     expect(canary?.['status']).toMatchObject({ phase: 'Succeeded' });

@@ -9,7 +9,7 @@ import type { AdvanceEvent, Timer } from '../../shared/schedule/index.ts';
 import { formatIssue, parseScenario } from '../../sim/scenario/parse.ts';
 import { startSimulation, type Simulation } from '../../sim/scenario/simulation.ts';
 import { startLocalRunner, type LocalRunner } from '../../cli/local/runner.ts';
-import { stepLines, weightBar } from '../../cli/local/progress.ts';
+import { stepLines, watchLines, weightBar } from '../../cli/local/progress.ts';
 import { DEPLOYMENT, canary, file, scenario } from '../sim/scenario/fixtures.ts';
 
 let sim: Simulation | undefined;
@@ -95,5 +95,21 @@ describe('fledge local runner', () => {
       '12:00:10 test/podinfo             Progressing      [##..................]  10%  advance: weight 10',
       '         - Advance podinfo.test canary weight 10',
     ]);
+  });
+
+  it('prints one line per canary a watcher pass acted on, each reason once', () => {
+    const id = { cluster: 'c', namespace: 'test', name: 'podinfo' };
+    const other = { cluster: 'c', namespace: 'prod', name: 'api' };
+    const lines = watchLines(
+      [
+        { type: 'createSchedule', id, intervalMs: 10_000, reason: 'new canary' },
+        { type: 'kick', id, intervalMs: 10_000, reason: 'new canary' },
+        { type: 'updateSchedule', id: other, intervalMs: 30_000, reason: 'interval changed from 60000 ms' },
+        { type: 'kick', id: other, intervalMs: 30_000, reason: 'new revision' },
+      ],
+      new Date('2026-01-01T12:00:10Z'),
+    );
+    expect(lines).toEqual(['12:00:10 test/podinfo: new canary', '12:00:10 prod/api: interval changed from 60000 ms; new revision']);
+    expect(watchLines([], new Date())).toEqual([]);
   });
 });
