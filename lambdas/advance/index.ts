@@ -4,7 +4,7 @@
  */
 import { loadConfig } from '../runtime/config.ts';
 import { controllerLog, createObservability } from '../runtime/observability.ts';
-import { buildPorts } from '../runtime/ports.ts';
+import { buildPorts } from '../runtime/controller-ports.ts';
 import { createAdvanceHandler } from './handler.ts';
 
 const config = loadConfig();

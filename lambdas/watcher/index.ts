@@ -5,11 +5,11 @@
 import { loadConfig } from '../runtime/config.ts';
 import { controllerLog, createObservability } from '../runtime/observability.ts';
 import { lambdaKick } from '../runtime/kick.ts';
-import { buildPorts } from '../runtime/ports.ts';
+import { buildBasePorts } from '../runtime/ports.ts';
 import { createWatcherHandler } from './handler.ts';
 
 const config = loadConfig();
 const observability = createObservability(config.serviceName);
-const ports = buildPorts(config, { log: controllerLog(observability.logger), kick: lambdaKick(config) });
+const ports = buildBasePorts(config, { log: controllerLog(observability.logger), kick: lambdaKick(config) });
 
 export const handler = createWatcherHandler(ports, observability);
