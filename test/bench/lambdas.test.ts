@@ -3,7 +3,8 @@
  * within 1.3× a baseline of only the SDK clients each Lambda uses (issue 10's benchmark target).
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { BUNDLE_TARGET_BYTES, INIT_RATIO_TARGET, baselineSource, measureLambdas, renderLambdas, sdkImportsOf, type LambdasReport } from './lambdas.ts';
+import type { Metafile } from 'esbuild';
+import { BUNDLE_TARGET_BYTES, INIT_RATIO_TARGET, baselineSource, keptSdkImports, measureLambdas, renderLambdas, sdkImportsOf, type LambdasReport } from './lambdas.ts';
 
 let report: LambdasReport;
 beforeAll(async () => {
@@ -40,6 +41,8 @@ describe('Lambda bundles', () => {
     expect(Object.keys(row('watcher').baselineImports).sort()).toEqual(['dynamodb', 'eks', 'lambda', 'scheduler', 'sts'].map((c) => `@aws-sdk/client-${c}`));
     expect(row('advance').baselineImports['@aws-sdk/client-dynamodb']).toEqual(expect.arrayContaining(['DynamoDBClient', 'TransactWriteItemsCommand']));
     expect(row('watcher').baselineImports['@aws-sdk/client-lambda']).toEqual(['InvokeCommand', 'LambdaClient']);
+    // createTable() (shared/store/table.ts) is bundled but never reached: its commands are not the Lambdas'.
+    expect(row('advance').baselineImports['@aws-sdk/client-dynamodb']).not.toContain('CreateTableCommand');
   });
 
   it.each(['advance', 'watcher'])('%s initialises within 1.3× its SDK-clients-only baseline', (name) => {
@@ -74,5 +77,15 @@ describe('the baseline handler', () => {
     expect(baselineSource(new Map([['@aws-sdk/client-sts', ['STSClient', 'AssumeRoleCommand']], ['@aws-sdk/client-eks', ['*']]]))).toBe(
       "import * as sdk0 from '@aws-sdk/client-eks';\nimport { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';\nexport const handler = () => [AssumeRoleCommand, STSClient, sdk0];\n",
     );
+  });
+
+  it('leaves out the names whose module the bundle dropped', () => {
+    const dist = 'node_modules/@aws-sdk/client-dynamodb/dist-es';
+    const metafile = {
+      inputs: Object.fromEntries(['DynamoDBClient', 'commands/QueryCommand', 'commands/CreateTableCommand', 'pagination/QueryPaginator', 'waiters/waitForTableExists'].map((f) => [`${dist}/${f}.js`, { bytes: 1, imports: [] }])),
+      outputs: { 'index.mjs': { bytes: 1, imports: [], exports: [], inputs: { [`${dist}/DynamoDBClient.js`]: { bytesInOutput: 10 }, [`${dist}/commands/QueryCommand.js`]: { bytesInOutput: 10 }, [`${dist}/commands/CreateTableCommand.js`]: { bytesInOutput: 0 } } } },
+    } as unknown as Metafile;
+    const names = ['CreateTableCommand', 'DynamoDBClient', 'QueryCommand', 'ReturnValue', 'paginateQuery', 'waitUntilTableExists'];
+    expect(keptSdkImports(new Map([['@aws-sdk/client-dynamodb', names]]), metafile)).toEqual(new Map([['@aws-sdk/client-dynamodb', ['DynamoDBClient', 'QueryCommand', 'ReturnValue']]]));
   });
 });

@@ -5,7 +5,8 @@
  *
  * The baseline is derived from the handler's own bundle, so it cannot drift from the code: every named import
  * from an `@aws-sdk/client-*` package in the source files the bundle keeps (clients and the commands they send,
- * whether built at init or on first use) becomes one import of the baseline entry, bundled with the same options.
+ * whether built at init or on first use), less those whose module esbuild dropped from the bundle (a command of
+ * a function the handler never reaches), becomes one import of the baseline entry, bundled with the same options.
  *
  * Init is the time of `import()` of the bundle in a fresh process (module evaluation included). Each round runs
  * the baseline and the handler back to back, in alternating order. The figure held against the target is the
@@ -134,6 +135,29 @@ export function sdkImportsOf(source: string, into = new Map<string, Set<string>>
   return into;
 }
 
+/**
+ * `imports` less the names whose defining module the bundle dropped: `XCommand` (`commands/XCommand.js`),
+ * `paginateX` (`pagination/XPaginator.js`), `waitUntilX` (`waiters/waitForX.js`), `XClient` and any other
+ * name with a module of its own. A name without a module of its own is kept.
+ */
+export function keptSdkImports(imports: SdkImports, metafile: Metafile): SdkImports {
+  const output = Object.values(metafile.outputs)[0]?.inputs ?? {};
+  const moduleOf = (pkg: string, name: string): string | undefined => {
+    const file = name.startsWith('paginate') ? `${name.slice('paginate'.length)}Paginator` : name.startsWith('waitUntil') ? `waitFor${name.slice('waitUntil'.length)}` : name;
+    return Object.keys(metafile.inputs).find((input) => input.includes(`node_modules/${pkg}/`) && input.endsWith(`/${file}.js`));
+  };
+  const kept = new Map<string, readonly string[]>();
+  for (const [pkg, names] of imports) {
+    const used = names.filter((name) => {
+      if (name === '*') return true;
+      const module = moduleOf(pkg, name);
+      return module === undefined || (output[module]?.bytesInOutput ?? 0) > 0;
+    });
+    if (used.length > 0) kept.set(pkg, used);
+  }
+  return kept;
+}
+
 /** The baseline handler's source: the SDK imports, each kept alive by the handler. */
 export function baselineSource(imports: SdkImports): string {
   const lines: string[] = [];
@@ -230,7 +254,7 @@ export async function measureLambdas(options: LambdasOptions): Promise<LambdasRe
       const handler = await bundle(name, HANDLER_ENTRIES[name], join(dir, name));
       const imports = new Map<string, Set<string>>();
       for (const source of keptSources(handler.metafile)) sdkImportsOf(readFileSync(join(PROJECT_ROOT, source), 'utf8'), imports);
-      const sdkImports: SdkImports = new Map([...imports].sort(([a], [b]) => a.localeCompare(b)).map(([pkg, names]) => [pkg, [...names].sort()]));
+      const sdkImports = keptSdkImports(new Map([...imports].sort(([a], [b]) => a.localeCompare(b)).map(([pkg, names]) => [pkg, [...names].sort()])), handler.metafile);
       const baselineEntry = join(baselineDir, `${name}.ts`);
       writeFileSync(baselineEntry, baselineSource(sdkImports));
       const baseline = await bundle(name, baselineEntry, join(dir, `${name}-baseline`));
