@@ -9,7 +9,7 @@ import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseAdvanceEvent, runScheduledAdvance, type ScheduledOutcome } from '../../shared/controller/scheduled.ts';
-import { canaryKeys, errorMetric, recordStep, type Observability } from '../runtime/observability.ts';
+import { canaryKeys, errorKind, errorMetric, recordStep, type Observability } from '../runtime/observability.ts';
 import type { RuntimePorts } from '../runtime/ports.ts';
 import { redact } from '../runtime/redact.ts';
 
@@ -72,9 +72,4 @@ export function createAdvanceHandler(ports: RuntimePorts, o: Observability, cloc
     }
   };
   return middy(advance).use(injectLambdaContext(o.logger, { resetKeys: true })).use(logMetrics(o.metrics));
-}
-
-/** The error kind dimension: the error's class, e.g. `KubeUnavailableError`, `StoreError`, `ScheduleError`. */
-export function errorKind(error: unknown): string {
-  return error instanceof Error ? error.name : 'unknown';
 }

@@ -4,10 +4,10 @@
  */
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import type { RuntimeConfig } from './config.ts';
-import type { AwsService, RuntimePorts } from './ports.ts';
+import type { AwsService, BasePorts } from './ports.ts';
 
 /** A kick port on one Lambda client, made on first use. */
-export function lambdaKick(config: RuntimeConfig, clientConfig?: (service: AwsService) => Record<string, unknown>): RuntimePorts['kick'] {
+export function lambdaKick(config: RuntimeConfig, clientConfig?: (service: AwsService) => Record<string, unknown>): BasePorts['kick'] {
   let lambda: LambdaClient | undefined;
   return async (event) => {
     lambda ??= new LambdaClient(clientConfig?.('lambda') ?? {});

@@ -83,3 +83,8 @@ export function errorMetric(o: Observability, kind: string): void {
   single.addDimension('kind', kind);
   single.addMetric('errors', MetricUnit.Count, 1);
 }
+
+/** The error kind dimension: the error's class, e.g. `KubeUnavailableError`, `StoreError`, `ScheduleError`. */
+export function errorKind(error: unknown): string {
+  return error instanceof Error ? error.name : 'unknown';
+}

@@ -8,9 +8,8 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import { watchCluster, type WatchReport } from '../../shared/controller/watch.ts';
-import { errorKind } from '../advance/handler.ts';
-import { canaryKeys, errorMetric, type Observability } from '../runtime/observability.ts';
-import type { RuntimePorts } from '../runtime/ports.ts';
+import { canaryKeys, errorKind, errorMetric, type Observability } from '../runtime/observability.ts';
+import type { BasePorts } from '../runtime/ports.ts';
 import { redact } from '../runtime/redact.ts';
 
 /** One cluster's pass, as the handler returns it. */
@@ -25,9 +24,9 @@ export interface ClusterPass {
 /**
  * The watcher handler over `ports`.
  * @example
- * export const handler = createWatcherHandler(buildPorts(loadConfig()), createObservability('fledge'));
+ * export const handler = createWatcherHandler(buildBasePorts(config, { kick: lambdaKick(config) }), createObservability('fledge'));
  */
-export function createWatcherHandler(ports: RuntimePorts, o: Observability) {
+export function createWatcherHandler(ports: BasePorts, o: Observability) {
   const watch = async (_event: unknown, _context: Context): Promise<{ clusters: ClusterPass[] }> => {
     const passes = await Promise.all(ports.clusters.map((cluster) => pass(ports, o, cluster)));
     return { clusters: passes };
@@ -35,7 +34,7 @@ export function createWatcherHandler(ports: RuntimePorts, o: Observability) {
   return middy(watch).use(injectLambdaContext(o.logger, { resetKeys: true })).use(logMetrics(o.metrics));
 }
 
-async function pass(ports: RuntimePorts, o: Observability, cluster: string): Promise<ClusterPass> {
+async function pass(ports: BasePorts, o: Observability, cluster: string): Promise<ClusterPass> {
   const started = Date.now();
   let report: WatchReport;
   try {

@@ -17,4 +17,5 @@ export { SCHEMAS, STATUS_PHASES, analysisSchema, canarySchema, metricTemplateSch
 export type { Schema } from './schema-common.ts';
 export * from './plan.ts';
 export * from './rbac-rules.ts';
-export { createAjv, validateAgainstSchema, unknownFields } from './schema-validate.ts';
+export { validateAgainstSchema, unknownFields } from './schema-validate.ts';
+export { createAjv } from './ajv.ts';

@@ -3,38 +3,44 @@
  * Flagger user can act on: one issue per problem, `oneOf` failures explained by what is missing or
  * conflicting rather than by every failed branch.
  */
-import { Ajv } from 'ajv';
-import type { ErrorObject, ValidateFunction } from 'ajv';
+import type { ErrorObject } from 'ajv';
 import { crdDurationMessage } from './duration.ts';
 import type { Schema } from './schema-common.ts';
 import { DURATION_PATTERN } from './schema-common.ts';
+import { branchKey, branchSchema } from './schema-branches.ts';
+import { SCHEMAS } from './schema.ts';
 import type { FieldIssue, PathTokens } from './paths.ts';
 import { formatPath, isRecord, pointerToTokens, uniqueIssues } from './paths.ts';
 import { broken, expectedType, isValueType, notOneOf, required } from './messages.ts';
+import { precompiledValidators } from './validators.generated.ts';
 
-/** An ajv instance that understands the Kubernetes structural-schema extensions our schema uses. */
-export function createAjv(options: { strict?: boolean } = {}): Ajv {
-  const ajv = new Ajv({ allErrors: true, verbose: true, strict: options.strict ?? true, strictTypes: false, strictRequired: false });
-  for (const keyword of [
-    'x-kubernetes-int-or-string',
-    'x-kubernetes-validations',
-    'x-kubernetes-preserve-unknown-fields',
-  ]) {
-    ajv.addKeyword(keyword);
-  }
-  // Kubernetes ignores formats it does not know and Flagger's CRD uses several; none is enforced here.
-  for (const format of ['url', 'int32', 'date-time', 'string']) ajv.addFormat(format, true);
-  return ajv;
+/** An ajv validator: it sets `errors` on itself after each call. */
+interface Validator {
+  (data: unknown): boolean;
+  errors?: ErrorObject[] | null;
 }
 
-const ajv = createAjv();
-const compiled = new WeakMap<object, ValidateFunction>();
+interface Validators {
+  readonly kinds: ReadonlyMap<Schema, Validator>;
+  readonly branches: Readonly<Record<string, Validator>>;
+}
 
-function validatorFor(schema: Schema): ValidateFunction {
-  let validate = compiled.get(schema);
+let validators: Validators | undefined;
+
+// Compiled ahead of time (precompile.ts): no process pays ajv's compiler, and a Lambda's init does not even
+// build the validators, only the first validation does.
+function validatorFor(schema: Schema): Validator {
+  validators ??= ((all) => ({
+    kinds: new Map<Schema, Validator>([
+      [SCHEMAS.Canary, all.Canary],
+      [SCHEMAS.MetricTemplate, all.MetricTemplate],
+      [SCHEMAS.AlertProvider, all.AlertProvider],
+    ]),
+    branches: all.BRANCHES,
+  }))(precompiledValidators() as Record<keyof typeof SCHEMAS, Validator> & { BRANCHES: Record<string, Validator> });
+  const validate = validators.kinds.get(schema) ?? validators.branches[branchKey(schema)];
   if (!validate) {
-    validate = ajv.compile(schema);
-    compiled.set(schema, validate);
+    throw new Error('validateAgainstSchema: no precompiled validator for this schema; only the kinds\' schemas (SCHEMAS) and their junction branches are compiled, by shared/api/precompile.ts');
   }
   return validate;
 }
@@ -151,9 +157,8 @@ function explainJunction(error: ErrorObject, tokens: PathTokens, options: Schema
     else issues.push({ path, message: `must set one of ${alternatives.join(', ')}` });
   } else if (present.length === 1 && issues.length === 0) {
     const branch = branches.find((b) => b.required?.includes(present[0] ?? ''));
-    if (branch?.properties) {
-      issues.push(...validateAgainstSchema({ type: 'object', properties: branch.properties }, data, { ...options, base: tokens }));
-    }
+    const sub = branch === undefined ? undefined : branchSchema(branch);
+    if (sub) issues.push(...validateAgainstSchema(sub, data, { ...options, base: tokens }));
   }
   if (issues.length === 0) issues.push({ path, message: error.message ?? 'is not one of the allowed forms' });
   return issues;

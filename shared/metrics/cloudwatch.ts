@@ -5,7 +5,7 @@
  * first) is the answer. The availability probe is a `GetMetricData` with no queries, which a reachable
  * CloudWatch answers with HTTP 400. More than one returned series is `multipleValues` (Flagger keeps the first).
  */
-import type { CloudWatchClient, GetMetricDataCommandInput, GetMetricDataOutput, MetricDataQuery } from '@aws-sdk/client-cloudwatch';
+import { CloudWatchClient, GetMetricDataCommand, type GetMetricDataCommandInput, type GetMetricDataOutput, type MetricDataQuery } from '@aws-sdk/client-cloudwatch';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
 import { parseDuration } from '../api/duration.ts';
 import { ProviderConfigError } from './errors.ts';
@@ -41,19 +41,20 @@ export function createCloudWatchProvider(options: CloudWatchOptions): MetricProv
   const intervalMs = parseDuration(options.interval);
   if (intervalMs === undefined) throw new ProviderConfigError(`error parsing metric interval ${JSON.stringify(options.interval)}`);
   const { endpoint, credentials, maxAttempts } = options.settings;
-  // The SDK client is loaded on first use: most Canaries never query CloudWatch, and it costs start-up time.
-  let client: Promise<{ send: (input: GetMetricDataCommandInput) => Promise<GetMetricDataOutput> }> | undefined;
+  // The SDK client is built on first use: most Canaries never query CloudWatch. (The module is imported
+  // statically: an `import()` of the package would keep all of its commands in the Lambda bundle.)
+  let client: { send: (input: GetMetricDataCommandInput) => Promise<GetMetricDataOutput> } | undefined;
   const getMetricData = async (input: GetMetricDataCommandInput): Promise<GetMetricDataOutput> => {
-    client ??= import('@aws-sdk/client-cloudwatch').then(({ CloudWatchClient: Client, GetMetricDataCommand }) => {
-      const sdk: CloudWatchClient = new Client({
+    if (client === undefined) {
+      const sdk = new CloudWatchClient({
         region: options.region,
         maxAttempts: maxAttempts ?? 4,
         ...(endpoint === undefined ? {} : { endpoint }),
         ...(credentials === undefined ? {} : { credentials }),
       });
-      return { send: (request: GetMetricDataCommandInput) => sdk.send(new GetMetricDataCommand(request)) };
-    });
-    return await (await client).send(input);
+      client = { send: (request) => sdk.send(new GetMetricDataCommand(request)) };
+    }
+    return await client.send(input);
   };
   const windowMs = CLOUDWATCH_WINDOW_INTERVALS * intervalMs;
 

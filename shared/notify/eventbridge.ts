@@ -3,7 +3,7 @@
  * configured one), as CodeDeploy and ECS publish their deployment state changes: source `fledge`, detail-types
  * `Canary Phase Change` and `Canary Alert`, so users route them with rules to any target.
  */
-import type { EventBridgeClient, PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
+import { PutEventsCommand, type EventBridgeClient, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import { sdkError } from './sns.ts';
 import type { Alert, Notifier, NotifyResult, PhaseChange } from './types.ts';
 import { lazyClient, type LazyClient } from './lazy-client.ts';
@@ -15,7 +15,7 @@ export const DetailTypes = { phaseChange: 'Canary Phase Change', alert: 'Canary 
 
 /** Options of {@link EventBridgePublisher}. */
 export interface EventBridgePublisherOptions {
-  /** The client, or a function building it on first use (the SDK module is then loaded only when an event is put). */
+  /** The client, or a function building it on first use (so a container that puts no event never builds it). */
   readonly client: LazyClient<EventBridgeClient>;
   /** The bus's name or ARN. @default the account's default bus */
   readonly eventBusName?: string;
@@ -69,8 +69,6 @@ export class EventBridgePublisher implements Notifier {
       ...(this.#options.eventBusName === undefined ? {} : { EventBusName: this.#options.eventBusName }),
     };
     try {
-      // Loaded on first use: most advance invocations change no phase, and the SDK module costs cold-start time.
-      const { PutEventsCommand } = await import('@aws-sdk/client-eventbridge');
       const out = await (await this.#client()).send(new PutEventsCommand({ Entries: [entry] }));
       const failed = out.Entries?.find((e) => e.ErrorCode !== undefined);
       if ((out.FailedEntryCount ?? 0) > 0 || failed !== undefined) {

@@ -2,11 +2,13 @@
  * One call that builds Fledge's notifications from configuration, for the advance Lambda and `fledge local`:
  * SNS when a topic is configured (the default channel), EventBridge unless turned off, chat AlertProviders read
  * through `reader`. The SDK clients get short timeouts and one retry, so a slow AWS endpoint cannot hold a step:
- * what fails waits in the outbox for the next announcement. The SDK modules are loaded on the first alert or phase
- * change, not at import: most advance invocations send neither.
+ * what fails waits in the outbox for the next announcement. The clients are built on the first alert or phase change:
+ * most advance invocations send neither. The SDK modules are imported statically, naming the one command each
+ * sends: an `import()` of a package keeps every command of it in the Lambda bundle (esbuild cannot tree-shake a
+ * dynamic import), which measured slower to load than evaluating the few modules used (issue 10 benchmark).
  */
-import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
-import type { SNSClient } from '@aws-sdk/client-sns';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { SNSClient } from '@aws-sdk/client-sns';
 import { EventBridgePublisher } from './eventbridge.ts';
 import { Notifications, type NotifyLogEntry, type ObjectReader } from './notifications.ts';
 import type { OutboxOptions } from './outbox.ts';
@@ -51,12 +53,12 @@ export function createNotifications(config: NotificationsConfig): Notifications 
   const clientConfig = { ...(config.region === undefined ? {} : { region: config.region }), maxAttempts: 2, requestHandler: AWS_TIMEOUTS };
   const channels: Notifier[] = [];
   if (config.topicArn !== undefined && config.topicArn !== '') {
-    channels.push(new SnsNotifier({ client: config.snsClient ?? (async () => new (await import('@aws-sdk/client-sns')).SNSClient({ ...clientConfig, ...config.clientConfig?.('sns') })), topicArn: config.topicArn, ...(config.links === undefined ? {} : { links: config.links }) }));
+    channels.push(new SnsNotifier({ client: config.snsClient ?? (async () => new SNSClient({ ...clientConfig, ...config.clientConfig?.('sns') })), topicArn: config.topicArn, ...(config.links === undefined ? {} : { links: config.links }) }));
   }
   let events: EventBridgePublisher | undefined;
   if (config.eventBridge ?? true) {
     events = new EventBridgePublisher({
-      client: config.eventBridgeClient ?? (async () => new (await import('@aws-sdk/client-eventbridge')).EventBridgeClient({ ...clientConfig, ...config.clientConfig?.('eventbridge') })),
+      client: config.eventBridgeClient ?? (async () => new EventBridgeClient({ ...clientConfig, ...config.clientConfig?.('eventbridge') })),
       ...(config.eventBusName === undefined ? {} : { eventBusName: config.eventBusName }),
     });
     channels.push(events);

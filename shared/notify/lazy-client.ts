@@ -1,6 +1,6 @@
 /**
- * An AWS SDK client given as is, or as a function building it on first use (so the SDK module loads only when
- * the first message is sent): either way, one client per notifier.
+ * An AWS SDK client given as is, or as a function building it on first use (so a container that sends nothing
+ * never builds it): either way, one client per notifier.
  */
 
 /** A client, or a function that builds it once. */

@@ -4,7 +4,7 @@
  * subscription filter policy, and a JSON body: `{source, cluster, namespace, canary, severity, phase, message,
  * fields, images, links}`.
  */
-import type { MessageAttributeValue, SNSClient } from '@aws-sdk/client-sns';
+import { PublishCommand, type MessageAttributeValue, type SNSClient } from '@aws-sdk/client-sns';
 import type { Alert, Notifier, NotifyResult } from './types.ts';
 import { lazyClient, type LazyClient } from './lazy-client.ts';
 
@@ -16,7 +16,7 @@ export interface LinkTemplate {
 
 /** Options of {@link SnsNotifier}. */
 export interface SnsNotifierOptions {
-  /** The client, or a function building it on first use (the SDK module is then loaded only when an alert is sent). */
+  /** The client, or a function building it on first use (so a container that sends no alert never builds it). */
   readonly client: LazyClient<SNSClient>;
   readonly topicArn: string;
   /** Links for every message (a dashboard, a runbook). @default none */
@@ -55,8 +55,6 @@ export class SnsNotifier implements Notifier {
     attribute('cluster', cluster);
     attribute('phase', alert.phase);
     try {
-      // Loaded on first use: most advance invocations send no alert, and the SDK module costs cold-start time.
-      const { PublishCommand } = await import('@aws-sdk/client-sns');
       await (await this.#client()).send(
         new PublishCommand({
           TopicArn: this.#options.topicArn,

@@ -14,8 +14,11 @@ import type { ScheduleChange, ScheduledCanary, SchedulePort, ScheduleSpec, Sched
 
 /** Options of {@link EventBridgeSchedules}. */
 export interface EventBridgeSchedulesProps {
-  /** A client to share across invocations (one per Lambda container). */
-  readonly client: SchedulerClient;
+  /**
+   * A client to share across invocations (one per Lambda container), or a function building it on first use
+   * (a Lambda's init then does not pay for it).
+   */
+  readonly client: SchedulerClient | (() => SchedulerClient);
   /** The deployment's schedule group; every canary's schedule lives in it. */
   readonly groupName: string;
   /** The advance Lambda's ARN. */
@@ -41,6 +44,7 @@ type Definition = CreateScheduleCommandInput;
  */
 export class EventBridgeSchedules implements SchedulePort {
   readonly #props: EventBridgeSchedulesProps;
+  #built: SchedulerClient | undefined;
 
   constructor(props: EventBridgeSchedulesProps) {
     for (const field of ['groupName', 'targetArn', 'roleArn'] as const) {
@@ -51,10 +55,15 @@ export class EventBridgeSchedules implements SchedulePort {
     this.#props = props;
   }
 
+  #client(): SchedulerClient {
+    const { client } = this.#props;
+    return typeof client === 'function' ? (this.#built ??= client()) : client;
+  }
+
   async create(spec: ScheduleSpec): Promise<ScheduleChange> {
     const definition = this.#definition(spec);
     try {
-      await this.#props.client.send(new CreateScheduleCommand(definition));
+      await this.#client().send(new CreateScheduleCommand(definition));
       return 'created';
     } catch (error) {
       if (errorName(error) !== 'ConflictException') throw translate(`CreateSchedule ${definition.Name}`, error);
@@ -67,7 +76,7 @@ export class EventBridgeSchedules implements SchedulePort {
     const current = await this.#get(definition.Name as string);
     if (current === undefined) return this.create(spec);
     if (sameDefinition(current, definition)) return 'unchanged';
-    await this.#send(`UpdateSchedule ${definition.Name}`, () => this.#props.client.send(new UpdateScheduleCommand(definition)));
+    await this.#send(`UpdateSchedule ${definition.Name}`, () => this.#client().send(new UpdateScheduleCommand(definition)));
     return 'updated';
   }
 
@@ -82,7 +91,7 @@ export class EventBridgeSchedules implements SchedulePort {
   async delete(canary: ScheduledCanary): Promise<boolean> {
     const name = scheduleName(canary);
     try {
-      await this.#props.client.send(new DeleteScheduleCommand({ Name: name, GroupName: this.#props.groupName }));
+      await this.#client().send(new DeleteScheduleCommand({ Name: name, GroupName: this.#props.groupName }));
       return true;
     } catch (error) {
       if (errorName(error) === 'ResourceNotFoundException') return false;
@@ -102,7 +111,7 @@ export class EventBridgeSchedules implements SchedulePort {
   async list(): Promise<ScheduleSummary[]> {
     const out: ScheduleSummary[] = [];
     try {
-      for await (const page of paginateListSchedules({ client: this.#props.client }, { GroupName: this.#props.groupName })) {
+      for await (const page of paginateListSchedules({ client: this.#client() }, { GroupName: this.#props.groupName })) {
         for (const schedule of page.Schedules ?? []) {
           if (schedule.Name !== undefined) out.push({ scheduleName: schedule.Name, enabled: schedule.State === 'ENABLED' });
         }
@@ -121,7 +130,7 @@ export class EventBridgeSchedules implements SchedulePort {
     if ((current.State === 'ENABLED') === enabled) return 'unchanged';
     const definition = this.#definition({ canary, intervalMs: input.intervalMs, enabled });
     try {
-      await this.#props.client.send(new UpdateScheduleCommand(definition));
+      await this.#client().send(new UpdateScheduleCommand(definition));
     } catch (error) {
       if (errorName(error) === 'ResourceNotFoundException') throw new ScheduleNotFoundError(`UpdateSchedule ${name}`, { cause: error });
       throw translate(`UpdateSchedule ${name}`, error);
@@ -131,7 +140,7 @@ export class EventBridgeSchedules implements SchedulePort {
 
   async #get(name: string): Promise<GetScheduleCommandOutput | undefined> {
     try {
-      return await this.#props.client.send(new GetScheduleCommand({ Name: name, GroupName: this.#props.groupName }));
+      return await this.#client().send(new GetScheduleCommand({ Name: name, GroupName: this.#props.groupName }));
     } catch (error) {
       if (errorName(error) === 'ResourceNotFoundException') return undefined;
       throw translate(`GetSchedule ${name}`, error);

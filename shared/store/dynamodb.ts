@@ -48,7 +48,8 @@ const TABLE_NAME = /^[a-zA-Z0-9_.-]{3,255}$/;
  * const loaded = await store.load({ cluster: 'prod', namespace: 'test', name: 'podinfo' });
  */
 export class DynamoDbCanaryStore implements CanaryStore {
-  readonly #client: DynamoDBClient;
+  readonly #props: DynamoDbCanaryStoreProps;
+  #built: DynamoDBClient | undefined;
   readonly #table: string;
   readonly #maxConflictRetries: number;
 
@@ -61,8 +62,13 @@ export class DynamoDbCanaryStore implements CanaryStore {
       throw new InvalidStoreInputError(`maxTransactionConflictRetries: expected a non-negative integer, got ${JSON.stringify(retries)}`);
     }
     this.#table = props.tableName;
-    this.#client = props.client ?? new DynamoDBClient(props.clientConfig ?? {});
+    this.#props = props;
     this.#maxConflictRetries = retries;
+  }
+
+  /** The given client, or one built from `clientConfig` on first use (a Lambda's init then does not pay for it). */
+  #client(): DynamoDBClient {
+    return this.#props.client ?? (this.#built ??= new DynamoDBClient(this.#props.clientConfig ?? {}));
   }
 
   /** {@inheritDoc CanaryStore.load} */
@@ -112,7 +118,7 @@ export class DynamoDbCanaryStore implements CanaryStore {
       try {
         // A new command per attempt; the SDK's own retries of one command reuse its ClientRequestToken, so a
         // commit whose response was lost is not reported as a conflict with itself.
-        await this.#client.send(new TransactWriteItemsCommand(input));
+        await this.#client().send(new TransactWriteItemsCommand(input));
         return { kind: 'committed', version };
       } catch (error) {
         const codes = cancellationCodes(error);
@@ -217,7 +223,7 @@ export class DynamoDbCanaryStore implements CanaryStore {
   /** Runs one SDK call, translating its failure into a `StoreError` that says what we were doing. */
   async #call<T>(operation: string, run: (client: DynamoDBClient) => Promise<T>): Promise<T> {
     try {
-      return await run(this.#client);
+      return await run(this.#client());
     } catch (error) {
       throw translate(error, operation, this.#table);
     }

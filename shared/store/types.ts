@@ -98,7 +98,7 @@ export interface CanaryStore {
 export interface DynamoDbCanaryStoreProps {
   /** The single table (see `tableDefinition()` in `table.ts` for its keys and index). */
   readonly tableName: string;
-  /** A client to share (e.g. one per Lambda container). @default a new client from `clientConfig` */
+  /** A client to share (e.g. one per Lambda container). @default a client from `clientConfig`, built on first use */
   readonly client?: DynamoDBClient;
   /** Config for a new client when `client` is not given. @default the SDK's defaults (environment) */
   readonly clientConfig?: DynamoDBClientConfig;

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULTS, PROVIDER_CAPABILITIES, capabilitiesOf, formatIssue, isRecord, supportedProviders } from '../../shared/api/index.ts';
 import type { ProviderCapabilities } from '../../shared/api/index.ts';
 import { classifyDocument, parseManifestText, type ClassifiedDocument } from '../../shared/manifests/index.ts';
-import { createAjv } from '../../shared/api/schema-validate.ts';
+import { createAjv } from '../../shared/api/ajv.ts';
 import { corpusFiles, FLAGGER_DIR, readYamlDocuments, referenceSchemas } from './helpers.ts';
 
 function read(kind: 'valid' | 'invalid', file: string) {

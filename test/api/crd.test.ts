@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { crdsYaml, rbacManifests, rbacYaml } from '../../cli/crd.ts';
-import { createAjv } from '../../shared/api/schema-validate.ts';
+import { createAjv } from '../../shared/api/ajv.ts';
 import type { SchemaNode } from './helpers.ts';
 import { corpusFiles, FLAGGER_DIR, readYamlDocuments, REPO_ROOT } from './helpers.ts';
 

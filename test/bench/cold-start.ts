@@ -1,7 +1,7 @@
 /**
- * Benchmark 4: a cold-start proxy. The Lambdas are not built yet, so this times what their init will mostly
- * be: importing the controller's module graph in a fresh Node process, against importing the AWS SDK's
- * DynamoDB client alone (the baseline every Lambda on DynamoDB pays). Each target runs in its own process,
+ * Benchmark 4: a cold-start proxy, from before the Lambdas were bundled: importing the controller's module graph
+ * unbundled in a fresh Node process, against importing the AWS SDK's DynamoDB client alone. The Lambdas' own
+ * figure (their esbuild bundles against a baseline of their SDK clients, the issue 10 target) is `lambdas.ts`. Each target runs in its own process,
  * the targets in turn, several rounds; medians and the fastest run are reported, the ratio from the fastest. A second, untimed process per target counts the
  * modules and source bytes loaded through a `module.registerHooks` load hook.
  *
@@ -182,9 +182,9 @@ function bytesOf(urls: readonly string[]): number {
   return total;
 }
 
-/** Whether bundle sizes can be measured: esbuild is not a dependency yet (the Lambdas are bundled later). */
+/** Where the bundled figures are: this proxy loads unbundled source. */
 function bundleNote(): string {
   return existsSync(join(REPO_ROOT, 'node_modules', 'esbuild', 'package.json'))
-    ? 'esbuild is installed but no Lambda entry point exists yet: bundle size not measured'
-    : 'esbuild is not installed (the Lambdas are bundled in a later issue): bundle size not measured; source bytes loaded are shown instead';
+    ? 'unbundled source; the Lambdas as esbuild bundles them, against their SDK-clients-only baselines, are under "Lambda bundles"'
+    : 'esbuild is not installed: the Lambda bundles cannot be measured; source bytes loaded are shown instead';
 }

@@ -161,6 +161,26 @@ describe('EventBridgeSchedules', () => {
     expect(fake.schedules.get(`fledge/${scheduleName(canary)}`)?.State).toBe('DISABLED');
   });
 
+  it('builds a client given as a function once, on first use, and sends through it', async () => {
+    let built = 0;
+    const lazy = new EventBridgeSchedules({
+      client: () => {
+        built += 1;
+        return new SchedulerClient(clientConfig(fake.endpoint));
+      },
+      groupName: 'fledge',
+      targetArn: TARGET,
+      roleArn: ROLE,
+    });
+    expect(built).toBe(0);
+
+    await lazy.create({ canary, intervalMs: 60_000, enabled: false });
+    await lazy.enable(canary);
+
+    expect(built).toBe(1);
+    expect(fake.schedules.get(`fledge/${scheduleName(canary)}`)?.State).toBe('ENABLED');
+  });
+
   it('refuses construction without the target, naming the field', () => {
     expect(() => new EventBridgeSchedules({ client: new SchedulerClient({}), groupName: 'fledge', targetArn: '', roleArn: ROLE })).toThrow(
       'targetArn: expected a non-empty string, got ""',
