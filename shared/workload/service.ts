@@ -23,6 +23,11 @@ function withoutAssigned(spec: Service['spec']): Service['spec'] {
   return copy;
 }
 
+/** The revision hash of a Service target: its spec without the fields the API server assigns. */
+export function serviceSpecHash(spec: Service['spec']): string {
+  return shortHash(canonicalJson(withoutAssigned(spec)));
+}
+
 /** The Service-target Workload. */
 export class ServiceWorkload implements Workload {
   readonly kind = 'Service' as const;
@@ -84,7 +89,7 @@ export class ServiceWorkload implements Workload {
 
   private revision(target: Service, primary: Service): PromotedRevision {
     return {
-      targetHash: shortHash(canonicalJson(withoutAssigned(target.spec))),
+      targetHash: serviceSpecHash(target.spec),
       trackedConfigs: {},
       template: { spec: { containers: [] } },
       settings: { service: withoutAssigned(primary.spec) },
@@ -109,7 +114,7 @@ export class ServiceWorkload implements Workload {
   }
 
   async targetHash(canary: Canary): Promise<string> {
-    return shortHash(canonicalJson(withoutAssigned((await this.readTarget(canary)).spec)));
+    return serviceSpecHash((await this.readTarget(canary)).spec);
   }
 
   async trackedConfigs(): Promise<Record<string, string>> {
@@ -123,7 +128,7 @@ export class ServiceWorkload implements Workload {
     ]);
     const state = (exists: boolean) => ({ exists, readiness: { kind: 'ready' as const }, expected: { kind: 'reached' as const }, replicas: 0, availableReplicas: 0 });
     return {
-      target: { ...state(target !== undefined), templateHash: target ? shortHash(canonicalJson(withoutAssigned(target.spec))) : '' },
+      target: { ...state(target !== undefined), templateHash: target ? serviceSpecHash(target.spec) : '' },
       // A Service has no pods of its own to take away: copying the spec never interrupts it.
       primary: { ...state(primary !== undefined), updateDisruptive: false },
       trackedConfigs: {},
