@@ -26,19 +26,6 @@ export function templateHash(template: PodTemplateSpec): string {
   return shortHash(canonicalJson(normalizeTemplate(template)));
 }
 
-/**
- * The revision hash of a Knative Service (`serving.knative.dev/v1`): {@link templateHash} of its
- * `spec.template`, the part from which Knative makes a new Revision. Flagger's KnativeController hashes
- * `status.latestCreatedRevisionName` instead, which changes only once Knative's controller has made that
- * Revision and changes again on a return to an older template; the template is known at once and a return to
- * the promoted one is recognised as such. `spec.traffic` and the Service's annotations (where the router pins
- * the primary Revision) are not part of it, so routing never looks like a new revision.
- */
-export function knativeTemplateHash(service: { readonly [field: string]: unknown }): string {
-  const template = (service['spec'] as { template?: Partial<PodTemplateSpec> } | undefined)?.template ?? {};
-  return templateHash({ ...template, spec: template.spec ?? ({} as PodTemplateSpec['spec']) });
-}
-
 /** The template as hashed: see {@link templateHash}. */
 export function normalizeTemplate(template: PodTemplateSpec): PodTemplateSpec {
   const metadata = { ...template.metadata };

@@ -5,7 +5,8 @@
  * agree on what a new revision is. A new target kind is one row here.
  */
 import type { KubeObject } from '../kube/types.ts';
-import { knativeTemplateHash, templateHash } from './hash.ts';
+import { canonicalJson } from '../json.ts';
+import { shortHash, templateHash } from './hash.ts';
 import type { PodSpec, PodTemplateSpec, Service } from './objects.ts';
 import { serviceSpecHash } from './service.ts';
 
@@ -54,8 +55,9 @@ export const TARGET_KIND_TABLE: readonly TargetKindInfo[] = [
       return spec === undefined ? undefined : serviceSpecHash(spec);
     },
   },
-  // Flagger tracks no configs of a Knative Service (its HaveDependenciesChanged is always false).
-  { apiVersion: KNATIVE_SERVICE_API_VERSION, kind: 'Service', revisionHash: (target) => knativeTemplateHash(target) },
+  // The Knative Service workload's hash: its `spec.template`, from which Knative makes a new Revision (not
+  // `spec.traffic` or the annotations the router writes). Flagger tracks no configs of a Knative Service.
+  { apiVersion: KNATIVE_SERVICE_API_VERSION, kind: 'Service', revisionHash: (target) => shortHash(canonicalJson((target['spec'] as { template?: unknown } | undefined)?.template ?? {})) },
 ];
 
 /**

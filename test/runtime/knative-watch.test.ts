@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { capabilitiesOf } from '../../shared/api/providers.ts';
 import { newCanaryState, type HistoryItem } from '../../shared/api/state.ts';
 import { scheduleName } from '../../shared/schedule/index.ts';
-import { knativeTemplateHash } from '../../shared/workload/index.ts';
+import { targetKindOf } from '../../shared/workload/index.ts';
 import type { KubeObject } from '../../shared/kube/index.ts';
 import { CLUSTER, startRuntime, type Runtime } from './harness.ts';
 
@@ -15,6 +15,8 @@ const id = { cluster: CLUSTER, namespace: 'test', name: 'shop' };
 const KSVC = { apiVersion: 'serving.knative.dev/v1', kind: 'Service', namespace: 'test', name: 'shop' };
 const service = (image: string): KubeObject =>
   ({ apiVersion: KSVC.apiVersion, kind: 'Service', metadata: { name: 'shop', namespace: 'test' }, spec: { template: { spec: { containers: [{ image }] } } } }) as KubeObject;
+/** The watcher's hash of a Knative Service, from the table of target kinds. */
+const knativeHash = (object: KubeObject): string => targetKindOf(KSVC)?.revisionHash(object) ?? '';
 /** Whether this build runs Knative canaries (the provider is switched on in its own branch). */
 const knativeRuns = capabilitiesOf('knative')?.supported === true;
 
@@ -50,13 +52,13 @@ describe('the watcher Lambda with a Knative Service target', () => {
       await rt.advance({ ...id, intervalMs: 60_000 });
     }
 
-    expect((await rt.ports.store.load(id))?.state).toMatchObject({ phase: 'Initialized', lastAppliedSpec: knativeTemplateHash(service('shop:1')) });
+    expect((await rt.ports.store.load(id))?.state).toMatchObject({ phase: 'Initialized', lastAppliedSpec: knativeHash(service('shop:1')) });
   });
 
   it('kicks the resting canary when its spec.template changes, not before', async () => {
     if (!knativeRuns) {
       // Without the provider no step can run here: the canary is put at rest as its initialization leaves it.
-      const state = { ...newCanaryState('2026-01-01T00:00:00Z'), phase: 'Initialized' as const, lastAppliedSpec: knativeTemplateHash(service('shop:1')) };
+      const state = { ...newCanaryState('2026-01-01T00:00:00Z'), phase: 'Initialized' as const, lastAppliedSpec: knativeHash(service('shop:1')) };
       const item: HistoryItem = { time: '2026-01-01T00:00:00Z', tick: 0, decision: 'initialize', actor: 'test', message: 'initialized', phaseAfter: 'Initialized', weightsBefore: { primary: 100, canary: 0 }, weightsAfter: { primary: 100, canary: 0 }, metrics: [], webhooks: [], events: [], expiresAt: 1_900_000_000 };
       await rt.ports.store.commit(id, 0, state, item);
       await rt.ports.schedules.disable(id);
