@@ -6,27 +6,13 @@
 import type { Canary } from '../api/types.ts';
 import type { KubeClient, ObjectRef } from '../kube/types.ts';
 import { WorkloadError } from './errors.ts';
-import { canonicalJson } from '../json.ts';
-import { shortHash } from './hash.ts';
 import { canaryNamespace, canaryOwnerReferences, primaryName } from './labels.ts';
 import type { PodTemplateSpec, Service } from './objects.ts';
 import { isRevision } from './revision.ts';
+import { ASSIGNED_SERVICE_FIELDS as ASSIGNED, serviceSpecHash, withoutAssigned } from './service-spec.ts';
 import type { ExpectedState, InitializeResult, PromotedRevision, Readiness, RestoreResult, TargetMetadata, Workload, WorkloadObservation, WorkloadOptions } from './types.ts';
 
 const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
-/** Service spec fields the API server assigns; never copied between Services nor hashed. */
-const ASSIGNED = ['clusterIP', 'clusterIPs', 'healthCheckNodePort'] as const;
-
-function withoutAssigned(spec: Service['spec']): Service['spec'] {
-  const copy = { ...spec };
-  for (const key of ASSIGNED) delete copy[key];
-  return copy;
-}
-
-/** The revision hash of a Service target: its spec without the fields the API server assigns. */
-export function serviceSpecHash(spec: Service['spec']): string {
-  return shortHash(canonicalJson(withoutAssigned(spec)));
-}
 
 /** The Service-target Workload. */
 export class ServiceWorkload implements Workload {

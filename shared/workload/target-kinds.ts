@@ -8,7 +8,7 @@ import type { KubeObject } from '../kube/types.ts';
 import { canonicalJson } from '../json.ts';
 import { shortHash, templateHash } from './hash.ts';
 import type { PodSpec, PodTemplateSpec, Service } from './objects.ts';
-import { serviceSpecHash } from './service.ts';
+import { serviceSpecHash } from './service-spec.ts';
 
 /** The API version of Knative Serving's `Service` (Flagger's `IsKnativeService`). */
 export const KNATIVE_SERVICE_API_VERSION = 'serving.knative.dev/v1';
