@@ -4,7 +4,9 @@
  * exponential backoff on transport errors, timeouts, 429 and 5xx answers other than 501 (a `Retry-After` on 429 or
  * 503 is honoured, capped); 200–202 is success; the response body becomes the result's detail (the event text).
  * Beyond Flagger: an answer `{"status":"IN_PROGRESS","retryAfterSeconds":N}` is `pending` with `inProgress`, for
- * any hook type. URLs are shown only through `redactUrl`, and text that could echo one is scrubbed.
+ * any hook type, and a call ends within the time left it is given (`timeLeftMs`: the advance invocation's
+ * remaining time), its attempts shortened and its retries dropped to fit. URLs are shown only through
+ * `redactUrl`, and text that could echo one is scrubbed.
  */
 import { postJson, PostError } from '../http-post.ts';
 import { parseDuration } from '../api/duration.ts';
