@@ -47,6 +47,8 @@ async function pass(ports: BasePorts, o: Observability, cluster: string): Promis
     return { cluster, error: message };
   }
   for (const action of report.actions) o.logger.info(`${action.type}: ${action.reason}`, canaryKeys(action.id));
+  // A Canary targets a kind the cluster does not serve (e.g. Knative not installed): its steps fail on their own.
+  if (report.unservedKinds) o.logger.warn(`target kinds not served by the cluster: ${report.unservedKinds.join(', ')}`, { cluster });
   for (const failure of report.failures) {
     errorMetric(o, `watch-${failure.action.type}`);
     o.logger.warn(redact(`${failure.action.type} failed: ${failure.error}`), canaryKeys(failure.action.id));

@@ -8,7 +8,21 @@ import type { KubeClient } from '../kube/types.ts';
 import { RealMetricChecker } from '../metrics/checker.ts';
 import { createNotifications } from '../notify/factory.ts';
 import type { CanaryId } from '../api/state.ts';
+import { timeLeftMs } from '../time-left.ts';
 import type { AlertSender, ControllerDeps, ControllerLogEntry, PhaseChangeSink } from './types.ts';
+
+/**
+ * What a step keeps of its invocation's time after its webhooks: the metric queries, the cluster writes, the
+ * commit and the announcements (each SNS, EventBridge or chat delivery is bounded by 5 s). Webhooks may use
+ * the rest; a step run outside an invocation (no time left known) calls them unbounded, as Flagger does.
+ */
+export const AFTER_HOOKS_RESERVE_MS = 10_000;
+
+/** The time webhooks may still take: the invocation's time left (see `shared/time-left.ts`) less {@link AFTER_HOOKS_RESERVE_MS}. */
+export function hookTimeLeftMs(): number | undefined {
+  const left = timeLeftMs();
+  return left === undefined ? undefined : left - AFTER_HOOKS_RESERVE_MS;
+}
 
 /** Where {@link analysisPorts} sends what it does not decide itself. */
 export interface AnalysisPortsOptions {
@@ -51,7 +65,10 @@ export function analysisPorts(options: AnalysisPortsOptions): AnalysisPorts {
   });
   return {
     metrics: new RealMetricChecker({ kube }),
-    hooks: new HttpHookCaller(log === undefined ? {} : { log: (entry) => log({ level: entry.level, message: `webhook ${entry.hook} (${entry.url}): ${entry.message}`, canary: about }) }),
+    hooks: new HttpHookCaller({
+      timeLeftMs: hookTimeLeftMs,
+      ...(log === undefined ? {} : { log: (entry) => log({ level: entry.level, message: `webhook ${entry.hook} (${entry.url}): ${entry.message}`, canary: about }) }),
+    }),
     alerts: notifications satisfies AlertSender,
     phaseChanges: notifications,
   };

@@ -13,6 +13,7 @@ import type { CanaryId } from '../api/state.ts';
 import { canaryIdProblems } from '../api/state.ts';
 import type { AdvanceEvent, SchedulePort } from '../schedule/types.ts';
 import type { CanaryStore } from '../store/types.ts';
+import { withTimeLeft } from '../time-left.ts';
 import { advanceCanary } from './advance.ts';
 import { ControllerError } from './errors.ts';
 import { messageOf } from './facts.ts';
@@ -107,7 +108,9 @@ export async function runScheduledAdvance(deps: ScheduledDeps, event: AdvanceEve
       if (wait > 0) await deps.sleep(wait);
     }
     const stepStarted = deps.now();
-    const result = await advanceCanary(controller, id, stepStarted, { expectVersion: version });
+    // The step's own calls (webhooks) see the invocation's time left and end before it.
+    const step = () => advanceCanary(controller, id, stepStarted, { expectVersion: version });
+    const result = await (deps.remainingMs === undefined ? step() : withTimeLeft(deps.remainingMs, step));
     if (result.kind === 'advanced') version = result.version;
     deps.onStep?.(result, deps.now().getTime() - stepStarted.getTime());
     results.push(result);

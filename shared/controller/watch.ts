@@ -1,6 +1,7 @@
 /**
- * One watcher pass over one cluster (DESIGN §1): list the Canaries (all namespaces, paginated), their
- * targets and tracked configs, and the stored states and schedules; decide with a pure diff what changed;
+ * One watcher pass over one cluster (DESIGN §1): list the Canaries (all namespaces, paginated) and the stored
+ * states and schedules; then the targets of the kinds those Canaries use (`TARGET_KIND_TABLE`, hashed as each
+ * kind's workload hashes it for the step) and their tracked configs; decide with a pure diff what changed;
  * then act only on those changes. Writes and invocations are O(changes), never O(canaries): a canary at rest
  * with nothing new costs its share of the list calls and nothing else.
  *
@@ -13,13 +14,13 @@
 import { analysisIntervalMs } from '../api/defaults.ts';
 import type { CanaryId, Phase } from '../api/state.ts';
 import { Phases, canaryKey } from '../api/state.ts';
-import type { KubeClient, KubeObject } from '../kube/types.ts';
+import { KubeNotFoundError, KubeUnknownKindError } from '../kube/errors.ts';
+import type { KubeClient, KubeObject, ListOptions } from '../kube/types.ts';
 import { scheduleName } from '../schedule/names.ts';
 import type { SchedulePort } from '../schedule/types.ts';
 import type { CanaryStateSummary, CanaryStore } from '../store/types.ts';
 import { readTrackedConfigs, trackedConfigMap } from '../workload/configs.ts';
-import { templateHash } from '../workload/hash.ts';
-import type { PodTemplateSpec } from '../workload/objects.ts';
+import { targetKindOf, type TargetKindInfo } from '../workload/target-kinds.ts';
 import { messageOf } from './facts.ts';
 
 /** Phases in which a canary waits for something new (a revision, a control, a deletion). */
@@ -148,24 +149,35 @@ export interface WatchReport {
   readonly canaries: number;
   readonly actions: readonly WatchAction[];
   readonly failures: ReadonlyArray<{ readonly action: WatchAction; readonly error: string }>;
+  /** Target kinds some Canary uses that the cluster does not serve (`<apiVersion> <kind>`), e.g. Knative not installed. */
+  readonly unservedKinds?: readonly string[];
 }
 
 /** One pass over one cluster; see the module comment. */
 export async function watchCluster(deps: WatchDeps): Promise<WatchReport> {
   const pageSize = deps.pageSize ?? 500;
   const all = { namespace: '', pageSize };
-  const [canaries, deployments, daemonSets, configMaps, secrets, listed, schedules] = await Promise.all([
-    deps.kube.list('flagger.app/v1beta1', 'Canary', all),
-    deps.kube.list('apps/v1', 'Deployment', all),
-    deps.kube.list('apps/v1', 'DaemonSet', all),
-    deps.kube.list('v1', 'ConfigMap', all),
-    deps.kube.list('v1', 'Secret', all),
-    deps.store.list({ cluster: deps.cluster }),
-    deps.schedules.list(),
+  // The store and schedules are read while the cluster is listed; target lists wait only for the Canaries.
+  const stored = Promise.all([deps.store.list({ cluster: deps.cluster }), deps.schedules.list()]);
+  stored.catch(() => undefined); // awaited below; a failure must not go unhandled while the lists run
+  const canaries = await deps.kube.list('flagger.app/v1beta1', 'Canary', all);
+  // Only the target kinds some Canary uses are listed (a cluster without Knative serves no Knative Service),
+  // and configs only when a kind that tracks them is among them.
+  const kinds = [...new Set(canaries.map((c) => targetKindOf(targetRefOf(c))).filter((k) => k !== undefined))];
+  const tracksConfigs = kinds.some((k) => k.trackedPodSpec !== undefined);
+  const [targetLists, configLists, [listed, schedules]] = await Promise.all([
+    Promise.all(kinds.map((kind) => listServed(deps.kube, kind.apiVersion, kind.kind, all))),
+    tracksConfigs ? Promise.all([deps.kube.list('v1', 'ConfigMap', all), deps.kube.list('v1', 'Secret', all)]) : [],
+    stored,
   ]);
-  const targets = new Map<string, KubeObject>();
-  for (const object of [...deployments, ...daemonSets]) targets.set(`${object.kind}/${object.metadata.namespace}/${object.metadata.name}`, object);
-  const configs = listedConfigs([...configMaps, ...secrets]);
+  const targets = new Map<TargetKindInfo, Map<string, KubeObject>>();
+  const unservedKinds: string[] = [];
+  kinds.forEach((kind, i) => {
+    const listed = targetLists[i];
+    if (listed === undefined) unservedKinds.push(`${kind.apiVersion} ${kind.kind}`);
+    targets.set(kind, new Map((listed ?? []).map((o) => [`${o.metadata.namespace}/${o.metadata.name}`, o] as const)));
+  });
+  const configs = listedConfigs(configLists.flat());
   const watched: WatchedCanary[] = [];
   for (const object of canaries) watched.push(await watchedCanary(deps.cluster, object, targets, configs));
   const states = new Map(listed.map((c) => [canaryKey(c.id), c.state] as const));
@@ -191,7 +203,7 @@ export async function watchCluster(deps: WatchDeps): Promise<WatchReport> {
         ),
     );
   }
-  return { canaries: canaries.length, actions, failures };
+  return { canaries: canaries.length, actions, failures, ...(unservedKinds.length > 0 ? { unservedKinds } : {}) };
 }
 
 async function act(deps: WatchDeps, action: WatchAction): Promise<void> {
@@ -244,21 +256,43 @@ function listedConfigs(objects: readonly KubeObject[]): KubeClient {
   };
 }
 
-async function watchedCanary(cluster: string, object: KubeObject, targets: ReadonlyMap<string, KubeObject>, configs: KubeClient): Promise<WatchedCanary> {
+/**
+ * Every object of a kind, or `undefined` when the server does not serve the kind (no such API group or CRD,
+ * discovered or answered with a 404): its Canaries have no revision, and their own steps say why.
+ */
+async function listServed(kube: KubeClient, apiVersion: string, kind: string, options: ListOptions): Promise<KubeObject[] | undefined> {
+  try {
+    return await kube.list(apiVersion, kind, options);
+  } catch (error) {
+    if (error instanceof KubeNotFoundError || error instanceof KubeUnknownKindError) return undefined;
+    throw error;
+  }
+}
+
+function targetRefOf(canary: KubeObject): { apiVersion?: string; kind?: string; name?: string } | undefined {
+  return (canary['spec'] as { targetRef?: { apiVersion?: string; kind?: string; name?: string } } | undefined)?.targetRef;
+}
+
+async function watchedCanary(cluster: string, object: KubeObject, targets: ReadonlyMap<TargetKindInfo, ReadonlyMap<string, KubeObject>>, configs: KubeClient): Promise<WatchedCanary> {
   const namespace = object.metadata.namespace ?? 'default';
   const id: CanaryId = { cluster, namespace, name: object.metadata.name };
-  const spec = (object['spec'] ?? {}) as { targetRef?: { kind?: string; name?: string }; analysis?: { interval?: string } };
+  const spec = (object['spec'] ?? {}) as { analysis?: { interval?: string } };
   const intervalMs = analysisIntervalMs(spec.analysis?.interval);
   const deleting = object.metadata.deletionTimestamp !== undefined;
-  const target = targets.get(`${spec.targetRef?.kind}/${namespace}/${spec.targetRef?.name}`);
-  const template = (target?.['spec'] as { template?: PodTemplateSpec } | undefined)?.template;
-  if (template === undefined) return { id, intervalMs, deleting };
-  let trackedConfigs: Record<string, string>;
-  try {
-    trackedConfigs = trackedConfigMap(await readTrackedConfigs(configs, namespace, template.spec, `${spec.targetRef?.kind} ${target?.metadata.name}.${namespace}`));
-  } catch {
-    // A required config is missing: the step reports it; the watcher cannot tell the revision.
-    return { id, intervalMs, deleting };
+  const ref = targetRefOf(object);
+  const kind = targetKindOf(ref);
+  const target = kind === undefined ? undefined : targets.get(kind)?.get(`${namespace}/${ref?.name}`);
+  const hash = target === undefined ? undefined : kind?.revisionHash(target);
+  if (target === undefined || kind === undefined || hash === undefined) return { id, intervalMs, deleting };
+  const podSpec = kind.trackedPodSpec?.(target);
+  let trackedConfigs: Record<string, string> = {};
+  if (podSpec !== undefined) {
+    try {
+      trackedConfigs = trackedConfigMap(await readTrackedConfigs(configs, namespace, podSpec, `${kind.kind} ${target.metadata.name}.${namespace}`));
+    } catch {
+      // A required config is missing: the step reports it; the watcher cannot tell the revision.
+      return { id, intervalMs, deleting };
+    }
   }
-  return { id, intervalMs, deleting, revision: { spec: templateHash(template), trackedConfigs } };
+  return { id, intervalMs, deleting, revision: { spec: hash, trackedConfigs } };
 }

@@ -4,7 +4,9 @@
  * exponential backoff on transport errors, timeouts, 429 and 5xx answers other than 501 (a `Retry-After` on 429 or
  * 503 is honoured, capped); 200–202 is success; the response body becomes the result's detail (the event text).
  * Beyond Flagger: an answer `{"status":"IN_PROGRESS","retryAfterSeconds":N}` is `pending` with `inProgress`, for
- * any hook type. URLs are shown only through `redactUrl`, and text that could echo one is scrubbed.
+ * any hook type, and a call ends within the time left it is given (`timeLeftMs`: the advance invocation's
+ * remaining time), its attempts shortened and its retries dropped to fit. URLs are shown only through
+ * `redactUrl`, and text that could echo one is scrubbed.
  */
 import { postJson, PostError } from '../http-post.ts';
 import { parseDuration } from '../api/duration.ts';
@@ -13,6 +15,8 @@ import { GATE_HOOK_TYPES, type HookCaller, type HookResult, type WebhookCall, ty
 
 /** Flagger's default webhook timeout. */
 export const DEFAULT_HOOK_TIMEOUT_MS = 10_000;
+/** The shortest attempt worth making: with less time left, the webhook is not called. */
+const MIN_ATTEMPT_MS = 50;
 /** Longest response body read; the rest is dropped. */
 const MAX_BODY_BYTES = 64 * 1024;
 /** Longest detail kept (a Kubernetes event message is at most 1 KiB). */
@@ -51,6 +55,13 @@ export interface HttpHookCallerOptions {
    * so a webhook with many retries cannot outlast the advance Lambda's invocation. @default no limit (Flagger's)
    */
   readonly callBudgetMs?: number;
+  /**
+   * How long calls may still take, asked as each call starts: the advance invocation's remaining time less what
+   * its step needs after its webhooks. An attempt's timeout is shortened to it, a retry that would end later is
+   * not made, and with no time left the webhook is not called (failed, or pending for a gate); `undefined`
+   * means no limit. @default no limit
+   */
+  readonly timeLeftMs?: () => number | undefined;
   /** The clock the budget is measured with. @default Date.now */
   readonly now?: () => number;
 }
@@ -72,6 +83,7 @@ export class HttpHookCaller implements HookCaller {
   readonly #maxDelayMs: number;
   readonly #log: ((entry: HookLogEntry) => void) | undefined;
   readonly #budgetMs: number | undefined;
+  readonly #timeLeftMs: (() => number | undefined) | undefined;
   readonly #now: () => number;
 
   constructor(options: HttpHookCallerOptions = {}) {
@@ -80,6 +92,7 @@ export class HttpHookCaller implements HookCaller {
     this.#maxDelayMs = options.maxDelayMs ?? 30_000;
     this.#log = options.log;
     this.#budgetMs = options.callBudgetMs;
+    this.#timeLeftMs = options.timeLeftMs;
     this.#now = options.now ?? Date.now;
   }
 
@@ -91,19 +104,31 @@ export class HttpHookCaller implements HookCaller {
     const attempts = 1 + Math.max(0, Math.floor(call.retries ?? 0));
     const body = payloadJson(call.payload);
     const started = this.#now();
+    const end = this.#endOf(started);
     let last: Attempt | undefined;
     let made = 0;
     for (let n = 0; n < attempts; n++) {
       if (n > 0) {
         const delay = Math.min(this.#maxDelayMs, last?.kind === 'answer' && last.retryAfterMs !== undefined ? last.retryAfterMs : this.#baseDelayMs * 2 ** (n - 1));
-        if (this.#budgetMs !== undefined && this.#now() - started + delay + timeoutMs > this.#budgetMs) {
-          this.#log?.({ level: 'warn', message: `webhook ${call.name}: no retry ${n} of ${attempts - 1}, it would end after the call budget of ${this.#budgetMs}ms`, hook: call.name, url: shown });
+        if (this.#now() + delay + timeoutMs > end.at) {
+          this.#log?.({ level: 'warn', message: `webhook ${call.name}: no retry ${n} of ${attempts - 1}, it would end after ${end.what}`, hook: call.name, url: shown });
           break;
         }
         this.#log?.({ level: 'info', message: `webhook ${call.name}: retry ${n} of ${attempts - 1} in ${delay}ms after ${describe(last, shown, secrets)}`, hook: call.name, url: shown });
         await this.#sleep(delay);
       }
-      last = await this.#attempt(call, body, timeoutMs, shown);
+      // An attempt ends by the end of the call at the latest (the first one too: a slow webhook must not hold
+      // the step past the invocation's deadline).
+      const left = Math.floor(end.at - this.#now());
+      if (left < MIN_ATTEMPT_MS) {
+        if (made === 0) {
+          const detail = `not called: it would end after ${end.what}`;
+          this.#log?.({ level: 'warn', message: `webhook ${call.name}: ${detail}`, hook: call.name, url: shown });
+          return { kind: closed, detail };
+        }
+        break;
+      }
+      last = await this.#attempt(call, body, Math.min(timeoutMs, left), shown);
       made += 1;
       if (!isRetryable(last)) break;
     }
@@ -121,6 +146,14 @@ export class HttpHookCaller implements HookCaller {
     }
     if (outcome.status >= 200 && outcome.status <= 202) return { kind: 'passed', detail, statusCode: outcome.status };
     return { kind: closed, detail: detail === '' ? `HTTP ${outcome.status}` : detail, statusCode: outcome.status };
+  }
+
+  /** When a call that started at `started` must have ended, and what sets it (for the log). */
+  #endOf(started: number): { readonly at: number; readonly what: string } {
+    const left = this.#timeLeftMs?.();
+    const budgetEnd = this.#budgetMs === undefined ? Number.POSITIVE_INFINITY : started + this.#budgetMs;
+    if (left !== undefined && started + left < budgetEnd) return { at: started + left, what: `the time left for webhooks (${Math.max(0, Math.floor(left))}ms)` };
+    return { at: budgetEnd, what: `the call budget of ${this.#budgetMs}ms` };
   }
 
   /** Nothing to end: the connections belong to Node's shared agents, which let idle sockets go by themselves. */

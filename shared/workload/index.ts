@@ -15,3 +15,4 @@ export * from './daemonset.ts';
 export * from './service.ts';
 export * from './factory.ts';
 export * from './orphans.ts';
+export * from './target-kinds.ts';

@@ -6,22 +6,13 @@
 import type { Canary } from '../api/types.ts';
 import type { KubeClient, ObjectRef } from '../kube/types.ts';
 import { WorkloadError } from './errors.ts';
-import { canonicalJson } from '../json.ts';
-import { shortHash } from './hash.ts';
 import { canaryNamespace, canaryOwnerReferences, primaryName } from './labels.ts';
 import type { PodTemplateSpec, Service } from './objects.ts';
 import { isRevision } from './revision.ts';
+import { ASSIGNED_SERVICE_FIELDS as ASSIGNED, serviceSpecHash, withoutAssigned } from './service-spec.ts';
 import type { ExpectedState, InitializeResult, PromotedRevision, Readiness, RestoreResult, TargetMetadata, Workload, WorkloadObservation, WorkloadOptions } from './types.ts';
 
 const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
-/** Service spec fields the API server assigns; never copied between Services nor hashed. */
-const ASSIGNED = ['clusterIP', 'clusterIPs', 'healthCheckNodePort'] as const;
-
-function withoutAssigned(spec: Service['spec']): Service['spec'] {
-  const copy = { ...spec };
-  for (const key of ASSIGNED) delete copy[key];
-  return copy;
-}
 
 /** The Service-target Workload. */
 export class ServiceWorkload implements Workload {
@@ -84,7 +75,7 @@ export class ServiceWorkload implements Workload {
 
   private revision(target: Service, primary: Service): PromotedRevision {
     return {
-      targetHash: shortHash(canonicalJson(withoutAssigned(target.spec))),
+      targetHash: serviceSpecHash(target.spec),
       trackedConfigs: {},
       template: { spec: { containers: [] } },
       settings: { service: withoutAssigned(primary.spec) },
@@ -109,7 +100,7 @@ export class ServiceWorkload implements Workload {
   }
 
   async targetHash(canary: Canary): Promise<string> {
-    return shortHash(canonicalJson(withoutAssigned((await this.readTarget(canary)).spec)));
+    return serviceSpecHash((await this.readTarget(canary)).spec);
   }
 
   async trackedConfigs(): Promise<Record<string, string>> {
@@ -123,7 +114,7 @@ export class ServiceWorkload implements Workload {
     ]);
     const state = (exists: boolean) => ({ exists, readiness: { kind: 'ready' as const }, expected: { kind: 'reached' as const }, replicas: 0, availableReplicas: 0 });
     return {
-      target: { ...state(target !== undefined), templateHash: target ? shortHash(canonicalJson(withoutAssigned(target.spec))) : '' },
+      target: { ...state(target !== undefined), templateHash: target ? serviceSpecHash(target.spec) : '' },
       // A Service has no pods of its own to take away: copying the spec never interrupts it.
       primary: { ...state(primary !== undefined), updateDisruptive: false },
       trackedConfigs: {},

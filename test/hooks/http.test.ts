@@ -124,6 +124,53 @@ describe('HttpHookCaller', () => {
     await budgeted.close();
   });
 
+  it('shortens an attempt to the time left, so a slow webhook ends before the invocation does', async () => {
+    const s = await serve({ status: 200, delayMs: 3000 });
+    let left = 250;
+    const bounded = new HttpHookCaller({ sleep: async (ms) => void sleeps.push(ms), timeLeftMs: () => left });
+
+    const started = Date.now();
+    const check = await bounded.call(hook(s.url, 'rollout', { timeout: '10s', retries: 3 }));
+    left = 150;
+    const gate = await bounded.call(hook(s.url, 'confirm-promotion', { timeout: '10s' }));
+
+    expect(check).toEqual({ kind: 'failed', detail: `POST ${s.url}/ timed out after 250ms` });
+    expect(gate).toEqual({ kind: 'pending', detail: `POST ${s.url}/ timed out after 150ms` });
+    expect(Date.now() - started).toBeLessThan(1500);
+    // No retry: a 10 s attempt after a 1 s wait cannot end in the time left.
+    expect(s.requests).toHaveLength(2);
+    expect(sleeps).toEqual([]);
+  });
+
+  it('makes no retry that would end after the time left, asked when the call starts', async () => {
+    let clock = 0;
+    const bounded = new HttpHookCaller({ sleep: async (ms) => void (clock += ms), now: () => clock, timeLeftMs: () => 5_000, log: (entry) => logs.push(entry) });
+    const s = await serve({ status: 503 });
+
+    // Timeout 1s, answers at once: retries wait 1s and 2s (the 2nd may end by 4s); a 3rd would wait 4s more.
+    const result = await bounded.call(hook(s.url, 'rollout', { timeout: '1s', retries: 5 }));
+
+    expect(result).toEqual({ kind: 'failed', detail: 'HTTP 503', statusCode: 503 });
+    expect(s.requests).toHaveLength(3);
+    expect(logs.at(-1)?.message).toBe("webhook smoke: no retry 3 of 5, it would end after the time left for webhooks (5000ms)");
+  });
+
+  it('calls nothing when no time is left: a check fails, a gate stays closed', async () => {
+    const s = await serve({ status: 200 });
+    const bounded = new HttpHookCaller({ timeLeftMs: () => -2_000, log: (entry) => logs.push(entry) });
+
+    expect(await bounded.call(hook(s.url, 'pre-rollout'))).toEqual({ kind: 'failed', detail: "not called: it would end after the time left for webhooks (0ms)" });
+    expect(await bounded.call(hook(s.url, 'confirm-rollout'))).toEqual({ kind: 'pending', detail: "not called: it would end after the time left for webhooks (0ms)" });
+    expect(s.requests).toHaveLength(0);
+  });
+
+  it('has no limit when no time left is known', async () => {
+    const s = await serve({ status: 200, delayMs: 300 }, { status: 200, body: 'ok' });
+    const bounded = new HttpHookCaller({ timeLeftMs: () => undefined });
+
+    expect(await bounded.call(hook(s.url, 'rollout', { timeout: '10s' }))).toEqual({ kind: 'passed', detail: '', statusCode: 200 });
+  });
+
   it('does not retry a 501 Not Implemented', async () => {
     const s = await serve({ status: 501 });
     await caller.call(hook(s.url, 'rollout', { retries: 2 }));

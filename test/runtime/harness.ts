@@ -55,7 +55,8 @@ export interface Runtime {
   readonly dynamodb: DynamoDBClient;
   /** Every log line and EMF document the handlers wrote, parsed. */
   readonly output: Array<Record<string, unknown>>;
-  advance(event: unknown, remainingMs?: number): Promise<unknown>;
+  /** Invokes the advance handler; its context's remaining time is fixed, or a function (e.g. of the real clock). */
+  advance(event: unknown, remainingMs?: number | (() => number)): Promise<unknown>;
   watcher(): Promise<unknown>;
   readonly player: SchedulerPlayer;
   /** Moves the clock by `ms`, settling the world on the way. */
@@ -143,15 +144,21 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
   );
   base.store ??= new DynamoDbCanaryStore({ tableName, client: storeClient });
   const ports = buildPorts(config, options.overrides ? options.overrides(base) : base);
-  const context = (remainingMs: number): Context =>
-    ({ functionName: 'fledge-advance', awsRequestId: `req-${output.length}`, invokedFunctionArn: ADVANCE_ARN, memoryLimitInMB: '512', getRemainingTimeInMillis: () => remainingMs }) as unknown as Context;
+  const context = (remainingMs: number | (() => number)): Context =>
+    ({
+      functionName: 'fledge-advance',
+      awsRequestId: `req-${output.length}`,
+      invokedFunctionArn: ADVANCE_ARN,
+      memoryLimitInMB: '512',
+      getRemainingTimeInMillis: typeof remainingMs === 'number' ? () => remainingMs : remainingMs,
+    }) as unknown as Context;
   const advanceHandler = createAdvanceHandler(ports, observability, {
     now: () => clock.now(),
     // A sub-minute loop's wait moves virtual time, the world settling as it passes.
     sleep: async (ms) => pass(ms),
   });
   const watcherHandler = createWatcherHandler(ports, observability);
-  const advance = (event: unknown, remainingMs = 900_000) => advanceHandler(event, context(remainingMs));
+  const advance = (event: unknown, remainingMs: number | (() => number) = 900_000) => advanceHandler(event, context(remainingMs));
   const player = new SchedulerPlayer(scheduler, (event) => advance(event));
 
   function pass(ms: number): void {
