@@ -13,5 +13,6 @@ export * from './revision.ts';
 export * from './deployment.ts';
 export * from './daemonset.ts';
 export * from './service.ts';
+export * from './knative.ts';
 export * from './factory.ts';
 export * from './orphans.ts';

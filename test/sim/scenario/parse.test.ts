@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { formatIssue, parseScenario } from '../../../sim/scenario/parse.ts';
 import type { ScenarioFile } from '../../../sim/scenario/types.ts';
 import { DEPLOYMENT, canary, file, scenario } from './fixtures.ts';
-import { UNSUPPORTED_PROVIDER, unsupportedMessage } from '../../routers/unsupported.ts';
+import { REFUSED_PROVIDER, refusalMessage } from '../../routers/refused.ts';
 
 function messages(text: string): string[] {
   const result = parseScenario(text, 'scenario.yaml');
@@ -219,10 +219,10 @@ describe('parseScenario', () => {
     expect(lines.every((line) => line.startsWith('Canary podinfo: spec.analysis'))).toBe(true);
   });
 
-  it.skipIf(UNSUPPORTED_PROVIDER === undefined)('rejects a provider Fledge has no router for', () => {
-    const provider = UNSUPPORTED_PROVIDER as string;
+  it('rejects a provider Fledge refuses, saying why', () => {
+    const provider = REFUSED_PROVIDER;
     expect(messages(file(DEPLOYMENT, canary().replace('provider: kubernetes', `provider: "${provider}"`), scenario('  maxTicks: 1')))).toEqual([
-      `Canary podinfo: spec.provider: ${unsupportedMessage(provider)}`,
+      `Canary podinfo: spec.provider: ${refusalMessage(provider)}`,
     ]);
   });
 
