@@ -66,4 +66,17 @@ describe('knative', () => {
     expect(lines.at(-1)).toMatchObject({ routes: { primary: 100, canary: 0, mirrored: false, matched: null }, canary: { image: V1, replicas: 0 }, primary: { image: V0, readyReplicas: 1 } });
     expect(lines.flatMap((l) => l.events.map((e) => e.message))).toContain('Canary failed! Scaling down podinfo.test');
   });
+
+  it('gives a taken-over spec.traffic back when the Canary is deleted with revertOnDeletion, the primary unpinned', async () => {
+    const original = [{ tag: 'current', latestRevision: true, percent: 100 }];
+    const { summary, objects } = await play(['scenarios/knative-revert-on-deletion.yaml'], KSVC);
+
+    expect(summary).toEqual({ ticks: 6, phase: 'Terminated', canaryWeights: [10, 20], primaryImage: null });
+    const taken = objects.get(5) as KubeObject;
+    expect(routing(taken)).toEqual(split(FIRST, SECOND, 80, 20));
+    expect(JSON.parse(taken.metadata.annotations?.['fledge.dev/original-traffic'] ?? '')).toEqual(original);
+    const given = objects.get(6) as KubeObject;
+    expect(routing(given)).toEqual({ pinned: undefined, spec: original, status: [{ ...original[0], revisionName: SECOND }] });
+    expect(given.metadata.annotations?.['fledge.dev/original-traffic']).toBeUndefined();
+  });
 });
