@@ -226,6 +226,21 @@ describe('parseScenario', () => {
     ]);
   });
 
+  it('sets the image of a Knative Service, whose unnamed container Knative calls user-container, and never of a plain Service', () => {
+    const ksvc = 'apiVersion: serving.knative.dev/v1\nkind: Service\nmetadata: {name: podinfo, namespace: test}\nspec:\n  template:\n    spec:\n      containers: [{image: podinfo:1}]';
+    const knativeCanary = canary().replace('provider: kubernetes', 'provider: knative').replace(/targetRef: .*/, 'targetRef: {apiVersion: serving.knative.dev/v1, kind: Service, name: podinfo}');
+    const result = parsed(file(ksvc, knativeCanary, scenario('  timeline:\n    - {tick: 2, setImage: {target: podinfo, image: podinfo:2}}')));
+
+    expect(result.scenario.timeline).toEqual([{ tick: 2, index: 0, action: { type: 'setImage', target: 'podinfo', namespace: 'test', container: 'user-container', image: 'podinfo:2' } }]);
+    expect(messages(file(ksvc, knativeCanary, scenario('  timeline:\n    - {tick: 2, setImage: {target: podinfo, container: podinfod, image: podinfo:2}}')))).toEqual([
+      'Scenario test-scenario: spec.timeline[0].setImage.container: must be one of the containers of Service podinfo (user-container); got "podinfod"',
+    ]);
+    const plain = 'apiVersion: v1\nkind: Service\nmetadata: {name: web, namespace: test}\nspec:\n  ports: [{port: 80}]';
+    expect(messages(file(DEPLOYMENT, plain, canary(), scenario('  timeline:\n    - {tick: 2, setImage: {target: web, image: x}}')))).toEqual([
+      'Scenario test-scenario: spec.timeline[0].setImage.container: required; FILE defines no Deployment, DaemonSet or Knative Service web in namespace test to take it from',
+    ]);
+  });
+
   it('keeps the validator\'s warnings apart from errors', () => {
     const result = parseScenario(file(DEPLOYMENT, canary('    metrics:\n      - {name: request-duration}'), scenario('  maxTicks: 1')), 'scenario.yaml');
 
