@@ -97,6 +97,27 @@ describe('Knative Serving in the world', () => {
   });
 });
 
+describe('Knative\'s autoscaler in the world', () => {
+  it('runs a pod for a routed or starting Revision and scales a ready one without traffic to zero; the summaries show it', async () => {
+    const s = await setUp({ [V1]: { readyAfterTicks: 1 } });
+    await s.kube.create(service(V0, [{ revisionName: 'podinfo-00001', percent: 100 }]));
+    s.tick();
+    await newImage(s.kube, V1);
+    s.tick();
+    const scale = async (name: string) => (await s.kube.get<KubeObject>({ apiVersion: KSVC.apiVersion, kind: 'Revision', namespace: 'test', name }))?.['status'];
+    // Starting: one pod wanted, none ready yet.
+    expect(await scale('podinfo-00002')).toMatchObject({ desiredReplicas: 1, actualReplicas: 0 });
+    expect(s.world.workloadSummary('test', 'podinfo')).toEqual({ kind: 'Revision', replicas: 1, readyReplicas: 0, image: V1 });
+    s.tick();
+    // Ready without traffic: scaled to zero; the routed Revision keeps its pod.
+    expect(await scale('podinfo-00002')).toMatchObject({ desiredReplicas: 0, actualReplicas: 0 });
+    expect(s.world.revisionSummary('test', 'podinfo-00001')).toEqual({ kind: 'Revision', replicas: 1, readyReplicas: 1, image: V0 });
+    await s.kube.patch(KSVC, 'merge', { spec: { traffic: [{ latestRevision: true, percent: 10 }, { revisionName: 'podinfo-00001', percent: 90 }] } });
+    s.tick();
+    expect(await scale('podinfo-00002')).toMatchObject({ desiredReplicas: 1, actualReplicas: 1 });
+  });
+});
+
 describe('the Knative router', () => {
   const deps = (kube: KubeClient): RouterDeps => ({ kube, targetMetadata: () => Promise.reject(new Error('Knative needs no target metadata')) });
 
