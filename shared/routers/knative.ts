@@ -3,7 +3,8 @@
  * pinned in the annotation `flagger.app/primary-revision` (pinned by the Knative Service workload, or here when
  * first reconciled: the latest created one); the canary is the latest Revision, routed as `latestRevision: true`.
  * Routes are read from `status.traffic`, where Knative resolves "latest" to the latest *ready* Revision: until
- * the canary's is ready, its share still reaches the primary, and the reading says so.
+ * the canary's is ready, its share still reaches the primary, and the reading says so. Until Knative has
+ * reconciled the last write (`status.observedGeneration`), the reading is "written, not applied yet".
  * A user's own `spec.traffic` is kept in `fledge.dev/original-traffic` and given back on finalize.
  */
 import type { RouteReading, RouteSpec } from '../api/routes.ts';
@@ -42,6 +43,15 @@ export function readKnativeTraffic(canary: Canary, service: KnativeService): Rou
   const primaryRevision = service.metadata.annotations?.[PRIMARY_REVISION_ANNOTATION];
   if (!primaryRevision) return { ok: false, reason: `${where} has no ${PRIMARY_REVISION_ANNOTATION} annotation` };
   const latest = service.status?.latestCreatedRevisionName;
+  const generation = service.metadata.generation;
+  const observed = service.status?.observedGeneration ?? 0;
+  if (generation !== undefined && observed < generation) {
+    // Knative has not routed the spec.traffic last written yet: the split it will give, not applied.
+    const reason = `${where}: Knative has not reconciled generation ${generation} yet (status.observedGeneration ${observed})`;
+    const entry = (service.spec?.traffic ?? []).find((t) => t.latestRevision === true);
+    const share = latest !== undefined && latest !== primaryRevision ? (entry?.percent ?? 0) : 0;
+    return { ok: false, reason, written: { primary: 100 - share, canary: share, mirrored: false, matched: null } };
+  }
   let primary = 0;
   let canaryPercent = 0;
   for (const target of service.status?.traffic ?? []) {

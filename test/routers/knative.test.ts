@@ -198,6 +198,21 @@ describe('Knative traffic, rendered and read', () => {
     expect(readKnativeTraffic(canary, ksvc(annotations, status))).toEqual(reading);
   });
 
+  it('reads a split Knative has not routed yet as written, not applied, so the release waits for it', () => {
+    const stale = {
+      ...ksvc(pin, { latestCreatedRevisionName: 'podinfo-00002', traffic: [{ latestRevision: true, revisionName: 'podinfo-00002', percent: 10 }, { revisionName: 'podinfo-00001', percent: 90 }] }),
+      spec: { traffic: knativeTraffic('podinfo-00001', { primary: 80, canary: 20 }) },
+    } as KubeObject;
+    stale.metadata.generation = 4;
+    (stale['status'] as { observedGeneration: number }).observedGeneration = 3;
+
+    expect(readKnativeTraffic(canary, stale)).toEqual({
+      ok: false,
+      reason: 'Knative Service podinfo.test: Knative has not reconciled generation 4 yet (status.observedGeneration 3)',
+      written: { primary: 80, canary: 20, mirrored: false, matched: null },
+    });
+  });
+
   it('is the router the registry builds for provider knative', () => {
     expect(createRouter('knative', { kube: {} as KubeClient, targetMetadata: () => Promise.reject(new Error('unused')) })).toBeInstanceOf(KnativeRouter);
   });
