@@ -79,4 +79,17 @@ describe('knative', () => {
     expect(routing(given)).toEqual({ pinned: undefined, spec: original, status: [{ ...original[0], revisionName: SECOND }] });
     expect(given.metadata.annotations?.['fledge.dev/original-traffic']).toBeUndefined();
   });
+
+  it('rolls back a Revision that never becomes ready at progressDeadlineSeconds, without a request reaching it', async () => {
+    const { lines, summary, objects } = await play(['scenarios/knative-never-ready.yaml'], KSVC);
+
+    expect(summary).toEqual({ ticks: 4, phase: 'Failed', canaryWeights: [], primaryImage: V0 });
+    checkInvariants(lines);
+    expect(lines.every((l) => l.routes.canary === 0)).toBe(true);
+    // The latest entry never resolves to the unready Revision: Knative keeps it on the latest ready one, the primary.
+    expect(routing(objects.get(4))).toEqual(split(FIRST, FIRST, 100, 0));
+    expect(lines.at(-1)?.events.map((e) => e.message)).toContain(
+      'Rolling back podinfo.test progress deadline exceeded Knative Revision podinfo-00002.test is not ready (not ready for 60s, progressDeadlineSeconds)',
+    );
+  });
 });
