@@ -66,6 +66,19 @@ export function revisionReadiness(revision: KnativeRevision | undefined, name: s
   return { kind: 'wait', reason: `Knative Revision ${name}.${namespace} is not ready` };
 }
 
+/**
+ * True when `actual` holds everything `wanted` sets: Knative's webhook adds defaults to a Revision's spec
+ * (container name, probes, timeouts), so the spec a template asked for is contained in it, not equal to it.
+ */
+export function specContains(actual: unknown, wanted: unknown): boolean {
+  if (Array.isArray(wanted)) return Array.isArray(actual) && actual.length === wanted.length && wanted.every((w, i) => specContains(actual[i], w));
+  if (typeof wanted === 'object' && wanted !== null) {
+    if (typeof actual !== 'object' || actual === null || Array.isArray(actual)) return false;
+    return Object.entries(wanted).every(([key, value]) => value === undefined || specContains((actual as Record<string, unknown>)[key], value));
+  }
+  return actual === wanted;
+}
+
 function expectedOf(readiness: Readiness): ExpectedState {
   return readiness.kind === 'ready' ? { kind: 'reached' } : { kind: 'pending', reason: readiness.reason };
 }
@@ -97,6 +110,14 @@ export class KnativeServiceWorkload implements Workload {
     return name ? await this.kube.get<KnativeRevision>(knativeRevisionRef(canaryNamespace(canary), name)) : undefined;
   }
 
+  /** The newest Revision running `template`'s spec: one equal to it, else one containing it (defaults added). */
+  private async revisionRunning(canary: Canary, template: { spec?: unknown }): Promise<string | undefined> {
+    const wanted = template.spec ?? {};
+    const revisions = await this.revisions(canary);
+    const exact = revisions.find((r) => canonicalJson(r.spec ?? {}) === canonicalJson(wanted));
+    return (exact ?? revisions.find((r) => specContains(r.spec ?? {}, wanted)))?.metadata.name;
+  }
+
   /** The Service's Revisions, newest first (by Knative's configuration generation label). */
   private async revisions(canary: Canary): Promise<KnativeRevision[]> {
     const list = await this.kube.list<KnativeRevision>(KNATIVE_API_VERSION, 'Revision', { namespace: canaryNamespace(canary), labelSelector: `${REVISION_SERVICE_LABEL}=${canary.spec.targetRef.name}` });
@@ -124,8 +145,7 @@ export class KnativeServiceWorkload implements Workload {
     if (pinned && (await this.revision(canary, pinned))) return { created: false, revision: this.promoted(service, pinned), warnings: [] };
     let revisionName = service.status?.latestCreatedRevisionName;
     if (options.template !== undefined) {
-      const wanted = canonicalJson((options.template as { spec?: unknown }).spec ?? {});
-      revisionName = (await this.revisions(canary)).find((r) => canonicalJson(r.spec ?? {}) === wanted)?.metadata.name;
+      revisionName = await this.revisionRunning(canary, options.template);
       if (!revisionName) {
         const where = `${canary.spec.targetRef.name}.${canaryNamespace(canary)}`;
         return { created: false, revision: this.promoted(service, pinned ?? ''), warnings: [`no Revision of Knative Service ${where} runs the promoted template any more; the primary was not pinned`] };
@@ -208,8 +228,7 @@ export class KnativeServiceWorkload implements Workload {
       const stored = revision.settings[REVISION_NAME_SETTING];
       name = typeof stored === 'string' && (await this.revision(canary, stored)) ? stored : undefined;
     } else {
-      const wanted = canonicalJson(revision.spec ?? {});
-      name = (await this.revisions(canary)).find((r) => canonicalJson(r.spec ?? {}) === wanted)?.metadata.name;
+      name = await this.revisionRunning(canary, revision);
     }
     if (!name) return { warnings: [`no Revision of ${where} runs the revision to restore; the primary revision was left as it is`] };
     await pinPrimaryRevision(this.kube, service, name);

@@ -6,7 +6,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Canary } from '../../shared/api/types.ts';
 import { createKubeClient, type KnativeService, type KubeClient, type KubeObject } from '../../shared/kube/index.ts';
-import { KnativeServiceWorkload, ServiceWorkload, createWorkload, knativeTemplateHash, type PodTemplateSpec } from '../../shared/workload/index.ts';
+import { KnativeServiceWorkload, ServiceWorkload, createWorkload, knativeTemplateHash, specContains, type PodTemplateSpec } from '../../shared/workload/index.ts';
 import { ROUTER_KINDS, crdFor } from '../../sim/crds/index.ts';
 import { createClusterState, startEmulator, type Emulator } from '../../sim/emulator/index.ts';
 import { createWorld } from '../../sim/world/index.ts';
@@ -159,6 +159,22 @@ describe('the Knative Service workload', () => {
       warnings: ['no Revision of Knative Service podinfo.test runs the revision to restore; the primary revision was left as it is'],
     });
     expect(await pinned(s.kube)).toBe('podinfo-00002');
+  });
+
+  it('finds the Revision of a template whose spec Knative defaulted (fields added), preferring an exact match', async () => {
+    const s = await setUp();
+    await s.workload.initialize(canary);
+    await newImage(s.kube, V1);
+    s.tick();
+    await s.workload.promote(canary);
+    const first = (await s.kube.get<KubeObject>(revisionRef('podinfo-00001'))) as KubeObject;
+    await s.kube.replace({ ...first, spec: { containerConcurrency: 0, timeoutSeconds: 300, containers: [{ name: 'user-container', image: V0, readinessProbe: { successThreshold: 1 } }] } });
+
+    expect(await s.workload.restorePrimary(canary, { spec: { containers: [{ image: V0 }] } } as PodTemplateSpec)).toEqual({ warnings: [] });
+    expect(await pinned(s.kube)).toBe('podinfo-00001');
+    expect(specContains({ containers: [{ name: 'user-container', image: V0 }] }, { containers: [{ image: V0 }] })).toBe(true);
+    expect(specContains({ containers: [{ image: V0 }, { image: V1 }] }, { containers: [{ image: V0 }] })).toBe(false);
+    expect(specContains({ containers: [{ image: V1 }] }, { containers: [{ image: V0 }] })).toBe(false);
   });
 
   it('re-pins a vanished primary Revision to the tested template\'s Revision, never to an untested newer one', async () => {
