@@ -195,8 +195,9 @@ export class KnativeServiceWorkload implements Workload {
       // Knative has not seen the current template yet: the latest created Revision may be the one before it.
       canaryReadiness = { kind: 'wait', reason: `Knative Service ${canary.spec.targetRef.name}.${namespace} generation ${generation} is not reconciled yet` };
     }
+    // Knative routes "latest" to the latest ready Revision: an unready one never receives a request.
     const target: TargetState = service
-      ? { ...stateOf(latestRevision !== undefined, canaryReadiness), templateHash: knativeTemplateHash(service), template: templateOf(service) }
+      ? { ...stateOf(latestRevision !== undefined, canaryReadiness), routesOnlyWhenReady: true, templateHash: knativeTemplateHash(service), template: templateOf(service) }
       : { ...stateOf(false, canaryReadiness), templateHash: '' };
 
     const primaryExists = pinned !== undefined && primaryRevision !== undefined;

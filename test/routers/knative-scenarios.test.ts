@@ -92,4 +92,13 @@ describe('knative', () => {
       'Rolling back podinfo.test progress deadline exceeded Knative Revision podinfo-00002.test is not ready (not ready for 60s, progressDeadlineSeconds)',
     );
   });
+
+  it('does not hold the deletion for a Revision still starting: Knative keeps requests on the last ready one', async () => {
+    const { lines, summary, objects } = await play(['scenarios/knative-deleted-while-unready.yaml'], KSVC);
+
+    expect(summary).toEqual({ ticks: 4, phase: 'Terminated', canaryWeights: [], primaryImage: null });
+    expect(lines.at(-1)?.events.map((e) => e.message)).toEqual(['Terminating canary podinfo.test', 'Terminated canary podinfo.test']);
+    // The user's traffic is back; its "latest" still resolves to the first Revision, the only ready one.
+    expect(routing(objects.get(4))).toEqual({ pinned: undefined, spec: [{ tag: 'current', latestRevision: true, percent: 100 }], status: [{ tag: 'current', latestRevision: true, percent: 100, revisionName: FIRST }] });
+  });
 });
