@@ -97,9 +97,9 @@ function revert(t: Tick): void {
 
 /**
  * Why the target cannot take the primary's traffic yet, or undefined when it can: it must be ready with at
- * least one available replica and at least the primary's replicas (unless its platform routes only to ready
- * copies of it) (the facts were read before this step's
- * `revertTarget`, so a target still at zero waits for the next step).
+ * least one available replica and at least the primary's replicas, unless its platform routes only to ready
+ * copies of it. The facts were read before this step's `revertTarget`, so a target still at zero waits for the
+ * next step.
  */
 function notServing(t: Tick): string | undefined {
   const { target, primary } = t.facts;
