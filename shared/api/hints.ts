@@ -15,7 +15,7 @@ const CANARY_HINTS: Record<string, string> = {
   'metadata.name': 'set the name of the Canary',
   spec: 'set spec.targetRef and spec.analysis',
   'spec.targetRef': 'set the Deployment, DaemonSet or Service to release',
-  'spec.targetRef.apiVersion': 'set apps/v1 for a Deployment or DaemonSet, v1 for a Service',
+  'spec.targetRef.apiVersion': 'set apps/v1 for a Deployment or DaemonSet, v1 for a Service, serving.knative.dev/v1 for a Knative Service',
   'spec.targetRef.kind': 'set Deployment, DaemonSet or Service',
   'spec.targetRef.name': 'set the name of the workload to release',
   'spec.autoscalerRef.apiVersion': 'set autoscaling/v2 for a HorizontalPodAutoscaler, keda.sh/v1alpha1 for a ScaledObject',

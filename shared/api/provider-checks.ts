@@ -1,14 +1,14 @@
 /**
  * What `spec.provider` can do, checked against what the Canary asks for, from the one capability table
  * (`providers.ts`) the router registry also reads, so that a Canary `explain` calls valid is one the controller
- * can route: a retired or not yet supported provider, an A/B match field, mirroring or session affinity the
+ * can route: a retired provider, an A/B match field, mirroring or session affinity the
  * provider's router cannot give, a router's own limits on matches, and the reference object a router needs,
  * are errors naming the provider, never silent no-ops. The kubernetes provider is left out (Flagger documents
  * it as ignoring these settings; `strategy.ts` warns).
  */
 import type { FieldIssue, PathTokens } from './paths.ts';
 import { formatPath, isRecord } from './paths.ts';
-import { capabilitiesOf, supportedProviders, type MatchField } from './providers.ts';
+import { capabilitiesOf, type MatchField } from './providers.ts';
 
 type Issue = (tokens: PathTokens, message: string) => void;
 
@@ -62,6 +62,26 @@ function present(spec: Record<string, unknown>, path: PathTokens): boolean {
   return Array.isArray(value) ? value.length > 0 : isRecord(value) && typeof value.name === 'string' && value.name !== '';
 }
 
+/** The Knative Serving API version a Knative Service target names. */
+const KNATIVE_SERVING = 'serving.knative.dev/v1';
+
+/**
+ * Flagger's `verifyKnativeCanary`: a Knative Service target goes with the knative provider and only with it, and
+ * scales itself, so it takes no autoscalerRef.
+ */
+function knativeIssues(spec: Record<string, unknown>, name: string, provider: string, issue: Issue): void {
+  const target = isRecord(spec.targetRef) ? spec.targetRef : {};
+  const knativeTarget = target.kind === 'Service' && target.apiVersion === KNATIVE_SERVING;
+  if (knativeTarget && name !== 'knative') {
+    issue(['spec', 'provider'], `a Knative Service target (${KNATIVE_SERVING} Service) is released with provider "knative" only; got "${provider}"`);
+  }
+  if (!knativeTarget && name === 'knative') {
+    const got = `${typeof target.apiVersion === 'string' ? target.apiVersion : '(no apiVersion)'} ${typeof target.kind === 'string' ? target.kind : '(no kind)'}`;
+    issue(['spec', 'targetRef'], `provider "knative" releases a Knative Service: set apiVersion ${KNATIVE_SERVING} and kind Service; got ${got}`);
+  }
+  if (knativeTarget && spec.autoscalerRef !== undefined) issue(['spec', 'autoscalerRef'], 'a Knative Service scales its Revisions itself: remove autoscalerRef');
+}
+
 /** The errors of a Canary spec asking its provider for what it cannot do; `provider` defaults as the controller does. */
 export function providerIssues(spec: Record<string, unknown>, defaultProvider = 'istio'): FieldIssue[] {
   const errors: FieldIssue[] = [];
@@ -69,14 +89,11 @@ export function providerIssues(spec: Record<string, unknown>, defaultProvider = 
   const provider = typeof spec.provider === 'string' && spec.provider !== '' ? spec.provider : defaultProvider;
   const name = provider.split(':', 1)[0] ?? '';
   const caps = capabilitiesOf(provider);
+  if (caps) knativeIssues(spec, name, provider, issue);
   // An unknown name is the schema's error; kubernetes documents ignoring these settings (strategy warnings).
   if (!caps || name === 'kubernetes') return errors;
   if (caps.retired) {
     issue(['spec', 'provider'], `"${provider}" is no longer supported: ${caps.retired}`);
-    return errors;
-  }
-  if (!caps.supported) {
-    issue(['spec', 'provider'], `"${provider}" is a Flagger provider Fledge does not support yet; supported: ${supportedProviders().join(', ')}`);
     return errors;
   }
   const required = REQUIRED_REFS[name];

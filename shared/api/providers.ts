@@ -10,7 +10,7 @@ export type MatchField = 'headers' | 'queryParams' | 'sourceLabels';
 
 /** What one provider's router does. */
 export interface ProviderCapabilities {
-  /** Whether Fledge has a router for it yet. */
+  /** Whether Fledge has a router for it: every Flagger provider but the retired ones. */
   readonly supported: boolean;
   /** Weighted traffic shifting (progressive canary); without it only blue/green runs. */
   readonly weights: boolean;
@@ -27,8 +27,8 @@ export interface ProviderCapabilities {
 const weightsOnly = { weights: true, match: [], mirroring: false, sessionAffinity: false } as const;
 
 /**
- * Every provider name Flagger accepts (without `:version`), with its capabilities. `supported` turns true
- * as each router lands in `shared/routers/`; a test keeps this table and the router registry in step.
+ * Every provider name Flagger accepts (without `:version`), with its capabilities. Only a retired provider is
+ * not `supported`, and it says why in `retired`; a test keeps this table and the router registry in step.
  */
 export const PROVIDER_CAPABILITIES = {
   kubernetes: { supported: true, weights: false, match: [], mirroring: false, sessionAffinity: false },
@@ -45,7 +45,7 @@ export const PROVIDER_CAPABILITIES = {
   kuma: { supported: true, ...weightsOnly },
   apisix: { supported: true, ...weightsOnly },
   skipper: { supported: true, ...weightsOnly },
-  knative: { supported: false, ...weightsOnly },
+  knative: { supported: true, ...weightsOnly },
   appmesh: {
     supported: false,
     ...weightsOnly,

@@ -41,6 +41,8 @@ export const CLUSTER_ROLE_RULES: readonly PolicyRule[] = [
   { apiGroups: [''], resources: ['services', 'configmaps', 'secrets'], verbs: MANAGE },
   // Readiness detail of canary and primary pods.
   { apiGroups: [''], resources: ['pods'], verbs: READ },
+  // A Knative Service target: the readiness of its Revisions (the pinned primary and the latest one).
+  { apiGroups: ['serving.knative.dev'], resources: ['revisions'], verbs: READ },
   // Autoscalers of the target, copied for the primary.
   { apiGroups: ['autoscaling'], resources: ['horizontalpodautoscalers'], verbs: MANAGE },
   { apiGroups: ['keda.sh'], resources: ['scaledobjects'], verbs: MANAGE },

@@ -42,6 +42,7 @@ function workloadFacts(state: WorkloadState): WorkloadFacts {
     replicas: state.replicas,
     availableReplicas: state.availableReplicas,
     ...(state.progress === undefined ? {} : { progress: state.progress }),
+    ...(state.routesOnlyWhenReady === true ? { routesOnlyWhenReady: true } : {}),
   };
 }
 

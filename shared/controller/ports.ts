@@ -25,7 +25,7 @@ export interface TargetPortsOptions extends Omit<WorkloadOptions, 'kube'> {
 export function targetPorts(options: TargetPortsOptions = {}): (canary: Canary, kube: KubeClient) => TargetPorts {
   const { defaultProvider, ...workloadOptions } = options;
   return (canary, kube) => {
-    const workload = createWorkload(canary.spec.targetRef.kind, { kube, ...workloadOptions });
+    const workload = createWorkload(canary.spec.targetRef.kind, { kube, ...workloadOptions }, canary.spec.targetRef.apiVersion);
     let metadata: Promise<TargetMetadata> | undefined;
     const router = routerFor(canary, { kube, targetMetadata: (c) => (metadata ??= workload.metadata(c)) }, defaultProvider);
     return { workload, router };

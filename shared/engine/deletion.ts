@@ -97,11 +97,14 @@ function revert(t: Tick): void {
 
 /**
  * Why the target cannot take the primary's traffic yet, or undefined when it can: it must be ready with at
- * least one available replica and at least the primary's replicas (the facts were read before this step's
- * `revertTarget`, so a target still at zero waits for the next step).
+ * least one available replica and at least the primary's replicas, unless its platform routes only to ready
+ * copies of it. The facts were read before this step's `revertTarget`, so a target still at zero waits for the
+ * next step.
  */
 function notServing(t: Tick): string | undefined {
   const { target, primary } = t.facts;
+  // A Knative Service keeps sending requests to its last ready Revision until a newer one is ready.
+  if (target.routesOnlyWhenReady === true) return undefined;
   if (target.replicas === 0) return events.canaryScaledToZero(t.names);
   if (target.readiness.kind !== 'ready') return target.readiness.reason;
   if (target.availableReplicas === 0) return events.canaryPartlyAvailable(t.names, 0, target.replicas);

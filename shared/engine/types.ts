@@ -48,6 +48,12 @@ export interface WorkloadFacts {
    * deadlines from the last increase of `updatedAvailable`. When absent they count from the start of the wait.
    */
   readonly progress?: RolloutProgress;
+  /**
+   * The target's own platform sends requests only to ready copies of it (Knative routes "latest" to the latest
+   * *ready* Revision), so traffic may be given back to it before it is ready: reverting on deletion does not
+   * wait for its readiness. @default false
+   */
+  readonly routesOnlyWhenReady?: boolean;
 }
 
 /** Updated replicas available on the current template, out of the desired ones (see `WorkloadFacts.progress`). */

@@ -7,6 +7,7 @@ export * from './counter.ts';
 export * from './tick-cache.ts';
 export * from './events.ts';
 export * from './status.ts';
+export * from './knative.ts';
 export { canonicalJson } from '../json.ts';
 export * from './transport.ts';
 export * from './https-transport.ts';

@@ -20,18 +20,6 @@ export class UnknownProviderError extends FledgeError {
   }
 }
 
-/** `spec.provider` is a Flagger provider that Fledge does not implement yet. */
-export class UnsupportedProviderError extends FledgeError {
-  readonly field = 'spec.provider';
-  readonly value: string;
-
-  constructor(value: string, supported: readonly string[]) {
-    super(`spec.provider: "${value}" is a Flagger provider Fledge does not support yet; supported: ${supported.join(', ')}`);
-    this.name = 'UnsupportedProviderError';
-    this.value = value;
-  }
-}
-
 /** `spec.provider` names a provider Fledge refuses on purpose (App Mesh, discontinued): says why and what to use. */
 export class RetiredProviderError extends FledgeError {
   readonly field = 'spec.provider';

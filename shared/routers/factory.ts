@@ -1,17 +1,18 @@
 /**
  * `spec.provider[:version]` → a parsed provider → its router. An unknown name is a validation error naming
- * the known ones (never a silent fallback, unlike Flagger's); a Flagger provider Fledge has not implemented
- * yet says so.
+ * the known ones (never a silent fallback, unlike Flagger's); a provider Fledge refuses on purpose (App Mesh)
+ * says why.
  */
 import { PROVIDER_CAPABILITIES, supportedProviders, type ProviderName } from '../api/providers.ts';
 import { CANARY_PROVIDERS, type Canary } from '../api/types.ts';
 import { AlbRouter } from './alb.ts';
 import { ApisixRouter } from './apisix.ts';
 import { ContourRouter } from './contour.ts';
-import { RetiredProviderError, UnknownProviderError, UnsupportedProviderError } from './errors.ts';
+import { RetiredProviderError, UnknownProviderError } from './errors.ts';
 import { GatewayApiRouter } from './gatewayapi.ts';
 import { GlooRouter } from './gloo.ts';
 import { IstioRouter } from './istio.ts';
+import { KnativeRouter } from './knative.ts';
 import { KubernetesRouter } from './kubernetes.ts';
 import { KumaRouter } from './kuma.ts';
 import { NginxRouter } from './nginx.ts';
@@ -80,10 +81,10 @@ export function createRouter(provider: string | undefined, deps: RouterDeps, def
       return new ApisixRouter(deps);
     case 'skipper':
       return new SkipperRouter(deps);
+    case 'knative':
+      return new KnativeRouter(deps);
     case 'appmesh':
       throw new RetiredProviderError(provider ?? parsed.name, PROVIDER_CAPABILITIES.appmesh.retired);
-    case 'knative':
-      throw new UnsupportedProviderError(provider ?? parsed.name, SUPPORTED_PROVIDERS);
     default: {
       const unreachable: never = parsed.name;
       throw new UnknownProviderError(String(unreachable), CANARY_PROVIDERS);

@@ -13,6 +13,7 @@ export * from './revision.ts';
 export * from './deployment.ts';
 export * from './daemonset.ts';
 export * from './service.ts';
+export * from './knative.ts';
 export * from './factory.ts';
 export * from './orphans.ts';
 export * from './target-kinds.ts';

@@ -123,6 +123,11 @@ export interface WorkloadState {
   readonly availableReplicas: number;
   /** How far its rollout has come; absent for a Service target, which has no pods. */
   readonly progress?: RolloutProgress;
+  /**
+   * Requests reach it only once it is ready, whatever the routes say (a Knative Service: Knative routes to the
+   * latest *ready* Revision). @default false
+   */
+  readonly routesOnlyWhenReady?: boolean;
 }
 
 /** The primary as observed, with what a promotion would do to it. */

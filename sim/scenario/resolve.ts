@@ -3,6 +3,7 @@
  * Canary's namespace), applied objects validated like FILE's documents, `setImage` containers checked.
  */
 import type { Canary } from '../../shared/api/index.ts';
+import { isKnativeService } from '../../shared/kube/knative.ts';
 import { validateFlaggerDocument } from './flagger.ts';
 import { broken, required } from '../../shared/api/messages.ts';
 import { isMapping, join, readString, type IssueSink } from './fields.ts';
@@ -12,6 +13,13 @@ import type { ObjectKey, ScenarioObject, TimelineAction, TimelineEntry } from '.
 
 /** Workload kinds a `setImage` entry can target. */
 const IMAGE_TARGET_KINDS = ['Deployment', 'DaemonSet'];
+/** Knative's name for a container that has none (its defaulting webhook's). */
+export const KNATIVE_DEFAULT_CONTAINER = 'user-container';
+
+/** A Deployment, a DaemonSet or a Knative Service: what `setImage` can change. */
+export function isImageTarget(object: { apiVersion: string; kind: string }): boolean {
+  return IMAGE_TARGET_KINDS.includes(object.kind) || isKnativeService(object);
+}
 /**
  * Fills in namespaces (timeline references default to the Canary's namespace, the one the scenario is about),
  * validates applied objects like FILE documents, and checks `setImage` targets that FILE defines.
@@ -55,7 +63,7 @@ function resolveAction(
     case 'setImage': {
       const ns = action.namespace ?? namespace;
       const workload = known.find(
-        (o) => IMAGE_TARGET_KINDS.includes(o.kind) && o.metadata.name === action.target && o.metadata.namespace === ns,
+        (o) => isImageTarget(o) && o.metadata.name === action.target && o.metadata.namespace === ns,
       );
       const containers = workload === undefined ? undefined : containerNames(workload);
       let container = action.container;
@@ -70,7 +78,7 @@ function resolveAction(
         }
       }
       if (container === undefined) {
-        sink.add('container', required(`FILE defines no Deployment or DaemonSet ${action.target} in namespace ${ns} to take it from`));
+        sink.add('container', required(`FILE defines no Deployment, DaemonSet or Knative Service ${action.target} in namespace ${ns} to take it from`));
         return undefined;
       }
       return { type: 'setImage', target: action.target, namespace: ns, container, image: action.image };
@@ -113,5 +121,7 @@ function containerNames(workload: ScenarioObject): string[] | undefined {
   const podSpec = isMapping(template) ? template['spec'] : undefined;
   const containers = isMapping(podSpec) ? podSpec['containers'] : undefined;
   if (!Array.isArray(containers)) return undefined;
-  return containers.flatMap((c: unknown) => (isMapping(c) && typeof c['name'] === 'string' ? [c['name']] : []));
+  // A Knative Service's container may go unnamed: Knative names it user-container.
+  const unnamed = isKnativeService(workload) ? KNATIVE_DEFAULT_CONTAINER : undefined;
+  return containers.flatMap((c: unknown) => (isMapping(c) && typeof c['name'] === 'string' ? [c['name']] : isMapping(c) && unnamed !== undefined ? [unnamed] : []));
 }

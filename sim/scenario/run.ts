@@ -29,6 +29,8 @@ import { analysisIntervalMs } from '../../shared/api/defaults.ts';
 import type { HistoryItem } from '../../shared/api/state.ts';
 import { advanceCanary, canaryRef, type AdvanceResult } from '../../shared/controller/index.ts';
 import type { KubeClient } from '../../shared/kube/index.ts';
+import { isKnativeService, knativeServiceRef, PRIMARY_REVISION_ANNOTATION } from '../../shared/kube/knative.ts';
+import type { WorkloadSummary } from '../world/index.ts';
 import { ScenarioRunError } from './errors.ts';
 import { formatTime, summarize } from './output.ts';
 import { settleInterval, startSimulation, type Simulation } from './simulation.ts';
@@ -152,7 +154,7 @@ async function observe(sim: Simulation, file: ScenarioFile, tick: number, now: D
     failedChecks: state?.failedChecks ?? 0,
     iterations: state?.iterations ?? 0,
     routes: await readRoutes(sim, canary),
-    primary: workload(sim, namespace, `${target}-primary`),
+    primary: isKnativeService(canary.spec.targetRef) ? await knativePrimary(sim, namespace, target) : workload(sim, namespace, `${target}-primary`),
     canary: workload(sim, namespace, target),
     events: sim.events.drain(),
     alerts: sim.notifier.drain(),
@@ -174,6 +176,16 @@ async function readRoutes(sim: Simulation, canary: Canary): Promise<RouteView> {
 }
 
 function workload(sim: Simulation, namespace: string, name: string): WorkloadView | null {
-  const summary = sim.world.workloadSummary(namespace, name);
+  return view(sim.world.workloadSummary(namespace, name));
+}
+
+/** A Knative Service's primary: the Revision its `flagger.app/primary-revision` annotation pins, read back from the cluster. */
+async function knativePrimary(sim: Simulation, namespace: string, name: string): Promise<WorkloadView | null> {
+  const service = await sim.kube.get(knativeServiceRef(namespace, name));
+  const pinned = service?.metadata.annotations?.[PRIMARY_REVISION_ANNOTATION];
+  return pinned === undefined ? null : view(sim.world.revisionSummary(namespace, pinned));
+}
+
+function view(summary: WorkloadSummary | undefined): WorkloadView | null {
   return summary === undefined ? null : { replicas: summary.replicas, readyReplicas: summary.readyReplicas, image: summary.image ?? '' };
 }

@@ -6,6 +6,8 @@
  */
 import { runtimeControl } from '../../shared/controller/index.ts';
 import { KubeApiError, type KubeObject, type ObjectRef } from '../../shared/kube/index.ts';
+import { isKnativeService, knativeServiceRef } from '../../shared/kube/knative.ts';
+import { KNATIVE_DEFAULT_CONTAINER } from './resolve.ts';
 import { ScenarioRunError } from './errors.ts';
 import type { Simulation } from './simulation.ts';
 import type { ObjectKey, TimelineAction, TimelineEntry } from './types.ts';
@@ -32,12 +34,13 @@ async function apply(sim: Simulation, action: TimelineAction, fail: (message: st
   switch (action.type) {
     case 'setImage': {
       const workload = await findWorkload(sim, action.namespace, action.target);
-      if (workload === undefined) return fail(`no Deployment or DaemonSet ${action.target} in namespace ${action.namespace}`);
+      if (workload === undefined) return fail(`no Deployment, DaemonSet or Knative Service ${action.target} in namespace ${action.namespace}`);
       const podSpec = ((workload['spec'] as { template?: { spec?: Record<string, unknown> } }).template?.spec ?? {}) as {
         containers?: Array<{ name?: string; image?: string }>;
         initContainers?: Array<{ name?: string; image?: string }>;
       };
-      const container = [...(podSpec.containers ?? []), ...(podSpec.initContainers ?? [])].find((c) => c.name === action.container);
+      const unnamed = isKnativeService(workload) ? KNATIVE_DEFAULT_CONTAINER : undefined;
+      const container = [...(podSpec.containers ?? []), ...(podSpec.initContainers ?? [])].find((c) => (c.name ?? unnamed) === action.container);
       if (container === undefined) return fail(`${workload.kind} ${action.target} has no container ${action.container}`);
       container.image = action.image;
       await kube.replace(workload);
@@ -78,7 +81,8 @@ async function findWorkload(sim: Simulation, namespace: string, name: string): P
     const found = await sim.kube.get({ apiVersion: 'apps/v1', kind, namespace, name });
     if (found !== undefined) return found;
   }
-  return undefined;
+  // Changing a Knative Service's template makes Knative create a new Revision.
+  return await sim.kube.get(knativeServiceRef(namespace, name));
 }
 
 function ref(key: ObjectKey): ObjectRef {

@@ -90,7 +90,7 @@ export interface WorldSpec {
 export type TimelineAction =
   | {
       readonly type: 'setImage';
-      /** The workload (Deployment or DaemonSet) whose container image changes. */
+      /** The workload (Deployment, DaemonSet or Knative Service) whose container image changes. */
       readonly target: string;
       readonly namespace: string;
       readonly container: string;
@@ -204,7 +204,9 @@ export interface TickLine {
   readonly failedChecks: number;
   readonly iterations: number;
   readonly routes: RouteView;
+  /** `<target>-primary`; for a Knative Service, the Revision pinned as its primary. */
   readonly primary: WorkloadView | null;
+  /** The target; for a Knative Service, its latest created Revision. */
   readonly canary: WorkloadView | null;
   readonly events: readonly EventView[];
   readonly alerts: readonly AlertView[];

@@ -39,8 +39,14 @@ export class Cluster {
     return this.committed;
   }
 
+  /** The object, or none when it does not exist or its resource is not served (a CRD that is not installed). */
   get(gvr: GroupVersionResource, namespace: string | undefined, name: string): KubeObject | undefined {
-    return this.state.get(gvr, namespace, name);
+    try {
+      return this.state.get(gvr, namespace, name);
+    } catch (error) {
+      if (isNotServed(error)) return undefined;
+      throw error;
+    }
   }
 
   /** Objects of `gvr`, or none when the resource is not served (a CRD that is not installed). */

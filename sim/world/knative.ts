@@ -4,7 +4,9 @@
  * its first container's image behaves (`readyAfterTicks`, `neverReady`, `crashLoop`); the Service's status
  * names the latest created and latest ready Revisions, and its `status.traffic` takes `spec.traffic` (by
  * default everything on the latest Revision) only once every Revision it names is ready — until then the
- * route keeps its previous traffic, as Knative's route controller does.
+ * route keeps its previous traffic, as Knative's route controller does. Revisions scale as Knative's autoscaler
+ * would under a steady load (`status.desiredReplicas` / `actualReplicas`): one pod while routed or starting,
+ * none once ready without traffic.
  */
 import type { GroupVersionResource, KubeObject } from '../emulator/types.ts';
 import type { WorldContext } from './context.ts';
@@ -53,6 +55,14 @@ function isReady(revision: KubeObject | undefined): boolean {
   return conditions.some((c) => c.type === 'Ready' && c.status === 'True');
 }
 
+/**
+ * Knative's autoscaler under a steady load: a Revision that gets traffic runs one pod; a new Revision starts at
+ * its initial scale of one pod until it is ready; a ready Revision without traffic is scaled to zero.
+ */
+function desiredReplicas(routed: boolean, ready: boolean): number {
+  return routed || !ready ? 1 : 0;
+}
+
 /** One pass of the Knative controllers over every Knative Service. */
 export function syncKnativeServices(ctx: WorldContext): void {
   for (const service of ctx.cluster.list(KNATIVE.services)) {
@@ -74,28 +84,46 @@ export function syncKnativeServices(ctx: WorldContext): void {
         spec: structuredClone(spec.template?.spec ?? {}),
       });
     }
-    for (const revision of own()) {
-      const image = ((revision['spec'] as KnativeServiceSpec['template'] & { containers?: { image?: string }[] })?.containers ?? [])[0]?.image;
+    const revisions = own();
+    const readiness = new Map<string, boolean>();
+    for (const revision of revisions) {
+      const image = ((revision['spec'] as { containers?: { image?: string }[] } | undefined)?.containers ?? [])[0]?.image;
       const behaviour = ctx.images.behaviour(image);
       const born = ctx.pods.birthTime(revision, ctx.now);
-      const ready = !behaviour.neverReady && !behaviour.crashLoop && ctx.now.getTime() - born >= behaviour.readyAfterTicks * ctx.tickMs;
-      if (isReady(revision) !== ready) ctx.cluster.updateStatus(KNATIVE.revisions, revision, { observedGeneration: revision.metadata.generation ?? 1, conditions: [readyCondition(ready, ctx.now)] });
+      readiness.set(revision.metadata.name, !behaviour.neverReady && !behaviour.crashLoop && ctx.now.getTime() - born >= behaviour.readyAfterTicks * ctx.tickMs);
     }
-    const byName = new Map(own().map((r) => [r.metadata.name, r]));
-    const generationOf = (name: string): number => Number(byName.get(name)?.metadata.labels?.['serving.knative.dev/configurationGeneration'] ?? 0);
-    const readyNames = [...byName.keys()].filter((name) => isReady(byName.get(name)));
+    const generationOf = (name: string): number => Number(revisions.find((r) => r.metadata.name === name)?.metadata.labels?.['serving.knative.dev/configurationGeneration'] ?? 0);
+    const readyNames = [...readiness.keys()].filter((name) => readiness.get(name) === true);
     const latestReady = readyNames.sort((a, b) => generationOf(b) - generationOf(a))[0];
     const previous = (service['status'] ?? {}) as { traffic?: TrafficTarget[] };
     const wanted = spec.traffic && spec.traffic.length > 0 ? spec.traffic : [{ latestRevision: true, percent: 100 }];
     const resolved = wanted.map((t) => ({ ...t, revisionName: t.latestRevision ? latestReady : t.revisionName }));
-    const routable = resolved.every((t) => t.revisionName !== undefined && isReady(byName.get(t.revisionName)));
+    const routable = resolved.every((t) => t.revisionName !== undefined && readiness.get(t.revisionName) === true);
+    const traffic = routable ? resolved : previous.traffic;
+
+    for (const revision of revisions) {
+      const name = revision.metadata.name;
+      const ready = readiness.get(name) === true;
+      const desired = desiredReplicas((traffic ?? []).some((t) => t.revisionName === name && (t.percent ?? 0) > 0), ready);
+      const existing = (revision['status'] as { conditions?: unknown[] } | undefined)?.conditions;
+      // The condition keeps its transition time while the readiness it says holds.
+      const conditions = existing !== undefined && isReady(revision) === ready ? existing : [readyCondition(ready, ctx.now)];
+      ctx.cluster.updateStatus(KNATIVE.revisions, revision, { observedGeneration: revision.metadata.generation ?? 1, conditions, desiredReplicas: desired, actualReplicas: ready ? desired : 0 });
+    }
     const status = {
       observedGeneration: service.metadata.generation ?? 1,
       latestCreatedRevisionName: latest,
       ...(latestReady ? { latestReadyRevisionName: latestReady } : {}),
-      ...(routable ? { traffic: resolved } : previous.traffic ? { traffic: previous.traffic } : {}),
+      ...(traffic ? { traffic } : {}),
       conditions: [readyCondition(routable && latestReady === latest, ctx.now)],
     };
     ctx.cluster.updateStatus(KNATIVE.services, service, status);
   }
+}
+
+/** A Revision as the world's summary gives it: pods Knative's autoscaler wants, those ready, its image. */
+export function revisionSummary(revision: KubeObject): { replicas: number; readyReplicas: number; image: string | undefined } {
+  const status = (revision['status'] ?? {}) as { desiredReplicas?: number; actualReplicas?: number };
+  const image = ((revision['spec'] as { containers?: { image?: string }[] } | undefined)?.containers ?? [])[0]?.image;
+  return { replicas: status.desiredReplicas ?? 0, readyReplicas: status.actualReplicas ?? 0, image };
 }

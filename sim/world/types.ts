@@ -74,7 +74,8 @@ export interface WorldOptions {
 
 /** A Deployment or DaemonSet as the scenario output shows it. */
 export interface WorkloadSummary {
-  readonly kind: 'Deployment' | 'DaemonSet';
+  /** `Revision`: a Knative Service's latest created Revision, or one asked for by name. */
+  readonly kind: 'Deployment' | 'DaemonSet' | 'Revision';
   /** Pods the workload has (`status.replicas`, or `currentNumberScheduled` for a DaemonSet). */
   readonly replicas: number;
   /** Ready pods (`status.readyReplicas`, or `numberReady`). */
@@ -109,8 +110,13 @@ export interface World {
   tick(now?: Date): TickReport;
   /** `tick()` calls so far. */
   readonly ticks: number;
-  /** The Deployment (or else DaemonSet) `namespace/name` as the cluster holds it, or `undefined`. */
+  /**
+   * The Deployment (or else DaemonSet) `namespace/name` as the cluster holds it, else the latest created Revision
+   * of Knative Service `name`, or `undefined`.
+   */
   workloadSummary(namespace: string, name: string): WorkloadSummary | undefined;
+  /** Knative Revision `name` in `namespace` as its pods run (`replicas` the autoscaler wants, `readyReplicas` it has). */
+  revisionSummary(namespace: string, name: string): WorkloadSummary | undefined;
   /** How pods running `image` behave (defaults filled in). */
   imageBehaviour(image: string): ResolvedImageBehaviour;
   /** The origin the world gave to the current pod template of `<target>-primary` workload `name`, if it tracks it. */

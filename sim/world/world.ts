@@ -10,7 +10,7 @@ import { syncAlbIngresses } from './alb.ts';
 import { WorldError } from './errors.ts';
 import { podTemplateHash } from './hash.ts';
 import { ImageBook, imageBehaviourIssues } from './images.ts';
-import { syncKnativeServices } from './knative.ts';
+import { KNATIVE, revisionSummary, syncKnativeServices } from './knative.ts';
 import { registerNodes, resolveNodes } from './nodes.ts';
 import { syncPodStatuses } from './pods.ts';
 import { PrimaryTemplates } from './primary.ts';
@@ -70,6 +70,10 @@ export function createWorld(options: WorldOptions): World {
   registerNodes(cluster, nodes, options.clock.now());
   let ticks = 0;
   let last: Date | undefined;
+  const revisionView = (namespace: string, name: string): WorkloadSummary | undefined => {
+    const revision = cluster.get(KNATIVE.revisions, namespace, name);
+    return revision === undefined ? undefined : { kind: 'Revision', ...revisionSummary(revision) };
+  };
 
   return {
     get ticks() {
@@ -104,8 +108,12 @@ export function createWorld(options: WorldOptions): World {
         const s = (ds['status'] ?? {}) as { currentNumberScheduled?: number; numberReady?: number };
         return { kind: 'DaemonSet', replicas: s.currentNumberScheduled ?? 0, readyReplicas: s.numberReady ?? 0, image: firstImage(ds) };
       }
-      return undefined;
+      // A Knative Service's pods are those of its latest created Revision.
+      const latest = (cluster.get(KNATIVE.services, namespace, name)?.['status'] as { latestCreatedRevisionName?: string } | undefined)?.latestCreatedRevisionName;
+      return latest === undefined ? undefined : revisionView(namespace, latest);
     },
+
+    revisionSummary: revisionView,
 
     imageBehaviour(image: string): ResolvedImageBehaviour {
       return images.behaviour(image);

@@ -1,9 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DEFAULTS, PROVIDER_CAPABILITIES, capabilitiesOf, formatIssue, isRecord, supportedProviders } from '../../shared/api/index.ts';
-import type { ProviderCapabilities } from '../../shared/api/index.ts';
-import { classifyDocument, parseManifestText, type ClassifiedDocument } from '../../shared/manifests/index.ts';
+import { DEFAULTS, capabilitiesOf, formatIssue, isRecord } from '../../shared/api/index.ts';
+import { classifyDocument, parseManifestText } from '../../shared/manifests/index.ts';
 import { createAjv } from '../../shared/api/ajv.ts';
 import { corpusFiles, FLAGGER_DIR, readYamlDocuments, referenceSchemas } from './helpers.ts';
 
@@ -21,30 +20,23 @@ describe('the documentation corpus', () => {
     expect([corpusFiles('valid').length, corpusFiles('invalid').length]).toEqual([45, 19]);
   });
 
-  // A Canary for a provider whose router has not landed yet (`supported: false` in PROVIDER_CAPABILITIES) has
-  // exactly that one error; derived from the table, so this tightens itself as each router lands.
-  const notYetSupported = (doc: ClassifiedDocument): string[] => {
-    const spec = doc.kind === 'Canary' && isRecord(doc.value) && isRecord(doc.value.spec) ? doc.value.spec : undefined;
-    const provider = typeof spec?.provider === 'string' && spec.provider !== '' ? spec.provider : DEFAULTS.provider;
-    if (spec === undefined || capabilitiesOf(provider)?.supported !== false) return [];
-    return [`spec.provider: "${provider}" is a Flagger provider Fledge does not support yet; supported: ${supportedProviders().join(', ')}`];
-  };
-
-  it.each(corpusFiles('valid'))('accepts every Flagger object of valid/%s (its provider supported or not yet)', (file) => {
+  it.each(corpusFiles('valid'))('accepts every Flagger object of valid/%s', (file) => {
     const { documents, problems } = read('valid', file);
     const flagger = documents.filter((doc) => doc.flagger);
     expect(problems).toEqual([]);
     expect(flagger.length).toBeGreaterThan(0);
-    for (const doc of flagger) {
-      const errors = doc.flagger?.ok === false ? doc.flagger.errors.map(formatIssue) : [];
-      expect(errors).toEqual(notYetSupported(doc));
-    }
+    for (const doc of flagger) expect(doc.flagger?.ok === false ? doc.flagger.errors.map(formatIssue) : []).toEqual([]);
   });
 
-  it('finds Canaries of providers not supported yet in the corpus, so the exception above is exercised', () => {
-    const pending = corpusFiles('valid').flatMap((file) => read('valid', file).documents.flatMap(notYetSupported));
-    const unsupported = Object.values<ProviderCapabilities>(PROVIDER_CAPABILITIES).filter((caps) => !caps.supported && caps.retired === undefined);
-    expect(pending.length > 0).toBe(unsupported.length > 0);
+  it('has a Canary of every provider it names routed by Fledge, Knative\'s tutorial included', () => {
+    const providers = corpusFiles('valid').flatMap((file) =>
+      read('valid', file).documents.flatMap((doc) => {
+        const spec = doc.kind === 'Canary' && isRecord(doc.value) && isRecord(doc.value.spec) ? doc.value.spec : undefined;
+        return spec === undefined ? [] : [typeof spec.provider === 'string' && spec.provider !== '' ? spec.provider : DEFAULTS.provider];
+      }),
+    );
+    expect(providers).toContain('knative');
+    for (const provider of providers) expect(capabilitiesOf(provider)?.supported, provider).toBe(true);
   });
 
   // The first error each invalid file must produce; all errors carry a field path.

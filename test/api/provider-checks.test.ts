@@ -99,8 +99,34 @@ describe('provider capabilities in validation', () => {
     expect(errorsOf(canary('istio', spec))).toEqual([]);
   });
 
-  it('refuses a provider without a router yet, naming the supported ones, so explain agrees with the controller', () => {
-    expect(errorsOf(canary('knative', () => {}))).toEqual([`spec.provider: "knative" is a Flagger provider Fledge does not support yet; supported: ${SUPPORTED_PROVIDERS.join(', ')}`]);
+  const knative = (patch: (spec: Spec) => void = () => {}) =>
+    canary('knative', (s) => {
+      s.targetRef = { apiVersion: 'serving.knative.dev/v1', kind: 'Service', name: 'podinfo' };
+      delete s.service;
+      patch(s);
+    });
+
+  it('accepts a weighted canary of a Knative Service on knative, as Flagger\'s Knative tutorial has it', () => {
+    expect(errorsOf(knative())).toEqual([]);
+  });
+
+  it.each<{ name: string; patch: (spec: Spec) => void; error: string }>([
+    { name: 'A/B testing', patch: (s) => Object.assign(s.analysis, { match: [header] }), error: 'spec.analysis.match[0].headers: provider "knative" cannot route on headers: it has no A/B testing' },
+    { name: 'mirroring', patch: (s) => Object.assign(s.analysis, { mirror: true }), error: 'spec.analysis.mirror: provider "knative" cannot mirror traffic; remove mirror or use a provider that can (istio, gatewayapi:v1)' },
+    {
+      name: 'session affinity',
+      patch: (s) => Object.assign(s.analysis, { sessionAffinity: { cookieName: 'flagger-cookie' } }),
+      error: 'spec.analysis.sessionAffinity: provider "knative" has no session affinity; remove sessionAffinity or use a provider that has it (istio, gatewayapi:v1, alb)',
+    },
+    { name: 'an autoscalerRef (Flagger: a Knative Service scales itself)', patch: (s) => (s.autoscalerRef = { apiVersion: 'autoscaling/v2', kind: 'HorizontalPodAutoscaler', name: 'podinfo' }), error: 'spec.autoscalerRef: a Knative Service scales its Revisions itself: remove autoscalerRef' },
+  ])('rejects $name on knative, naming the provider', ({ patch, error }) => {
+    expect(errorsOf(knative(patch))).toEqual([error]);
+  });
+
+  it('rejects the knative provider with a Deployment target, and a Knative Service target with another provider (Flagger\'s verifyKnativeCanary)', () => {
+    expect(errorsOf(canary('knative'))).toEqual(['spec.targetRef: provider "knative" releases a Knative Service: set apiVersion serving.knative.dev/v1 and kind Service; got apps/v1 Deployment']);
+    expect(errorsOf(knative((s) => (s.provider = 'istio')))).toEqual(['spec.provider: a Knative Service target (serving.knative.dev/v1 Service) is released with provider "knative" only; got "istio"']);
+    expect(errorsOf(knative((s) => delete s.provider))).toEqual(['spec.provider: a Knative Service target (serving.knative.dev/v1 Service) is released with provider "knative" only; got "istio"']);
   });
 });
 

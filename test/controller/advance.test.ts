@@ -11,7 +11,7 @@ import type { CanaryStore } from '../../shared/store/index.ts';
 import { formatIssue, parseScenario } from '../../sim/scenario/parse.ts';
 import { startSimulation, type Simulation } from '../../sim/scenario/simulation.ts';
 import { DEPLOYMENT, canary, file, scenario } from '../sim/scenario/fixtures.ts';
-import { UNSUPPORTED_PROVIDER, unsupportedMessage } from '../routers/unsupported.ts';
+import { REFUSED_PROVIDER, refusalMessage } from '../routers/refused.ts';
 
 const MINUTE = 60_000;
 let sim: Simulation | undefined;
@@ -127,8 +127,8 @@ describe('advanceCanary', () => {
     ]);
   });
 
-  it.skipIf(UNSUPPORTED_PROVIDER === undefined)('refuses a Canary whose provider Fledge has no router for, naming the field', async () => {
-    const provider = UNSUPPORTED_PROVIDER as string;
+  it('refuses a Canary whose provider Fledge refuses, naming the field', async () => {
+    const provider = REFUSED_PROVIDER;
     const s = await start();
     await s.kube.patch({ apiVersion: 'flagger.app/v1beta1', kind: 'Canary', namespace: 'test', name: 'podinfo' }, 'merge', { spec: { provider } });
 
@@ -136,7 +136,7 @@ describe('advanceCanary', () => {
 
     expect(result).toEqual({
       kind: 'invalid',
-      errors: [{ path: 'spec.provider', message: unsupportedMessage(provider) }],
+      errors: [{ path: 'spec.provider', message: refusalMessage(provider) }],
     });
     expect((await clusterEvents(s)).some((m) => m.startsWith(`Canary podinfo.test is invalid: spec.provider: "${provider}"`))).toBe(true);
   });

@@ -198,7 +198,7 @@ describe('a Canary deleted with revertOnDeletion', () => {
     const s = await start(true);
     await tick(s, 1);
     await tick(s, 2);
-    await s.kube.patch(canaryRef(s.id), 'merge', { spec: { provider: 'knative' } });
+    await s.kube.patch(canaryRef(s.id), 'merge', { spec: { provider: 'appmesh' } });
     await s.kube.delete(canaryRef(s.id));
 
     expect((await tick(s, 3)).kind).toBe('invalid');

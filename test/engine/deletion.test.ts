@@ -83,6 +83,15 @@ describe('deletion with revertOnDeletion', () => {
       messages: ['Waiting for podinfo.test to be ready before traffic moves back to it: deployment podinfo.test not ready: 0 of 2 updated replicas are available'],
     },
     {
+      name: 'gives the traffic back at once to a target whose platform routes only to ready copies (a Knative Service), ready or not',
+      canary: deleting(REVERT),
+      state: state('Terminating', { canaryWeight: 20 }),
+      facts: facts({ target: { readiness: { kind: 'wait', reason: 'Knative Revision podinfo-00002.test is not ready' }, availableReplicas: 0, routesOnlyWhenReady: true } }),
+      phase: 'Terminated',
+      decision: 'terminated',
+      types: ['revertTarget', 'finalizeRouter', 'removeFinalizer', 'recordEvent'],
+    },
+    {
       name: 'waits until the target has the primary\'s replicas',
       canary: deleting(REVERT),
       state: state('Terminating'),

@@ -4,8 +4,8 @@ import type { KubeObject } from '../../shared/kube/types.ts';
 import {
   ISTIO_API_VERSION,
   ORIGINAL_CONFIGURATION_ANNOTATION,
+  RetiredProviderError,
   UnknownProviderError,
-  UnsupportedProviderError,
   createRouter,
   parseProvider,
   type Router,
@@ -13,7 +13,7 @@ import {
 } from '../../shared/routers/index.ts';
 import type { KubeHarness } from '../kube/harness.ts';
 import { routerDepsForFile } from './harness.ts';
-import { UNSUPPORTED_PROVIDER, unsupportedMessage } from './unsupported.ts';
+import { REFUSED_PROVIDER, refusalReason } from './refused.ts';
 import { canaryFor, deploymentFor } from '../workload/fixtures.ts';
 
 let h: KubeHarness;
@@ -223,10 +223,9 @@ describe('provider factory', () => {
     expect(() => createRouter('envoy', deps)).toThrow(/^spec\.provider: expected one of alb, apisix, appmesh, .*, traefik, got "envoy"$/);
   });
 
-  it.skipIf(UNSUPPORTED_PROVIDER === undefined)('says plainly that a Flagger provider is not supported yet', () => {
-    const provider = UNSUPPORTED_PROVIDER as string;
-    expect(() => createRouter(provider, deps)).toThrow(UnsupportedProviderError);
-    expect(() => createRouter(provider, deps)).toThrow(`spec.provider: ${unsupportedMessage(provider)}`);
+  it('says plainly why it refuses a Flagger provider', () => {
+    expect(() => createRouter(REFUSED_PROVIDER, deps)).toThrow(RetiredProviderError);
+    expect(() => createRouter(REFUSED_PROVIDER, deps)).toThrow(`spec.provider: "${REFUSED_PROVIDER}": ${refusalReason(REFUSED_PROVIDER)}`);
   });
 
   it('builds the implemented routers', () => {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { formatIssue, parseScenario } from '../../../sim/scenario/parse.ts';
 import type { ScenarioFile } from '../../../sim/scenario/types.ts';
 import { DEPLOYMENT, canary, file, scenario } from './fixtures.ts';
-import { UNSUPPORTED_PROVIDER, unsupportedMessage } from '../../routers/unsupported.ts';
+import { REFUSED_PROVIDER, refusalMessage } from '../../routers/refused.ts';
 
 function messages(text: string): string[] {
   const result = parseScenario(text, 'scenario.yaml');
@@ -219,10 +219,25 @@ describe('parseScenario', () => {
     expect(lines.every((line) => line.startsWith('Canary podinfo: spec.analysis'))).toBe(true);
   });
 
-  it.skipIf(UNSUPPORTED_PROVIDER === undefined)('rejects a provider Fledge has no router for', () => {
-    const provider = UNSUPPORTED_PROVIDER as string;
+  it('rejects a provider Fledge refuses, saying why', () => {
+    const provider = REFUSED_PROVIDER;
     expect(messages(file(DEPLOYMENT, canary().replace('provider: kubernetes', `provider: "${provider}"`), scenario('  maxTicks: 1')))).toEqual([
-      `Canary podinfo: spec.provider: ${unsupportedMessage(provider)}`,
+      `Canary podinfo: spec.provider: ${refusalMessage(provider)}`,
+    ]);
+  });
+
+  it('sets the image of a Knative Service, whose unnamed container Knative calls user-container, and never of a plain Service', () => {
+    const ksvc = 'apiVersion: serving.knative.dev/v1\nkind: Service\nmetadata: {name: podinfo, namespace: test}\nspec:\n  template:\n    spec:\n      containers: [{image: podinfo:1}]';
+    const knativeCanary = canary().replace('provider: kubernetes', 'provider: knative').replace(/targetRef: .*/, 'targetRef: {apiVersion: serving.knative.dev/v1, kind: Service, name: podinfo}');
+    const result = parsed(file(ksvc, knativeCanary, scenario('  timeline:\n    - {tick: 2, setImage: {target: podinfo, image: podinfo:2}}')));
+
+    expect(result.scenario.timeline).toEqual([{ tick: 2, index: 0, action: { type: 'setImage', target: 'podinfo', namespace: 'test', container: 'user-container', image: 'podinfo:2' } }]);
+    expect(messages(file(ksvc, knativeCanary, scenario('  timeline:\n    - {tick: 2, setImage: {target: podinfo, container: podinfod, image: podinfo:2}}')))).toEqual([
+      'Scenario test-scenario: spec.timeline[0].setImage.container: must be one of the containers of Service podinfo (user-container); got "podinfod"',
+    ]);
+    const plain = 'apiVersion: v1\nkind: Service\nmetadata: {name: web, namespace: test}\nspec:\n  ports: [{port: 80}]';
+    expect(messages(file(DEPLOYMENT, plain, canary(), scenario('  timeline:\n    - {tick: 2, setImage: {target: web, image: x}}')))).toEqual([
+      'Scenario test-scenario: spec.timeline[0].setImage.container: required; FILE defines no Deployment, DaemonSet or Knative Service web in namespace test to take it from',
     ]);
   });
 
