@@ -60,3 +60,11 @@ export function derivedId(seed: string): string {
   const variant = ((parseInt(hex.slice(16, 17), 16) & 0x3) | 0x8).toString(16);
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }
+
+/**
+ * A Knative Service's revision hash: its `spec.template`, from which Knative makes a new Revision (not
+ * `spec.traffic` or the annotations the router writes).
+ */
+export function knativeTemplateHash(service: { readonly spec?: { readonly template?: unknown } }): string {
+  return shortHash(canonicalJson(service.spec?.template ?? {}));
+}

@@ -23,7 +23,7 @@ import {
 } from '../kube/knative.ts';
 import type { KubeClient } from '../kube/types.ts';
 import { WorkloadError } from './errors.ts';
-import { shortHash } from './hash.ts';
+import { knativeTemplateHash } from './hash.ts';
 import { canaryNamespace } from './labels.ts';
 import type { PodTemplateSpec } from './objects.ts';
 import { isRevision } from './revision.ts';
@@ -49,10 +49,6 @@ function templateOf(service: KnativeService): PodTemplateSpec {
   return (service.spec?.template ?? { spec: {} }) as unknown as PodTemplateSpec;
 }
 
-/** Hash of the Service's `spec.template`: Knative makes a new Revision exactly when it changes. */
-export function knativeTemplateHash(service: KnativeService): string {
-  return shortHash(canonicalJson(service.spec?.template ?? {}));
-}
 
 /** Readiness of a Revision by its `Ready` condition: False is Knative giving up on it (e.g. its image cannot be pulled). */
 export function revisionReadiness(revision: KnativeRevision | undefined, name: string, namespace: string): Readiness {

@@ -5,13 +5,10 @@
  * agree on what a new revision is. A new target kind is one row here.
  */
 import type { KubeObject } from '../kube/types.ts';
-import { canonicalJson } from '../json.ts';
-import { shortHash, templateHash } from './hash.ts';
+import { KNATIVE_API_VERSION } from '../kube/knative.ts';
+import { knativeTemplateHash, templateHash } from './hash.ts';
 import type { PodSpec, PodTemplateSpec, Service } from './objects.ts';
 import { serviceSpecHash } from './service-spec.ts';
-
-/** The API version of Knative Serving's `Service` (Flagger's `IsKnativeService`). */
-export const KNATIVE_SERVICE_API_VERSION = 'serving.knative.dev/v1';
 
 /** One supported target kind. */
 export interface TargetKindInfo {
@@ -55,9 +52,8 @@ export const TARGET_KIND_TABLE: readonly TargetKindInfo[] = [
       return spec === undefined ? undefined : serviceSpecHash(spec);
     },
   },
-  // The Knative Service workload's hash: its `spec.template`, from which Knative makes a new Revision (not
-  // `spec.traffic` or the annotations the router writes). Flagger tracks no configs of a Knative Service.
-  { apiVersion: KNATIVE_SERVICE_API_VERSION, kind: 'Service', revisionHash: (target) => shortHash(canonicalJson((target['spec'] as { template?: unknown } | undefined)?.template ?? {})) },
+  // Only this exact apiVersion is Knative's (Flagger's `IsKnativeService`). Flagger tracks no configs of a Knative Service.
+  { apiVersion: KNATIVE_API_VERSION, kind: 'Service', revisionHash: (target) => knativeTemplateHash(target as { spec?: { template?: unknown } }) },
 ];
 
 /**

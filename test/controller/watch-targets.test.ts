@@ -6,13 +6,12 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { newCanaryState, type CanaryId, type HistoryItem } from '../../shared/api/state.ts';
 import type { Canary } from '../../shared/api/types.ts';
-import { capabilitiesOf } from '../../shared/api/providers.ts';
 import { targetPorts } from '../../shared/controller/ports.ts';
 import { watchCluster, type WatchReport } from '../../shared/controller/watch.ts';
 import { HttpKubeClient, HttpsTransport, RequestCounter, type KubeClient, type KubeObject } from '../../shared/kube/index.ts';
 import { InProcessSchedules } from '../../shared/schedule/index.ts';
 import { MemoryCanaryStore } from '../../shared/store/index.ts';
-import { KNATIVE_SERVICE_API_VERSION, TARGET_KIND_TABLE, targetKindOf, type TargetKindInfo } from '../../shared/workload/index.ts';
+import { TARGET_KIND_TABLE, targetKindOf, type TargetKindInfo } from '../../shared/workload/index.ts';
 import { flaggerCrds, standardCrds } from '../../sim/crds/index.ts';
 import { startEmulator, type Emulator } from '../../sim/emulator/index.ts';
 
@@ -189,8 +188,6 @@ const FIXTURES: Record<string, { readonly object: KubeObject; readonly provider:
 
 const rowName = (row: TargetKindInfo) => `${row.apiVersion} ${row.kind}`;
 const canaryOf = (row: TargetKindInfo) => canary('app', FIXTURES[rowName(row)]?.provider ?? '', { apiVersion: row.apiVersion, kind: row.kind, name: 'app' });
-/** A row the advance step cannot run in this build: the Knative provider is switched on in its own branch. */
-const awaitingWorkload = (row: TargetKindInfo): boolean => row.apiVersion === KNATIVE_SERVICE_API_VERSION && capabilitiesOf('knative')?.supported !== true;
 
 describe('the watcher and the advance step agree on the revision of every target kind', () => {
   it('has a fixture for every row of the table', () => {
@@ -198,8 +195,7 @@ describe('the watcher and the advance step agree on the revision of every target
   });
 
   const rows = TARGET_KIND_TABLE.map((row) => [rowName(row), row] as const);
-  it.skip.each(rows.filter(([, row]) => awaitingWorkload(row)))('%s: awaits its workload in this build', () => undefined);
-  it.each(rows.filter(([, row]) => !awaitingWorkload(row)))('%s: at rest on the workload\'s own hash, kicked on a change', async (name, row) => {
+  it.each(rows)('%s: at rest on the workload\'s own hash, kicked on a change', async (name, row) => {
     const fixture = FIXTURES[name];
     if (!fixture) throw new Error(`no fixture for ${name}`);
     const s = await setUp(standardCrds());

@@ -4,8 +4,6 @@
  * and once the canary rests it tells a changed `spec.template` as a new revision and kicks again.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { capabilitiesOf } from '../../shared/api/providers.ts';
-import { newCanaryState, type HistoryItem } from '../../shared/api/state.ts';
 import { scheduleName } from '../../shared/schedule/index.ts';
 import { targetKindOf } from '../../shared/workload/index.ts';
 import type { KubeObject } from '../../shared/kube/index.ts';
@@ -18,7 +16,6 @@ const service = (image: string): KubeObject =>
 /** The watcher's hash of a Knative Service, from the table of target kinds. */
 const knativeHash = (object: KubeObject): string => targetKindOf(KSVC)?.revisionHash(object) ?? '';
 /** Whether this build runs Knative canaries (the provider is switched on in its own branch). */
-const knativeRuns = capabilitiesOf('knative')?.supported === true;
 
 let rt: Runtime;
 
@@ -45,7 +42,7 @@ describe('the watcher Lambda with a Knative Service target', () => {
     expect(rt.lambda.queued.splice(0).map((k) => k.payload)).toEqual([{ ...id, intervalMs: 60_000 }]);
   });
 
-  it.skipIf(!knativeRuns)('has the kicked step initialize the canary, its state created', async () => {
+  it('has the kicked step initialize the canary, its state created', async () => {
     await rt.advance({ ...id, intervalMs: 60_000 });
     for (let i = 0; i < 5 && (await rt.ports.store.load(id))?.state.phase !== 'Initialized'; i++) {
       rt.pass(60_000);
@@ -56,13 +53,6 @@ describe('the watcher Lambda with a Knative Service target', () => {
   });
 
   it('kicks the resting canary when its spec.template changes, not before', async () => {
-    if (!knativeRuns) {
-      // Without the provider no step can run here: the canary is put at rest as its initialization leaves it.
-      const state = { ...newCanaryState('2026-01-01T00:00:00Z'), phase: 'Initialized' as const, lastAppliedSpec: knativeHash(service('shop:1')) };
-      const item: HistoryItem = { time: '2026-01-01T00:00:00Z', tick: 0, decision: 'initialize', actor: 'test', message: 'initialized', phaseAfter: 'Initialized', weightsBefore: { primary: 100, canary: 0 }, weightsAfter: { primary: 100, canary: 0 }, metrics: [], webhooks: [], events: [], expiresAt: 1_900_000_000 };
-      await rt.ports.store.commit(id, 0, state, item);
-      await rt.ports.schedules.disable(id);
-    }
     expect(shopSchedule()?.State).toBe('DISABLED');
     await rt.watcher();
     expect(rt.lambda.queued).toEqual([]);
