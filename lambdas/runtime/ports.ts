@@ -10,6 +10,7 @@ import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import type { AlertSender, ControllerDeps, ControllerLogEntry, MetricChecker } from '../../shared/controller/types.ts';
 import { targetPorts } from '../../shared/controller/ports.ts';
 import { analysisPorts } from '../../shared/controller/analysis-ports.ts';
+import { TickReadMemory } from '../../shared/controller/read-memory.ts';
 import type { HookCaller } from '../../shared/hooks/types.ts';
 import { EksAccess } from '../../shared/kube/eks.ts';
 import { EventRecorder } from '../../shared/kube/events.ts';
@@ -111,6 +112,8 @@ export function buildPorts(config: RuntimeConfig, overrides: PortOverrides = {})
           events: new EventRecorder(client, { component: 'fledge' }),
           actor: overrides.actor ?? 'fledge',
           historyTtlSeconds: config.historyTtlDays * 86_400,
+          // Lives as long as the container: a warm container's ticks read in one wave.
+          readMemory: new TickReadMemory(),
           ...(log ? { log } : {}),
         };
       });
