@@ -101,6 +101,9 @@ describe('engine paths', () => {
     expect(messages.at(-1)).toBe('Primary restored to the last promoted revision');
     expect(world.primaryRevision).toBe('rev-1');
     expect(world.routes.primary).toBe(100);
+    // The canary carried everything until this step: its pods go on the next one, once the routes read back.
+    expect(world.targetReplicas).toBeGreaterThan(0);
+    expect(world.step(c).result.decision).toBe('scaleDown');
     expect(world.targetReplicas).toBe(0);
     expect(world.state?.phase).toBe('Failed');
     expect(world.state?.canaryWeight).toBe(0);

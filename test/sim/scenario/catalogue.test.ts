@@ -448,9 +448,12 @@ const CASES: Case[] = [
       expect(tick(lines, 8).routes.canary).toBe(100);
       const failed = lines.find((l) => l.phase === 'Failed');
       expect(failed?.alerts.some((a) => a.severity === 'error' && a.message.startsWith('Promotion failed, primary not ready: '))).toBe(true);
-      // The run goes on in Failed while the primary is restored, and stops once the controller is at rest.
-      expect(lines.map((l) => l.phase).slice(-2)).toEqual(['Failed', 'Failed']);
-      expect(lines.at(-1)?.events.map((e) => e.message)).toEqual(['Primary restored to the last promoted revision']);
+      // The run goes on in Failed while the primary is restored and takes the traffic back, then the canary is
+      // scaled down once the routes read back all-primary, and it stops once the controller is at rest.
+      expect(lines.map((l) => l.phase).slice(-3)).toEqual(['Failed', 'Failed', 'Failed']);
+      expect(lines.at(-2)?.events.map((e) => e.message)).toEqual(['Primary restored to the last promoted revision']);
+      expect(lines.at(-2)?.canary?.replicas).toBeGreaterThan(0);
+      expect(lines.at(-1)?.events).toEqual([]);
     },
   },
   {
