@@ -7,6 +7,7 @@ import { parseArgs } from 'node:util';
 import { join } from 'node:path';
 import { homedir } from 'node:os';
 import { targetPorts } from '../../shared/controller/ports.ts';
+import { TickReadMemory } from '../../shared/controller/read-memory.ts';
 import type { ControllerDeps } from '../../shared/controller/types.ts';
 import { createKubeClient, EventRecorder, kubeConfigFromFile } from '../../shared/kube/index.ts';
 import { DynamoDbCanaryStore, MemoryCanaryStore, type CanaryStore } from '../../shared/store/index.ts';
@@ -103,6 +104,8 @@ export const command: Command = {
       },
       events: new EventRecorder(kube, { component: 'fledge' }),
       actor: 'fledge-local',
+      // One for the process: the runner passes these same deps to every step.
+      readMemory: new TickReadMemory(),
     };
     out(`fledge local: cluster ${cluster} (${kubeConfig.getCurrentCluster()?.server}), store ${storeKind}${dynamodb ? ` at ${dynamodb.endpoint}` : ''}\n`);
     const runner = startLocalRunner({

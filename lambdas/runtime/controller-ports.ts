@@ -6,6 +6,7 @@
  */
 import { analysisPorts } from '../../shared/controller/analysis-ports.ts';
 import { targetPorts } from '../../shared/controller/ports.ts';
+import { TickReadMemory } from '../../shared/controller/read-memory.ts';
 import type { ControllerDeps } from '../../shared/controller/types.ts';
 import { EventRecorder } from '../../shared/kube/events.ts';
 import type { RuntimeConfig } from './config.ts';
@@ -47,6 +48,8 @@ export function buildPorts(config: RuntimeConfig, overrides: PortOverrides = {})
           events: new EventRecorder(client, { component: 'fledge' }),
           actor: overrides.actor ?? 'fledge',
           historyTtlSeconds: config.historyTtlDays * 86_400,
+          // Lives as long as the container: a warm container's steps read in one wave.
+          readMemory: new TickReadMemory(),
           ...(log ? { log } : {}),
         };
       });

@@ -229,6 +229,12 @@ export interface CanaryState {
    * once per disappearance, cleared when the primary exists again.
    */
   readonly primaryNotRebuiltAlerted?: boolean;
+  /**
+   * A rollback moved all traffic back to the primary and the canary still has its pods: they are scaled to zero
+   * by a later step, once the routes read back all-primary and applied, so no request still on its way to the
+   * canary (a data plane that has not taken the new routes yet) finds it gone. The canary stays active meanwhile.
+   */
+  readonly canaryScaleDownPending?: boolean;
 }
 
 /**

@@ -24,7 +24,7 @@ import type { InvolvedObject } from '../kube/events.ts';
 import { kubeTime } from '../kube/events.ts';
 import { mirrorCanaryStatus, promotedCondition, type StatusMirror } from '../kube/status.ts';
 import type { KubeClient, ObjectRef } from '../kube/types.ts';
-import { withTickCache } from '../kube/tick-cache.ts';
+import { tickCache } from '../kube/tick-cache.ts';
 import { reviveOrphanedTargets } from '../workload/orphans.ts';
 import { FledgeError } from '../errors.ts';
 import { historyExpiry } from '../store/controls.ts';
@@ -52,14 +52,21 @@ export function canaryRef(id: CanaryId): ObjectRef {
 export async function advanceCanary(deps: ControllerDeps, id: CanaryId, now: Date, options: AdvanceOptions = {}): Promise<AdvanceResult> {
   // Within a tick the workload, the router and the facts read the same objects; the cache sends each GET once.
   // It dies with the tick, so no tick (not even the one after a lost commit race) starts from another's reads.
-  const kube = withTickCache(deps.kube);
-  const [object, loaded] = await Promise.all([kube.get(canaryRef(id)), deps.store.load(id)]);
+  const cache = tickCache(deps.kube);
+  const kube = cache.kube;
+  // What this canary's last tick observed is read in the first wave, beside the Canary and the state: the
+  // facts and the router's reconcile below are then served from the cache instead of a wave each.
+  const [object, loaded] = await Promise.all([kube.get(canaryRef(id)), deps.store.load(id), cache.prefetch(deps.readMemory?.recall(id) ?? [])]);
   // A step was committed since the caller looked: this invocation's step has already been taken.
   if (options.expectVersion !== undefined && (loaded?.version ?? 0) !== options.expectVersion) return { kind: 'superseded' };
-  if (object === undefined) return canaryGone(deps, kube, id, loaded, now, options.tick ?? 0);
+  if (object === undefined) {
+    deps.readMemory?.forget(id);
+    return canaryGone(deps, kube, id, loaded, now, options.tick ?? 0);
+  }
   const involved = involvedObject(object as unknown as Canary, id);
   const parsed = parseCanary(object);
   if (!parsed.ok) {
+    deps.readMemory?.forget(id);
     const message = invalidObjectMessage('Canary', `${id.name}.${id.namespace}`, parsed.errors);
     await deps.events.record(involved, { type: 'Warning', message }, now).catch(() => undefined);
     await releaseFinalizer(deps, kube, object as unknown as Canary, id);
@@ -73,6 +80,7 @@ export async function advanceCanary(deps: ControllerDeps, id: CanaryId, now: Dat
   } catch (error) {
     // An unsupported provider or target kind: the Canary is valid Flagger, but not something Fledge can run.
     if (!(error instanceof FledgeError)) throw error;
+    deps.readMemory?.forget(id);
     const field = (error as { field?: unknown }).field;
     const path = typeof field === 'string' ? field : '';
     const message = path === '' ? error.message : error.message.replace(`${path}: `, '');
@@ -81,22 +89,29 @@ export async function advanceCanary(deps: ControllerDeps, id: CanaryId, now: Dat
     return { kind: 'invalid', errors: [{ path, message }] };
   }
 
-  const facts = await gatherFacts(ports, canary, state, now);
+  // The facts and the router's reconcile (every tick compares each router object with what it should be) are
+  // what the next tick will read again; one-off reads of a write (a promotion's autoscaler) are not remembered.
+  const facts = await cache.observing(() => gatherFacts(ports, canary, state, now));
   const decided = await decide(deps, canary, state, facts, kubeTime(now));
 
   // Workload warnings are events like the step's own: kept in the history item, recorded only after a won commit.
   const warnings: Extract<Effect, { type: 'recordEvent' }>[] = [];
-  for (const effect of decided.effects.filter(isClusterEffect)) {
-    try {
-      const messages = await applyClusterEffect(ports, canary, effect, kube);
-      messages.forEach((message, index) => warnings.push({ id: `${effect.id}/warning/${index}`, type: 'recordEvent', event: { type: 'Warning', message } }));
-    } catch (error) {
-      const message = `${effect.type} failed: ${messageOf(error)}`;
-      deps.log?.({ level: 'warn', message, canary: id, detail: error });
-      // Flagger records a failed write on the Canary too; the state is left as it was, so nothing else is said.
-      await deps.events.record(involved, { type: 'Warning', message }, now).catch(() => undefined);
-      return { kind: 'effectFailed', step: decided, effect, error: messageOf(error) };
+  try {
+    for (const effect of decided.effects.filter(isClusterEffect)) {
+      try {
+        const apply = () => applyClusterEffect(ports, canary, effect, kube);
+        const messages = effect.type === 'reconcileRouter' ? await cache.observing(apply) : await apply();
+        messages.forEach((message, index) => warnings.push({ id: `${effect.id}/warning/${index}`, type: 'recordEvent', event: { type: 'Warning', message } }));
+      } catch (error) {
+        const message = `${effect.type} failed: ${messageOf(error)}`;
+        deps.log?.({ level: 'warn', message, canary: id, detail: error });
+        // Flagger records a failed write on the Canary too; the state is left as it was, so nothing else is said.
+        await deps.events.record(involved, { type: 'Warning', message }, now).catch(() => undefined);
+        return { kind: 'effectFailed', step: decided, effect, error: messageOf(error) };
+      }
     }
+  } finally {
+    deps.readMemory?.remember(id, cache.observed());
   }
 
   const item = historyItem(deps, decided, weightsRead(facts, state), now, options.tick ?? 0, warnings.map((warning) => warning.event));

@@ -5,5 +5,6 @@ export { runtimeControl } from './control.ts';
 export { gatherFacts, obtainNeeds } from './facts.ts';
 export { applyClusterEffect, announce, isClusterEffect, CLUSTER_EFFECTS } from './effects.ts';
 export { targetPorts, type TargetPortsOptions } from './ports.ts';
+export { TickReadMemory, DEFAULT_READ_MEMORY_CANARIES } from './read-memory.ts';
 export { runScheduledAdvance, parseAdvanceEvent, SCHEDULER_PERIOD_MS, SAFETY_MARGIN_MS, type ScheduledDeps, type ScheduledOutcome } from './scheduled.ts';
 export { planWatch, watchCluster, inFlightSchedules, RESTING_PHASES, type WatchAction, type WatchDeps, type WatchInput, type WatchReport, type WatchedCanary } from './watch.ts';

@@ -13,6 +13,7 @@ import type { Alert, PhaseChange } from '../notify/types.ts';
 import type { Router } from '../routers/types.ts';
 import type { CanaryStore } from '../store/types.ts';
 import type { Workload } from '../workload/types.ts';
+import type { TickReadMemory } from './read-memory.ts';
 
 /**
  * Answers one metric check the engine asks for: resolves the template (or builtin query), renders it and runs
@@ -72,6 +73,12 @@ export interface ControllerDeps {
   readonly historyTtlSeconds?: number;
   /** Receives diagnostics (effect and announcement failures). @default nothing */
   readonly log?: (entry: ControllerLogEntry) => void;
+  /**
+   * What each canary's last tick read, so the next one reads it all in its first wave (see `read-memory.ts`).
+   * Build it with the deps and keep it as long as they live (per container, per process).
+   * @default none: every tick discovers its reads wave by wave
+   */
+  readonly readMemory?: TickReadMemory;
 }
 
 /** A diagnostic of the controller. */

@@ -93,6 +93,9 @@ export function planWatch(input: WatchInput): WatchAction[] {
     if (reason !== undefined && state.phase !== Phases.Terminated) {
       ensureEnabled(reason);
       actions.push({ type: 'kick', id, intervalMs, reason });
+    } else if (state.canaryScaleDownPending === true) {
+      // Rolled back, the canary still to be scaled down once the routes are applied: its schedule keeps firing.
+      ensureEnabled('canary scale-down pending after a rollback');
     }
   }
   for (const [key, state] of input.states) {

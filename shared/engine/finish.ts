@@ -25,7 +25,7 @@ export function finish(t: Tick): StepDecided {
   const effects = t.effects.map((effect, index) => ({ id: `${prefix}/${index}`, ...effect }) as Effect);
   const active =
     next.phase !== Phases.Terminated &&
-    (!IDLE.includes(next.phase) || next.promotionFailure?.mode === 'restore' || next.pendingRevision !== undefined);
+    (!IDLE.includes(next.phase) || next.promotionFailure?.mode === 'restore' || next.pendingRevision !== undefined || next.canaryScaleDownPending === true);
   return {
     kind: 'decided',
     next: dropUndefined(next),

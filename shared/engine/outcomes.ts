@@ -114,6 +114,8 @@ export function beginRun(t: Tick, revision: Revision): void {
   t.next.failedChecks = 0;
   t.next.iterations = 0;
   markApplied(t, revision);
+  // The run scales the canary up again: a scale-down a rollback left pending is void.
+  delete t.next.canaryScaleDownPending;
   t.next.progressingSince = t.now;
   t.next.canaryNotReadySince = t.now;
   forgetCanaryProgress(t);
@@ -149,8 +151,11 @@ export type RollbackCause =
 
 /**
  * Flagger's rollback: all traffic back to the primary (never reached with an unready primary: every caller
- * checked it first), "Canary failed! Scaling down …", the canary scaled to zero, phase Failed, post-rollout
- * hooks.
+ * checked it first), "Canary failed! Scaling down …", phase Failed, post-rollout hooks. Unlike Flagger, the
+ * canary is not scaled to zero in the same step: a data plane that has not taken the new routes yet (Istio's
+ * push delay, a Gateway API controller that has not accepted the route) may still send it requests. A later
+ * step scales it down once the routes read back all-primary and applied ({@link scaleDownAfterRollback}), as
+ * Finalising does after a promotion.
  */
 export function rollback(t: Tick, cause: RollbackCause): void {
   const n = t.names;
@@ -178,12 +183,38 @@ export function rollback(t: Tick, cause: RollbackCause): void {
   }
   setRoutes(t, ALL_PRIMARY);
   t.warning(events.canaryFailed(n));
-  t.effect({ type: 'scaleCanaryToZero' });
+  t.next.canaryScaleDownPending = true;
   t.phase(Phases.Failed);
   t.next.canaryWeight = 0;
   endRun(t);
   postRollout(t, Phases.Failed);
   t.decide('rollback', `rolled back: ${cause.kind}`);
+}
+
+/**
+ * The step after a rollback (phase Failed, canary scale-down pending): the canary is scaled to zero once the
+ * routes read back with no traffic (weighted, matched or mirrored) on it and applied. Routes written but not
+ * applied yet wait; routes that carry canary traffic again are written back to all-primary, and the scale-down
+ * waits for them. Routes that cannot be read at all do not hold it (as Finalising).
+ */
+export function scaleDownAfterRollback(t: Tick): void {
+  const routes = t.facts.routes;
+  if (!routes.ok && routes.written !== undefined) {
+    t.warning(routes.reason);
+    t.decide('wait', 'the canary is scaled down once the routes back to the primary are applied');
+    return;
+  }
+  if (routes.ok) {
+    const split = effectiveSplit(routes);
+    if (split.canary > 0 || split.mirrored || routes.canary > 0) {
+      setRoutes(t, ALL_PRIMARY);
+      t.decide('wait', 'routes carry canary traffic again: all of it back to the primary before the scale-down');
+      return;
+    }
+  }
+  t.effect({ type: 'scaleCanaryToZero' });
+  delete t.next.canaryScaleDownPending;
+  t.decide('scaleDown', 'the canary is scaled to zero: the routes carry all traffic to the primary');
 }
 
 /**

@@ -96,7 +96,8 @@ function primaryNotReady(t: Tick, primary: WorkloadFacts): void {
 
 /**
  * Phase Failed after a failed promotion. Restoring: once the restored primary is ready, traffic returns to
- * it and only then is the canary scaled down ("Primary restored to the last promoted revision"); an error
+ * it ("Primary restored to the last promoted revision") and a later step scales the canary down once the
+ * routes read back all-primary and applied (see `scaleDownAfterRollback`); an error
  * alert if that takes longer than `progressDeadlineSeconds`. Holding: nothing moves, unless the annotation
  * was changed away from `hold`, which starts the restore. Returns true when the step is over.
  */
@@ -114,7 +115,9 @@ export function resolvePromotionFailure(t: Tick): boolean {
   const primary = t.facts.primary;
   if (primary.readiness.kind === 'ready') {
     setRoutes(t, ALL_PRIMARY, { everyone: true });
-    t.effect({ type: 'scaleCanaryToZero' });
+    // The canary carried all the traffic until now: it is scaled down by a later step, once the routes read
+    // back all-primary and applied, as after a rollback.
+    t.next.canaryScaleDownPending = true;
     t.next.canaryWeight = 0;
     delete t.next.promotionFailure;
     t.normal(events.primaryRestored());

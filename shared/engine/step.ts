@@ -11,7 +11,7 @@ import { confirmRollout, rollbackRequested } from './checks.ts';
 import { dropInapplicable, peekControl, takeControl, applyPauseResume } from './controls.ts';
 import { handleDeletion } from './deletion.ts';
 import { finish } from './finish.ts';
-import { ALL_PRIMARY, alertFields, beginRun, effectiveSplit, failPromotion, markApplied, rollback, setRoutes } from './outcomes.ts';
+import { ALL_PRIMARY, alertFields, beginRun, effectiveSplit, failPromotion, markApplied, rollback, scaleDownAfterRollback, setRoutes } from './outcomes.ts';
 import { finalising, promoting, resolvePromotionFailure } from './promotion.ts';
 import { rebuildPrimary } from './rebuild.ts';
 import { isNewRevision, sameRevision } from './revision.ts';
@@ -183,6 +183,7 @@ function idle(t: Tick): void {
   const retry = failed ? peekControl(t, 'retry') : undefined;
   if (!isNewRevision(t) && retry === undefined) {
     delete t.next.pendingRevision;
+    if (failed && t.next.canaryScaleDownPending === true) return scaleDownAfterRollback(t);
     t.decide('idle', 'no new revision');
     return;
   }

@@ -6,26 +6,55 @@ interface Entry {
   readonly read: Promise<KubeObject | undefined>;
 }
 
+/** One GET of a tick: an object, or one of its subresources. */
+export interface TickRead {
+  readonly ref: ObjectRef;
+  readonly subresource?: Subresource;
+}
+
 /**
- * A read-through cache over `kube` for the lifetime of one controller tick: GETs of the same object (and
- * subresource) are sent once, concurrent GETs share the one request, and every caller receives its own copy,
- * so a caller that edits what it read cannot change what the next one reads. Absence (404) is cached too.
- *
- * Writes keep it honest: a create, replace, patch or delete of an object drops every cached read of it when
- * the write ends, failed or not, so a read after a write always goes to the server
- * (and sees the write, and whatever the cluster's controllers did in reaction to it; the write's own answer is
- * deliberately not cached for that reason). A GET that failed is not cached. Lists pass through uncached: which
- * writes change a list's answer cannot be told from its arguments.
- *
- * Build one per tick and drop it with the tick: it never expires entries, so across ticks it would serve
- * what another writer changed since.
- * @example
- * const kube = withTickCache(deps.kube);
- * await kube.get(ref); // one request
- * await kube.get(ref); // served from the tick's cache
+ * A tick's read cache (see {@link withTickCache}) that can also be seeded ahead of need and can tell which
+ * objects the tick observed, so the next tick of the same canary can read them all in its first wave.
  */
+export interface TickCache {
+  /** The tick's client: reads through the cache, writes invalidate it. */
+  readonly kube: KubeClient;
+  /**
+   * GETs every one of `reads` at once through the cache, so later reads of them are hits (a 404 is cached as
+   * absent). Never fails: a read that failed is not cached, and whoever needs that object reads it again and
+   * sees the error then.
+   */
+  prefetch(reads: readonly TickRead[]): Promise<void>;
+  /**
+   * Runs `work` and remembers every object it reads, served from the cache or not: the reads that describe
+   * the canary's world (facts, the router's reconcile), as opposed to those a one-off write makes.
+   */
+  observing<R>(work: () => Promise<R>): Promise<R>;
+  /** The distinct reads made inside {@link TickCache.observing}, in the order first made. */
+  observed(): TickRead[];
+}
+
+/** The cache's key of a read: one entry per object and subresource. */
+function readKey(ref: ObjectRef, subresource: Subresource | undefined): string {
+  return `${ref.apiVersion}/${ref.kind}/${ref.namespace ?? ''}/${ref.name}/${subresource ?? ''}`;
+}
+
 export function withTickCache(kube: KubeClient): KubeClient {
+  return tickCache(kube).kube;
+}
+
+/**
+ * A {@link TickCache} over `kube`, for one tick.
+ * @example
+ * const cache = tickCache(deps.kube);
+ * await cache.prefetch(memory.recall(id)); // one wave
+ * const facts = await cache.observing(() => gatherFacts(ports, canary)); // hits
+ * memory.remember(id, cache.observed());
+ */
+export function tickCache(kube: KubeClient): TickCache {
   const entries = new Map<string, Entry>();
+  const observed = new Map<string, TickRead>();
+  let observers = 0;
 
   const forget = (ref: Pick<ObjectRef, 'apiVersion' | 'kind' | 'name'>): void => {
     const object = objectKey(ref);
@@ -41,9 +70,10 @@ export function withTickCache(kube: KubeClient): KubeClient {
     }
   };
 
-  return {
+  const client: KubeClient = {
     async get<T extends KubeObject = KubeObject>(ref: ObjectRef, options?: { readonly subresource?: Subresource }): Promise<T | undefined> {
-      const key = `${ref.apiVersion}/${ref.kind}/${ref.namespace ?? ''}/${ref.name}/${options?.subresource ?? ''}`;
+      const key = readKey(ref, options?.subresource);
+      if (observers > 0 && !observed.has(key)) observed.set(key, { ref, ...(options?.subresource === undefined ? {} : { subresource: options.subresource }) });
       let entry = entries.get(key);
       if (entry === undefined) {
         const read = kube.get(ref, options);
@@ -77,6 +107,22 @@ export function withTickCache(kube: KubeClient): KubeClient {
     },
     // Raw paths (metrics APIs) change by themselves between reads: never cached.
     ...(kube.getPath === undefined ? {} : { getPath: kube.getPath.bind(kube) }),
+  };
+  return {
+    kube: client,
+    async prefetch(reads) {
+      const get = (read: TickRead) => (read.subresource === undefined ? client.get(read.ref) : client.get(read.ref, { subresource: read.subresource }));
+      await Promise.all(reads.map((read) => get(read).catch(() => undefined)));
+    },
+    async observing(work) {
+      observers++;
+      try {
+        return await work();
+      } finally {
+        observers--;
+      }
+    },
+    observed: () => [...observed.values()],
   };
 }
 

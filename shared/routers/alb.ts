@@ -72,8 +72,13 @@ export class AlbRouter implements Router {
   }
 
   /** Rewires the Ingress to the actions, keeping the split its annotations carry (100/0 the first time). */
+  /** The apex Service and the Ingress's actions at once: neither write depends on the other. */
   async reconcile(canary: Canary): Promise<RouteWrite> {
-    await this.services.reconcileApex(canary);
+    await Promise.all([this.services.reconcileApex(canary), this.reconcileIngress(canary)]);
+    return { kind: 'applied' };
+  }
+
+  private async reconcileIngress(canary: Canary): Promise<void> {
     const current = await this.ingress(canary);
     const reading = readAlbAnnotations(canary, current.metadata.name, current.metadata.annotations ?? {});
     const analysisMatch = canary.spec.analysis.match ?? [];
@@ -87,7 +92,6 @@ export class AlbRouter implements Router {
       routes = { primary: split.primary, canary: split.canary, mirrored: false, ...(matching ? { match: analysisMatch } : {}) };
     }
     await this.write(canary, current, routes);
-    return { kind: 'applied' };
   }
 
   async setRoutes(canary: Canary, routes: RouteSpec): Promise<RouteWrite> {

@@ -48,8 +48,13 @@ export class GatewayApiRouter implements Router {
   }
 
   /** Brings the HTTPRoute in line with the Canary, keeping the split, mirror and sticky rules it carries. */
+  /** The apex Service and the HTTPRoute at once: neither write depends on the other. */
   async reconcile(canary: Canary): Promise<RouteWrite> {
-    await this.services.reconcileApex(canary);
+    const [, write] = await Promise.all([this.services.reconcileApex(canary), this.reconcileRoute(canary)]);
+    return write;
+  }
+
+  private async reconcileRoute(canary: Canary): Promise<RouteWrite> {
     const current = await this.kube.get<HttpRoute>(this.ref(canary));
     const reading = current ? readHttpRoute(canary, current.spec) : undefined;
     const analysisMatch = canary.spec.analysis.match ?? [];

@@ -47,10 +47,24 @@ export class IstioRouter implements Router {
     return this.services.initialize(canary);
   }
 
+  /**
+   * The apex Service, both DestinationRules and the VirtualService are compared with what they should be and
+   * written on drift, all at once: the API server keeps no reference between them (a VirtualService may name
+   * hosts that do not exist yet), so the order of these writes means nothing.
+   */
   async reconcile(canary: Canary): Promise<RouteWrite> {
     const names = serviceNames(canary);
-    await this.services.reconcileApex(canary);
-    await Promise.all([this.reconcileDestinationRule(canary, names.primary), this.reconcileDestinationRule(canary, names.canary)]);
+    await Promise.all([
+      this.services.reconcileApex(canary),
+      this.reconcileDestinationRule(canary, names.primary),
+      this.reconcileDestinationRule(canary, names.canary),
+      this.reconcileVirtualService(canary),
+    ]);
+    return { kind: 'applied' };
+  }
+
+  private async reconcileVirtualService(canary: Canary): Promise<void> {
+    const names = serviceNames(canary);
     const current = await this.kube.get<VirtualService>(this.ref(canary, 'VirtualService', names.apex));
     const reading = readRoutes(canary, current?.spec);
     const analysisMatch = canary.spec.analysis.match ?? [];
@@ -73,7 +87,6 @@ export class IstioRouter implements Router {
       };
     }
     await this.writeVirtualService(canary, current, routes);
-    return { kind: 'applied' };
   }
 
   async setRoutes(canary: Canary, routes: RouteSpec): Promise<RouteWrite> {

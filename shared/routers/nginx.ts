@@ -135,8 +135,13 @@ export class NginxRouter implements Router {
   }
 
   /** Creates the canary Ingress at weight 0, or brings its spec in line with the user's; annotations (weights) are kept. */
+  /** The apex Service and the canary Ingress at once: neither write depends on the other. */
   async reconcile(canary: Canary): Promise<RouteWrite> {
-    await this.services.reconcileApex(canary);
+    await Promise.all([this.services.reconcileApex(canary), this.reconcileCanaryIngress(canary)]);
+    return { kind: 'applied' };
+  }
+
+  private async reconcileCanaryIngress(canary: Canary): Promise<void> {
     const names = ingressNames(canary);
     const source = await this.kube.get<Ingress>(this.ref(canary, names.ingress));
     if (!source) throw new RouterError(`Ingress ${dotted(canary, names.ingress)} not found (spec.ingressRef)`);
@@ -157,10 +162,9 @@ export class NginxRouter implements Router {
         },
         spec,
       } as Ingress);
-      return { kind: 'applied' };
+      return;
     }
     if (canonicalJson(spec) !== canonicalJson(current.spec)) await this.kube.replace({ ...current, spec });
-    return { kind: 'applied' };
   }
 
   async setRoutes(canary: Canary, routes: RouteSpec): Promise<RouteWrite> {

@@ -92,9 +92,12 @@ export class WeightedObjectRouter implements Router {
   }
 
   async reconcile(canary: Canary): Promise<RouteWrite> {
-    await this.services.reconcileApex(canary);
-    const current = await this.kube.get(this.ref(canary));
-    await this.write(canary, current, carriedRoutes(canary, current ? this.layout.read(canary, current) : undefined));
+    // The apex Service and the provider's object at once: neither write depends on the other.
+    const reconcileObject = async (): Promise<void> => {
+      const current = await this.kube.get(this.ref(canary));
+      await this.write(canary, current, carriedRoutes(canary, current ? this.layout.read(canary, current) : undefined));
+    };
+    await Promise.all([this.services.reconcileApex(canary), reconcileObject()]);
     return { kind: 'applied' };
   }
 

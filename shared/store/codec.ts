@@ -159,6 +159,7 @@ export function stateProblems(state: Record<string, unknown>): string[] {
     canaryProgressAt: [isString, 'a string', 'optional'],
     idlePhase: [isPhase, "one of Flagger's phases", 'optional'],
     primaryNotRebuiltAlerted: [isBoolean, 'a boolean', 'optional'],
+    canaryScaleDownPending: [isBoolean, 'a boolean', 'optional'],
     sessionAffinityCookie: [isString, 'a string', 'optional'],
     primarySessionAffinityCookie: [isString, 'a string', 'optional'],
     previousSessionAffinityCookie: [isString, 'a string', 'optional'],

@@ -234,7 +234,7 @@ export abstract class PodWorkload<T extends Deployment | DaemonSet> implements W
     const { configs, template } = await this.templateFor(canary, target);
     await syncPrimaryConfigs(this.kube, configs, canaryNamespace(canary), canaryOwnerReferences(canary), this.includeLabelPrefixes);
     const selector = this.selectorOf(target, canary);
-    const written = await this.updatePrimary(canary, (primary) => {
+    const updated = this.updatePrimary(canary, (primary) => {
       const spec: Record<string, unknown> = { ...primary.spec };
       for (const key of Object.keys(this.settingsOf(primary))) delete spec[key];
       Object.assign(spec, this.settingsOf(target), { template });
@@ -249,7 +249,9 @@ export abstract class PodWorkload<T extends Deployment | DaemonSet> implements W
         spec,
       } as T;
     });
-    await reconcilePrimaryAutoscaler(this.kube, canary, false);
+    // The primary autoscaler is brought in line beside the primary's update, not after it: the two are
+    // independent objects (the autoscaler names the primary, which exists), so neither waits for the other.
+    const [written] = await Promise.all([updated, reconcilePrimaryAutoscaler(this.kube, canary, false)]);
     return this.revision(canary, target, written, configs);
   }
 

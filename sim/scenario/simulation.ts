@@ -8,7 +8,7 @@ import { parseCanary } from '../../shared/api/index.ts';
 import { analysisIntervalMs } from '../../shared/api/defaults.ts';
 import type { CanaryId } from '../../shared/api/state.ts';
 import type { ControllerDeps, EventSink } from '../../shared/controller/index.ts';
-import { targetPorts } from '../../shared/controller/index.ts';
+import { targetPorts, TickReadMemory } from '../../shared/controller/index.ts';
 import { createKubeClient, EventRecorder, KubeApiError, type EventInput, type InvolvedObject, type KubeClient, type KubeObject } from '../../shared/kube/index.ts';
 import { MemoryCanaryStore } from '../../shared/store/index.ts';
 import { createClusterState, startEmulator, type Clock, type Emulator } from '../emulator/index.ts';
@@ -136,6 +136,7 @@ export async function startSimulation(file: ScenarioFile): Promise<Simulation> {
       alerts: { send: async (_canary, alert) => void (await notifier.post(alert)) },
       events,
       actor: 'fledge-simulate',
+      readMemory: new TickReadMemory(),
     };
     return { clock, emulator, world, kube, deps, id, events, notifier, hooks, stop: () => emulator.stop() };
   } catch (error) {

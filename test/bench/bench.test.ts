@@ -7,6 +7,7 @@ import { measureKubeRequests, PROGRESSING_REQUESTS_CEILING, stageOf, type KubeRe
 import { loadScenario, playScenario } from './podinfo.ts';
 import { measureLongSimulation } from './long-simulation.ts';
 import { ratiosOf, renderReport } from './report.ts';
+import { measureRoundTrips, renderRoundTrips, ROUND_TRIP_STEPS, ROUND_TRIP_TARGET, sequentialRoundTrips, type RoundTripReport } from './round-trips.ts';
 
 // The bench's own measurement functions with tiny counts, so `npm test` notices when the bench rots: a figure
 // that went to zero, a bracket that leaked the harness's requests, a store that grew a third call per step.
@@ -77,6 +78,41 @@ describe('Kubernetes requests per step', () => {
     ['Progressing', 'Failed', 'rollback'],
   ])('puts a tick from %s to %s in the %s stage', (before, after, stage) => {
     expect(stageOf(before, after)).toBe(stage);
+  });
+});
+
+describe('sequential round trips per step', () => {
+  let roundTrips: RoundTripReport;
+  beforeAll(async () => {
+    roundTrips = await measureRoundTrips();
+  }, 120_000);
+
+  it('counts the longest chain of calls that waited for each other, a parallel wave once', () => {
+    const wave = (startMs: number) => [0, 1, 2].map((k) => ({ startMs: startMs + k, endMs: startMs + k + 40 }));
+    expect(sequentialRoundTrips([...wave(0), ...wave(45), { startMs: 90, endMs: 130 }])).toBe(3);
+    expect(sequentialRoundTrips([])).toBe(0);
+  });
+
+  it(`meets ≤ ${ROUND_TRIP_TARGET} round trips (reads with the state load, writes, commit, announcements) for every kind of step`, () => {
+    expect(roundTrips.rows.map((r) => r.step)).toEqual([...ROUND_TRIP_STEPS]);
+    for (const row of roundTrips.rows) {
+      expect(row.ticks, `${row.step} ticks measured`).toBeGreaterThan(0);
+      // Two store calls (load, commit), each charged the latency: the commit counts.
+      expect(row.storeCalls, `${row.step} store calls`).toBe(2);
+      expect(row.roundTrips, `${row.step} round trips`).toBeGreaterThanOrEqual(3);
+      expect(row.roundTrips, `${row.step} round trips`).toBeLessThanOrEqual(ROUND_TRIP_TARGET);
+      expect(row.wallRoundTrips, `${row.step} wall time over the latency`).toBeGreaterThanOrEqual(row.roundTrips);
+    }
+  });
+
+  it('makes no more Kubernetes requests per step than before the read wave (11 to 14 on the podinfo releases)', () => {
+    const most: Record<string, number> = { 'steady weight step': 13, promotion: 12, 'traffic back to primary': 11, finalisation: 11, rollback: 14, 'rollback scale-down': 11 };
+    for (const row of roundTrips.rows) expect(row.kubeRequests, row.step).toBeLessThanOrEqual(most[row.step] as number);
+  });
+
+  it('prints every figure beside its target', () => {
+    const text = renderRoundTrips(roundTrips);
+    for (const step of ROUND_TRIP_STEPS) expect(text).toMatch(new RegExp(`${step}\\s+\\d+ round trips .*target ≤ ${ROUND_TRIP_TARGET} besides webhooks and metrics, met\\)`));
   });
 });
 

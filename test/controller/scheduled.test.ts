@@ -1,11 +1,14 @@
 /**
  * One schedule firing through `runScheduledAdvance` on the simulated cluster: several steps per firing below
  * a minute, spaced by the interval and ending before the next firing or the invocation's deadline; the
- * schedule disabled at rest and enabled by a kick; stale and repeated firings skipped.
+ * schedule disabled at rest (not while a rollback's scale-down is pending) and enabled by a kick; stale and
+ * repeated firings skipped.
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { runScheduledAdvance, type ScheduledDeps } from '../../shared/controller/index.ts';
+import type { KubeObject } from '../../shared/kube/index.ts';
 import { InProcessSchedules, type AdvanceEvent } from '../../shared/schedule/index.ts';
+import { requestControl } from '../../shared/store/index.ts';
 import { formatIssue, parseScenario } from '../../sim/scenario/parse.ts';
 import { startSimulation, type Simulation } from '../../sim/scenario/simulation.ts';
 import { DEPLOYMENT, canary, file, scenario } from '../sim/scenario/fixtures.ts';
@@ -120,6 +123,27 @@ describe('runScheduledAdvance', () => {
     }
     expect((await s.deps.store.load(s.id))?.state.phase).toBe('Initialized');
     expect((await port.get(s.id))?.enabled).toBe(false);
+  });
+
+  it('keeps the schedule enabled after a rollback until the step that scales the canary down', async () => {
+    const { s, fire, pass, release, schedules: port } = await setup('1m');
+    await release();
+    await port.create({ canary: s.id, intervalMs: 60_000, enabled: true });
+    await requestControl(s.deps.store, s.id, { action: 'abort', requestedBy: 'cli:alice', requestedAt: s.clock.now().toISOString() });
+    const target = () => s.kube.get<{ spec: { replicas?: number } } & KubeObject>({ apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'test', name: 'podinfo' });
+
+    pass(60_000);
+    const rollback = await fire({ scheduledTime: s.clock.now().toISOString() });
+    expect(rollback.results.map((r) => (r.kind === 'advanced' ? `${r.step.decision} ${r.step.next.phase} ${r.step.active}` : r.kind))).toEqual(['rollback Failed true']);
+    // Failed, a resting phase, yet the schedule stays on: the canary still has its pods to scale down.
+    expect((await port.get(s.id))?.enabled).toBe(true);
+    expect((await target())?.spec.replicas).toBeGreaterThan(0);
+
+    pass(60_000);
+    const scaledDown = await fire({ scheduledTime: s.clock.now().toISOString() });
+    expect(scaledDown.results.map((r) => (r.kind === 'advanced' ? `${r.step.decision} ${r.step.next.phase} ${r.step.active}` : r.kind))).toEqual(['scaleDown Failed false']);
+    expect((await port.get(s.id))?.enabled).toBe(false);
+    expect((await target())?.spec.replicas).toBe(0);
   });
 
   it('deletes the schedule of a canary that is gone', async () => {

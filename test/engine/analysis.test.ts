@@ -131,7 +131,8 @@ describe('analysis', () => {
       answers: { metrics: { 'request-success-rate': 48.05 } },
       phase: 'Failed',
       decision: 'rollback',
-      types: ['reconcileRouter', 'recordEvent', 'recordEvent', 'notify', 'setRoutes', 'recordEvent', 'scaleCanaryToZero', 'runHooks'],
+      // The canary keeps its pods until a later step reads the routes back all-primary and applied.
+      types: ['reconcileRouter', 'recordEvent', 'recordEvent', 'notify', 'setRoutes', 'recordEvent', 'runHooks'],
       messages: [
         'Halt podinfo.test advancement success rate 48.05% < 99%',
         'Rolling back podinfo.test failed checks threshold reached 3',
@@ -142,9 +143,10 @@ describe('analysis', () => {
         expect(d.effects[4]).toMatchObject({ routes: { primary: 100, canary: 0, mirrored: false } });
         const hooks = d.effects.find((e) => e.type === 'runHooks');
         expect(hooks?.type === 'runHooks' && hooks.calls.map((c) => [c.name, c.payload.phase])).toEqual([['notify', 'Failed']]);
-        expect(d.next).toMatchObject({ canaryWeight: 0, failedChecks: 3 });
+        expect(d.next).toMatchObject({ canaryWeight: 0, failedChecks: 3, canaryScaleDownPending: true });
         expect(d.next.progressingSince).toBeUndefined();
-        expect(d.active).toBe(false);
+        // Failed, but a step is still due: the scale-down.
+        expect(d.active).toBe(true);
       },
     },
     {

@@ -77,6 +77,10 @@ describe('engine paths', () => {
     ]);
     expect(world.routes).toEqual({ primary: 100, canary: 0, mirrored: false, matched: null });
     expect(world.primaryRevision).toBe('rev-1');
+    // The rollback's step moved the traffic; the canary's pods go on the next step, once the routes read back.
+    expect(world.targetReplicas).toBeGreaterThan(0);
+    const scaledDown = world.step(c).result;
+    expect([scaledDown.decision, scaledDown.next.phase, scaledDown.active, world.targetReplicas]).toEqual(['scaleDown', 'Failed', false, 0]);
     // The failed revision is not retried on its own; the next one starts a run.
     expect(world.step(c).result.decision).toBe('idle');
     world.deploy('rev-3');
@@ -97,6 +101,9 @@ describe('engine paths', () => {
     expect(messages.at(-1)).toBe('Primary restored to the last promoted revision');
     expect(world.primaryRevision).toBe('rev-1');
     expect(world.routes.primary).toBe(100);
+    // The canary carried everything until this step: its pods go on the next one, once the routes read back.
+    expect(world.targetReplicas).toBeGreaterThan(0);
+    expect(world.step(c).result.decision).toBe('scaleDown');
     expect(world.targetReplicas).toBe(0);
     expect(world.state?.phase).toBe('Failed');
     expect(world.state?.canaryWeight).toBe(0);

@@ -295,19 +295,20 @@ describe('after a failed promotion', () => {
       types: ['reconcileRouter', 'recordEvent'],
     },
     {
-      name: 'routes traffic back and only then scales the canary down once the restored primary is ready',
+      name: 'routes traffic back once the restored primary is ready, leaving the canary scale-down to a later step',
       state: restoring(),
       facts: onCanary(),
       phase: 'Failed',
       decision: 'restored',
-      types: ['reconcileRouter', 'setRoutes', 'scaleCanaryToZero', 'recordEvent', 'notify'],
+      types: ['reconcileRouter', 'setRoutes', 'recordEvent', 'notify'],
       messages: ['Primary restored to the last promoted revision'],
       then: (d) => {
         expect(routesSet(d)).toEqual([{ primary: 100, canary: 0, mirrored: false }]);
         expect(alertsOf(d)).toEqual(['info: Primary restored to the last promoted revision']);
         expect(d.next.canaryWeight).toBe(0);
         expect(d.next.promotionFailure).toBeUndefined();
-        expect(d.active).toBe(false);
+        expect(d.next.canaryScaleDownPending).toBe(true);
+        expect(d.active).toBe(true);
       },
     },
     {

@@ -178,10 +178,13 @@ describe.each(CASES)('$provider', ({ provider, watch, expected, part }) => {
   it('rolls back on errors, the object giving everything back to the primary', async () => {
     const { lines, summary, objects } = await play([`scenarios/${provider}-rollback.yaml`], watch);
 
-    expect(summary).toEqual({ ticks: 5, phase: 'Failed', canaryWeights: [10], primaryImage: V0 });
+    // Tick 5 rolls back; tick 6 scales the canary down once the routes read back all-primary.
+    expect(summary).toEqual({ ticks: 6, phase: 'Failed', canaryWeights: [10], primaryImage: V0 });
     checkInvariants(lines);
     expect(part(objects.get(4) as KubeObject)).toEqual(expected(90, 10));
     expect(part(objects.get(5) as KubeObject)).toEqual(expected(100, 0));
+    expect(lines.find((l) => l.tick === 5)?.canary?.replicas).toBeGreaterThan(0);
+    expect(lines.at(-1)?.canary?.replicas).toBe(0);
     expect(lines.at(-1)?.routes).toEqual({ primary: 100, canary: 0, mirrored: false, matched: null });
     expect(lines.flatMap((l) => l.events.map((e) => e.message))).toContain('Canary failed! Scaling down podinfo.test');
   });

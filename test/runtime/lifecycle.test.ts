@@ -66,12 +66,25 @@ describe('the advance and watcher Lambdas', () => {
 
     await rt.watcher();
     await rt.deliverKicks();
-    await until(rt, 'Failed', 10);
+    const phases = await until(rt, 'Failed', 10);
 
+    // The rollback's step leaves the schedule on; the next one scales the canary down, then it is disabled.
+    expect(phases.slice(-2)).toEqual(['Failed', 'Failed']);
+    expect((await rt.ports.store.history(id, { order: 'descending', limit: 2 })).items.map((i) => i.decision)).toEqual(['scaleDown', 'rollback']);
+    const target = await rt.kubectl.get<KubeObject>({ apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'test', name: 'podinfo' });
+    expect((target?.['spec'] as { replicas?: number }).replicas).toBe(0);
     expect(await status(rt)).toMatchObject({ phase: 'Failed', canaryWeight: 0 });
     const primary = await rt.kubectl.get<KubeObject>({ apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'test', name: 'podinfo-primary' });
     expect(JSON.stringify(primary?.['spec'])).toContain('podinfo:2');
     expect((await events(rt)).some((m) => m.startsWith('Rolling back podinfo.test'))).toBe(true);
+  });
+
+  it('keeps one controller deps object per cluster for the container, so its read memory lasts across invocations', async () => {
+    const deps = await rt.ports.controller(CLUSTER);
+
+    expect(await rt.ports.controller(CLUSTER)).toBe(deps);
+    const remembered = deps.readMemory?.recall(id).map((read) => `${read.ref.kind} ${read.ref.name}`) ?? [];
+    expect(remembered).toEqual(expect.arrayContaining(['Deployment podinfo', 'Deployment podinfo-primary']));
   });
 
   it('publishes the alerts to the SNS topic and every phase change to EventBridge, through the real notifiers', () => {

@@ -75,6 +75,7 @@ export function fullState(overrides: Partial<CanaryState> = {}): CanaryState {
     canaryProgressAt: '2026-01-01T00:01:40Z',
     idlePhase: 'Succeeded',
     primaryNotRebuiltAlerted: true,
+    canaryScaleDownPending: true,
   };
   return { ...full, ...overrides };
 }

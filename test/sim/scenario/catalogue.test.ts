@@ -151,17 +151,23 @@ const CASES: Case[] = [
     name: 'rollback-on-errors',
     ending: 'rolledBack',
     check: ({ lines, summary }) => {
-      expect(summary).toEqual({ ticks: 6, phase: 'Failed', canaryWeights: [10], primaryImage: V0 });
+      expect(summary).toEqual({ ticks: 7, phase: 'Failed', canaryWeights: [10], primaryImage: V0 });
       expect(messages(lines)).toEqual(expect.arrayContaining([
         'Halt podinfo.test advancement success rate 65.00% < 99%',
         'Rolling back podinfo.test failed checks threshold reached 2',
         'Canary failed! Scaling down podinfo.test',
       ]));
-      const last = tick(lines, 6);
-      expect(last.routes).toEqual({ primary: 100, canary: 0, mirrored: false, matched: null });
-      expect(last.canary?.replicas).toBe(0);
-      expect(last.failedChecks).toBe(2);
-      expect(last.alerts.map((a) => a.severity)).toContain('error');
+      // Tick 6 rolls back: all traffic to the primary, Failed, the alert; the canary keeps its pods meanwhile.
+      const rollback = tick(lines, 6);
+      expect(rollback.phase).toBe('Failed');
+      expect(rollback.routes).toEqual({ primary: 100, canary: 0, mirrored: false, matched: null });
+      expect(rollback.canary?.replicas).toBeGreaterThan(0);
+      expect(rollback.failedChecks).toBe(2);
+      expect(rollback.alerts.map((a) => a.severity)).toContain('error');
+      // Tick 7 reads the routes back all-primary and scales the canary down, saying nothing more.
+      const scaledDown = tick(lines, 7);
+      expect(scaledDown.canary?.replicas).toBe(0);
+      expect(scaledDown.alerts).toEqual([]);
     },
   },
   {
@@ -442,9 +448,12 @@ const CASES: Case[] = [
       expect(tick(lines, 8).routes.canary).toBe(100);
       const failed = lines.find((l) => l.phase === 'Failed');
       expect(failed?.alerts.some((a) => a.severity === 'error' && a.message.startsWith('Promotion failed, primary not ready: '))).toBe(true);
-      // The run goes on in Failed while the primary is restored, and stops once the controller is at rest.
-      expect(lines.map((l) => l.phase).slice(-2)).toEqual(['Failed', 'Failed']);
-      expect(lines.at(-1)?.events.map((e) => e.message)).toEqual(['Primary restored to the last promoted revision']);
+      // The run goes on in Failed while the primary is restored and takes the traffic back, then the canary is
+      // scaled down once the routes read back all-primary, and it stops once the controller is at rest.
+      expect(lines.map((l) => l.phase).slice(-3)).toEqual(['Failed', 'Failed', 'Failed']);
+      expect(lines.at(-2)?.events.map((e) => e.message)).toEqual(['Primary restored to the last promoted revision']);
+      expect(lines.at(-2)?.canary?.replicas).toBeGreaterThan(0);
+      expect(lines.at(-1)?.events).toEqual([]);
     },
   },
   {
@@ -480,7 +489,8 @@ const CASES: Case[] = [
     ending: 'rolledBack',
     check: ({ lines, summary }) => {
       expect(messages(lines)).toContain('Rolling back podinfo.test aborted by scenario');
-      expect(summary).toEqual({ ticks: 6, phase: 'Failed', canaryWeights: [10, 20], primaryImage: V0 });
+      // Tick 6 aborts; tick 7 scales the canary down once the routes read back all-primary.
+      expect(summary).toEqual({ ticks: 7, phase: 'Failed', canaryWeights: [10, 20], primaryImage: V0 });
     },
   },
   {

@@ -28,7 +28,7 @@ describe('the demo', () => {
     const summaries = stdout.split('\n').filter((line) => / after \d+ ticks; /.test(line));
     expect(summaries).toEqual([
       'Succeeded after 16 ticks; canary weights 5 → 10 → 15 → 20 → 25 → 30 → 35 → 40 → 45 → 50; primary runs ghcr.io/stefanprodan/podinfo:6.7.2',
-      'Failed after 14 ticks; canary weights 5; primary runs ghcr.io/stefanprodan/podinfo:6.7.1',
+      'Failed after 15 ticks; canary weights 5; primary runs ghcr.io/stefanprodan/podinfo:6.7.1',
     ]);
     expect(stdout).toContain('Rolling back podinfo.test failed checks threshold reached 10');
   });
@@ -40,7 +40,7 @@ describe('the demo', () => {
     const summaries = stdout.split('\n').filter((line) => / after \d+ ticks; /.test(line));
     expect(summaries).toEqual([
       'Succeeded after 11 ticks; canary weights 10 → 20 → 30 → 40 → 50; primary runs ghcr.io/stefanprodan/podinfo:6.7.2',
-      'Failed after 9 ticks; canary weights 10; primary runs ghcr.io/stefanprodan/podinfo:6.7.1',
+      'Failed after 10 ticks; canary weights 10; primary runs ghcr.io/stefanprodan/podinfo:6.7.1',
     ]);
     expect(stdout).toContain('Rolling back podinfo.test failed checks threshold reached 5');
   });

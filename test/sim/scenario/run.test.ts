@@ -38,11 +38,14 @@ describe('runScenario', () => {
 
     const { lines } = await run(file(DEPLOYMENT, quick, scenario(`  timeline:\n${NEW_IMAGE}\n${world}`)));
 
-    // Failed when the promotion fails, then one more tick: the restored primary takes the traffic back.
+    // Failed when the promotion fails, then two more ticks: the restored primary takes the traffic back, then
+    // the canary that carried it is scaled down once the routes read back all-primary.
     const failedAt = lines.findIndex((l) => l.phase === 'Failed');
     expect(failedAt).toBeGreaterThan(0);
-    expect(lines.slice(failedAt).map((l) => l.phase)).toEqual(['Failed', 'Failed']);
-    expect(lines.at(-1)?.events.map((e) => e.message)).toEqual(['Primary restored to the last promoted revision']);
+    expect(lines.slice(failedAt).map((l) => l.phase)).toEqual(['Failed', 'Failed', 'Failed']);
+    expect(lines.at(-2)?.events.map((e) => e.message)).toEqual(['Primary restored to the last promoted revision']);
+    expect(lines.at(-2)?.canary?.replicas).toBeGreaterThan(0);
+    expect(lines.at(-1)?.canary?.replicas).toBe(0);
   });
 
   it('keeps running after Initialized when a release landed while the canary initialized', async () => {

@@ -53,12 +53,13 @@ describe('Gateway API scenarios', () => {
   it('rolls a failing release back on the v1beta1 HTTPRoute', async () => {
     const run = await play(played('gatewayapi-rollback'), { route: { ...ROUTE, apiVersion: 'gateway.networking.k8s.io/v1beta1' } });
     expect(phases(run.lines)).toEqual(ROLLED_BACK);
-    expect(run.summary).toEqual({ ticks: 6, phase: 'Failed', canaryWeights: [10], primaryImage: V0 });
+    // The rollback's tick, then the one that scales the canary down once the routes read back all-primary.
+    expect(run.summary).toEqual({ ticks: 7, phase: 'Failed', canaryWeights: [10], primaryImage: V0 });
     expect(messages(run.lines)).toContain('Rolling back podinfo.test failed checks threshold reached 2');
     const route = run.objects['route'] as KubeObject;
     expect(route.apiVersion).toBe('gateway.networking.k8s.io/v1beta1');
     expect(specOf(route).rules).toEqual([{ matches: [{ path: { type: 'PathPrefix', value: '/' } }], backendRefs: backends(100, 0) }]);
-    expect(tick(run.lines, 6).canary?.replicas).toBe(0);
+    expect(tick(run.lines, 7).canary?.replicas).toBe(0);
   });
 
   it('routes A/B matches, merged with the service’s own matches, to the canary and everything else to the primary', async () => {
@@ -146,6 +147,26 @@ describe('Gateway API scenarios', () => {
     // The canary keeps its pods until the route back to the primary is accepted.
     expect(tick(run.lines, 10)).toMatchObject({ phase: 'Finalising', events: [{ type: 'Warning', message: held(4) }], canary: { replicas: 2 } });
     expect(run.summary).toEqual({ ticks: 11, phase: 'Succeeded', canaryWeights: [10, 20], primaryImage: V1 });
+  });
+
+  it('keeps the pods of a rolled-back canary until a slow controller accepts the route back to the primary', async () => {
+    const run = await play(played('gatewayapi-slow-rollback'), { route: ROUTE });
+    const held = `HTTPRoute podinfo.test generation 3 is not accepted yet by Gateway istio-ingress/public (observed generation 2); holding traffic until it is`;
+    // Tick 7 rolls back: the route back to the primary is written, Failed is committed, and the canary keeps its pods.
+    expect(tick(run.lines, 7)).toMatchObject({ phase: 'Failed', canaryWeight: 0, canary: { replicas: 2 } });
+    expect(tick(run.lines, 7).events.map((e) => e.message)).toContain('Canary failed! Scaling down podinfo.test');
+    expect(tick(run.lines, 7).alerts.map((a) => a.severity)).toEqual(['error']);
+    // Tick 8: generation 3 (all traffic to the primary) is not accepted yet, so requests may still reach the canary.
+    expect(tick(run.lines, 8)).toMatchObject({ phase: 'Failed', events: [{ type: 'Warning', message: held }], canary: { replicas: 2 } });
+    // Tick 9: accepted; only now is the canary scaled to zero, without another event or alert.
+    expect(tick(run.lines, 9)).toMatchObject({ phase: 'Failed', events: [], alerts: [], canary: { replicas: 0 } });
+    for (const line of run.lines.filter((l) => l.events.some((e) => e.message.includes('is not accepted yet')))) {
+      expect(line.canary?.replicas, `canary replicas while a route generation is not accepted, tick ${line.tick}`).toBeGreaterThan(0);
+    }
+    const route = run.objects['route'] as KubeObject;
+    expect(specOf(route).rules[0]?.backendRefs).toEqual(backends(100, 0));
+    expect(route['status']).toMatchObject({ parents: [{ conditions: [{ type: 'Accepted', status: 'True', observedGeneration: route.metadata.generation }] }] });
+    expect(run.summary).toEqual({ ticks: 9, phase: 'Failed', canaryWeights: [10], primaryImage: V0 });
   });
 
   it('plays every gatewayapi scenario file', () => {
