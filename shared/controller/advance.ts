@@ -59,6 +59,7 @@ export async function advanceCanary(deps: ControllerDeps, id: CanaryId, now: Dat
   const [object, loaded] = await Promise.all([kube.get(canaryRef(id)), deps.store.load(id), cache.prefetch(deps.readMemory?.recall(id) ?? [])]);
   // A step was committed since the caller looked: this invocation's step has already been taken.
   if (options.expectVersion !== undefined && (loaded?.version ?? 0) !== options.expectVersion) return { kind: 'superseded' };
+  if (options.noStepSince !== undefined && loaded?.updatedAt !== undefined && Date.parse(loaded.updatedAt) >= Date.parse(options.noStepSince)) return { kind: 'superseded' };
   if (object === undefined) {
     deps.readMemory?.forget(id);
     return canaryGone(deps, kube, id, loaded, now, options.tick ?? 0);

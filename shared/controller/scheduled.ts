@@ -88,13 +88,13 @@ export async function runScheduledAdvance(deps: ScheduledDeps, event: AdvanceEve
     // A retry delivered after the next firing was due would only repeat a step that firing makes.
     if (started - due > (deps.singleStep ? intervalMs : Math.max(intervalMs, SCHEDULER_PERIOD_MS))) return { kind: 'stale', results: [] };
   }
-  // The version seen here is the one this firing steps from: an invocation that starts after another one's
-  // step was committed stops before any cluster write (`superseded`), so a firing makes exactly one step.
-  const [loaded, last] = await Promise.all([deps.store.load(id), lastStepTime(deps.store, id)]);
-  if (event.scheduledTime !== undefined && last !== undefined && last >= Date.parse(event.scheduledTime) - intervalMs / 2) {
-    return { kind: 'duplicate', results: [] };
-  }
-  let version = loaded?.version ?? 0;
+  // The first step's own state load tells whether this firing's step was already taken (a step committed
+  // within half an interval of the firing, read with the state in one consistent read): an invocation that
+  // starts after another one's commit stops before any cluster write, and two that load the same version
+  // race on the commit's version condition, so a firing makes exactly one step. Later steps of the same
+  // invocation step from the version the previous one committed.
+  const noStepSince = event.scheduledTime === undefined ? undefined : new Date(Date.parse(event.scheduledTime) - intervalMs / 2).toISOString();
+  let version: number | undefined;
   const controller = await deps.controller(id.cluster);
   const results: AdvanceResult[] = [];
   // Below a minute, one firing runs the steps of its minute: at offsets 0, interval, 2×interval, … that end
@@ -109,8 +109,10 @@ export async function runScheduledAdvance(deps: ScheduledDeps, event: AdvanceEve
     }
     const stepStarted = deps.now();
     // The step's own calls (webhooks) see the invocation's time left and end before it.
-    const step = () => advanceCanary(controller, id, stepStarted, { expectVersion: version });
+    const options = version === undefined ? (noStepSince === undefined ? {} : { noStepSince }) : { expectVersion: version };
+    const step = () => advanceCanary(controller, id, stepStarted, options);
     const result = await (deps.remainingMs === undefined ? step() : withTimeLeft(deps.remainingMs, step));
+    if (k === 0 && result.kind === 'superseded') return { kind: 'duplicate', results: [] };
     if (result.kind === 'advanced') version = result.version;
     deps.onStep?.(result, deps.now().getTime() - stepStarted.getTime());
     results.push(result);
@@ -156,13 +158,6 @@ async function scheduleChange(deps: ScheduledDeps, action: 'enable' | 'disable' 
   } catch (error) {
     deps.onSchedule?.({ action, outcome: `failed: ${messageOf(error)}` });
   }
-}
-
-/** When the canary's last step was committed (its newest history item), or `undefined`. */
-async function lastStepTime(store: CanaryStore, id: CanaryId): Promise<number | undefined> {
-  const page = await store.history(id, { order: 'descending', limit: 1 });
-  const time = page.items[0]?.time;
-  return time === undefined ? undefined : Date.parse(time);
 }
 
 function numberOf(value: unknown): number | undefined {

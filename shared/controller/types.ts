@@ -99,6 +99,14 @@ export interface AdvanceOptions {
    * @default any version
    */
   readonly expectVersion?: number;
+  /**
+   * Step only if no step was committed at or after this time; otherwise answer `superseded` before any cluster
+   * write. The scheduled runner passes its firing's time less half an interval, so a redelivered or overlapping
+   * firing whose step is already committed takes no second one. It is checked against the loaded state's own
+   * `updatedAt`, so it needs no read of its own and cannot see a state and a step time from different commits.
+   * @default any time
+   */
+  readonly noStepSince?: string;
 }
 
 /**

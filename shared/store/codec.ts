@@ -354,7 +354,8 @@ export function decodeStateItem(item: PlainItem): LoadedCanary {
   for (const [field, attribute] of Object.entries(TEMPLATE_ATTRIBUTES)) {
     if (item[attribute] !== undefined) templates[field] = parseJsonAttribute(item, attribute) as JsonObject;
   }
-  return { version, state: { ...state, ...templates } };
+  const updatedAt = item['updatedAt'];
+  return { version, state: { ...state, ...templates }, ...(typeof updatedAt === 'string' ? { updatedAt } : {}) };
 }
 
 /** A state item (or its index projection) back as a listed canary. */

@@ -16,6 +16,11 @@ export const MAX_HISTORY_LIMIT = 1000;
 export interface LoadedCanary {
   readonly state: CanaryState;
   readonly version: number;
+  /**
+   * When the step that committed this version was taken (its history item's time), read with the state in one
+   * consistent read: what tells a redelivered firing that its step was already taken.
+   */
+  readonly updatedAt?: string;
 }
 
 /**

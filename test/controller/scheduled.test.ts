@@ -109,6 +109,35 @@ describe('runScheduledAdvance', () => {
     expect((await fire({ scheduledTime: due })).kind).toBe('stale');
   });
 
+  it('takes a redelivered firing for a duplicate from its one state load, with no other read a commit could fall between', async () => {
+    const { s, deps, pass } = await setup('1m');
+    await runScheduledAdvance(deps, { ...s.id, intervalMs: 60_000 });
+    pass(60_000);
+    const due = s.clock.now().toISOString();
+    let loads = 0;
+    // The history is no witness: a delivery that read it before another's commit and the state after used to
+    // step a second time. Only the state item (version and step time together) may decide.
+    const store = new Proxy(s.deps.store, {
+      get(target, key, receiver) {
+        if (key === 'history') return () => Promise.reject(new Error('a firing must not decide from the history'));
+        if (key === 'load') return (...args: Parameters<typeof target.load>) => (loads++, target.load(...args));
+        const value = Reflect.get(target, key, receiver) as unknown;
+        // The store keeps private fields: its methods run on the store itself, not on the proxy.
+        return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+      },
+    });
+    const guarded: ScheduledDeps = { ...deps, store, controller: async () => ({ ...s.deps, store }) };
+
+    expect((await runScheduledAdvance(guarded, { ...s.id, intervalMs: 60_000, scheduledTime: due })).kind).toBe('ran');
+    const version = (await s.deps.store.load(s.id))?.version;
+    const concurrent = await Promise.all(Array.from({ length: 5 }, () => runScheduledAdvance(guarded, { ...s.id, intervalMs: 60_000, scheduledTime: due })));
+
+    expect(concurrent.map((o) => o.kind)).toEqual(Array(5).fill('duplicate'));
+    expect((await s.deps.store.load(s.id))?.version).toBe(version);
+    // One load per delivery: the step's own, which decides.
+    expect(loads).toBe(6);
+  });
+
   it('enables the schedule when a kick starts a run, and disables it when a step leaves nothing in flight', async () => {
     const { s, fire, pass, schedules: port } = await setup('1m');
     await port.create({ canary: s.id, intervalMs: 60_000, enabled: false });

@@ -52,9 +52,9 @@ export function canaryStoreContract(name: string, setup: () => Promise<CanarySto
         const first = stateIn('Initialized');
         const second = stateIn('Progressing', 10);
         expect(await store.commit(id, 0, first, historyAt(at(60), { decision: 'initialize' }))).toEqual({ kind: 'committed', version: 1 });
-        expect(await store.load(id)).toEqual({ version: 1, state: { ...first, version: 1 } });
+        expect(await store.load(id)).toEqual({ version: 1, state: { ...first, version: 1 }, updatedAt: new Date(at(60)).toISOString() });
         expect(await store.commit(id, 1, second, historyAt(at(120)))).toEqual({ kind: 'committed', version: 2 });
-        expect(await store.load(id)).toEqual({ version: 2, state: { ...second, version: 2 } });
+        expect(await store.load(id)).toEqual({ version: 2, state: { ...second, version: 2 }, updatedAt: new Date(at(120)).toISOString() });
         const { items } = await store.history(id);
         expect(items.map((i) => [i.decision, i.version])).toEqual([['initialize', 1], ['advance', 2]]);
       });
@@ -124,7 +124,7 @@ export function canaryStoreContract(name: string, setup: () => Promise<CanarySto
         await store.commit(id, 0, state, item);
 
         const loaded = await store.load(id);
-        expect(loaded).toEqual({ version: 1, state: { ...state, version: 1 } });
+        expect(loaded).toEqual({ version: 1, state: { ...state, version: 1 }, updatedAt: new Date(at(90)).toISOString() });
         expect(JSON.parse(JSON.stringify(loaded?.state))).toEqual(loaded?.state);
         expect(Object.keys(loaded?.state ?? {}).sort()).toEqual(Object.keys(state).sort());
         expect((await store.history(id)).items).toEqual([{ ...item, version: 1 }]);
