@@ -65,19 +65,6 @@ describe('routes written but not applied yet', () => {
       },
     },
     {
-      name: 'scales a rolled-back canary down once the route back to the primary is applied',
-      state: state('Failed', { lastAppliedSpec: 'rev-2', canaryScaleDownPending: true }),
-      facts: facts({ routes: routes(100, 0) }),
-      phase: 'Failed',
-      decision: 'scaleDown',
-      messages: [],
-      then: (d) => {
-        expect(d.types).toEqual(['reconcileRouter', 'scaleCanaryToZero']);
-        expect(d.next.canaryScaleDownPending).toBeUndefined();
-        expect(d.active).toBe(false);
-      },
-    },
-    {
       name: 'finalises once it is applied',
       state: state('Finalising', { promotingSince: ago(120), promotingTemplate: template('rev-2') as never }),
       facts: facts({ routes: routes(100, 0) }),
